@@ -1,0 +1,127 @@
+//! [`Client`]: verifies tokens against one provider with one configuration.
+
+use std::sync::Arc;
+
+use url::Url;
+
+use crate::config::ClientBuilder;
+use crate::error::Result;
+use crate::input::{email_domain, remote_ip, token_problem};
+use crate::outcome::{Outcome, Reason};
+use crate::policy::Policy;
+use crate::provider::{Extras, Protocol, Provider};
+use crate::secret::Secret;
+use crate::stats::{Stats, StatsSnapshot};
+use crate::transport::{Plan, Transport};
+
+/// Per-call values. Both come from the end user's request and are validated.
+#[derive(Clone, Debug, Default)]
+pub struct VerifyOptions {
+    /// The end user's IP address (Prosopo `ip`, GateKeeper `remoteip`).
+    pub remote_ip: Option<String>,
+    /// The end user's email address or domain. Prosopo only; only the domain is sent.
+    pub email: Option<String>,
+}
+
+impl VerifyOptions {
+    /// Sets the remote IP.
+    pub fn remote_ip(mut self, ip: impl Into<String>) -> Self {
+        self.remote_ip = Some(ip.into());
+        self
+    }
+    /// Sets the email (only its domain leaves the server).
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
+
+    fn extras(&self) -> Result<Extras> {
+        Ok(Extras {
+            remote_ip: self.remote_ip.as_deref().map(remote_ip).transpose()?,
+            email_domain: self.email.as_deref().map(email_domain).transpose()?,
+        })
+    }
+}
+
+/// A verifier for one provider, secret and policy.
+///
+/// `Send + Sync` and cheap to clone (an `Arc`): build one per configuration
+/// at startup and share it, so its connection pool stays warm.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub provider: Provider,
+    pub protocol: &'static dyn Protocol,
+    pub endpoint: Url,
+    pub secret: Secret,
+    pub policy: Policy,
+    pub plan: Plan,
+    pub transport: Transport,
+    pub stats: Stats,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("provider", &self.inner.provider)
+            .field("endpoint", &self.inner.endpoint.as_str())
+            .field("secret", &self.inner.secret)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts a [`ClientBuilder`] for `provider`.
+    pub fn builder(provider: Provider) -> ClientBuilder {
+        ClientBuilder::new(provider)
+    }
+
+    /// The provider this client verifies against.
+    pub fn provider(&self) -> Provider {
+        self.inner.provider
+    }
+
+    /// The verify URL in use.
+    pub fn endpoint(&self) -> &str {
+        self.inner.endpoint.as_str()
+    }
+
+    /// Verifies `token`. Returns an [`Outcome`] for every verdict, including
+    /// provider outages; an `Err` only for an invalid `remote_ip` or `email`.
+    ///
+    /// Dropping the future cancels the request.
+    pub async fn verify(&self, token: &str, options: &VerifyOptions) -> Result<Outcome> {
+        let inner = &*self.inner;
+        let extras = match options.extras() {
+            Ok(extras) => extras,
+            Err(e) => {
+                inner.stats.record_error();
+                return Err(e);
+            }
+        };
+        let outcome = match token_problem(token, inner.protocol.max_token_len()) {
+            Some(problem) => Outcome::local(Reason::TokenInvalid, problem),
+            None => {
+                let request = inner.protocol.request(&inner.secret, token, &extras);
+                let finished = inner.transport.exchange(&inner.endpoint, inner.protocol, &request, &inner.plan).await;
+                inner.policy.decide(finished)
+            }
+        };
+        inner.stats.record(&outcome);
+        Ok(outcome)
+    }
+
+    /// Blocking [`verify`](Self::verify) on the shared runtime. Returns an
+    /// error with code `blocking-in-async-context` when called from async code.
+    pub fn verify_blocking(&self, token: &str, options: &VerifyOptions) -> Result<Outcome> {
+        crate::runtime::block_on(self.verify(token, options))?
+    }
+
+    /// The client's counters.
+    pub fn stats(&self) -> StatsSnapshot {
+        self.inner.stats.snapshot()
+    }
+}

@@ -1,0 +1,46 @@
+//! Server-side CAPTCHA verification for Prosopo Procaptcha and GateKeeper
+//! gkCAPTCHA, with one verdict model for every language binding.
+//!
+//! ```no_run
+//! use siteverify::{Client, Provider, VerifyOptions};
+//! # async fn handler(form_token: &str) -> Result<bool, siteverify::Error> {
+//! let client = Client::builder(Provider::GateKeeper)
+//!     .secret(std::env::var("GKCAPTCHA_SECRET_KEY").unwrap())
+//!     .expected_hostname("example.com")
+//!     .build()?;
+//! let outcome = client.verify(form_token, &VerifyOptions::default()).await?;
+//! if !outcome.accepted {
+//!     eprintln!("captcha rejected: {}", outcome.reason);
+//! }
+//! Ok(outcome.accepted)
+//! # }
+//! ```
+
+mod client;
+mod config;
+mod error;
+mod input;
+mod outcome;
+mod policy;
+mod provider;
+mod retry;
+pub mod runtime;
+mod secret;
+mod stats;
+mod transport;
+
+pub use client::{Client, VerifyOptions};
+pub use config::{
+    ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_RETRY_BASE_DELAY,
+    DEFAULT_RETRY_MAX_DELAY, DEFAULT_TIMEOUT,
+};
+pub use error::{Error, ErrorCode, Result};
+pub use outcome::{Outcome, Reason};
+pub use policy::{FailMode, FailOpenPolicy};
+pub use provider::Provider;
+pub use secret::Secret;
+pub use stats::StatsSnapshot;
+pub use transport::MAX_BODY_BYTES;
+
+/// The crate version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,137 @@
+//! GateKeeper gkCAPTCHA: `POST {token, remoteip?}` with `Authorization: Bearer`.
+//!
+//! Answers `{success:true, data:{verified, score?, hostname?, action?,
+//! timestamp?, challenge_ts?, error_codes?}}` or `{success:false, ...}`.
+//! Its Go SDK's flat `{success, score, failOpen}` shape is not the documented
+//! contract and reads as a protocol error: `{"success":true}` alone verifies nobody.
+
+use serde_json::{json, Value};
+
+use super::json::{opt_bool, opt_codes, opt_object, opt_score, opt_str, parse_object, Obj};
+use super::{
+    is_transient_status, Answer, Capabilities, Extras, Protocol, Verdict, WireRequest,
+};
+use crate::error::{Error, Result};
+use crate::outcome::Reason;
+use crate::secret::Secret;
+
+pub(crate) struct GateKeeper;
+
+/// Not documented by the provider; 8 KiB is far above any token its widget issues.
+const MAX_TOKEN_LEN: usize = 8192;
+
+impl Protocol for GateKeeper {
+    fn name(&self) -> &'static str {
+        "gatekeeper"
+    }
+
+    fn endpoint(&self, region: Option<&str>) -> Result<&'static str> {
+        match region {
+            None => Ok("https://gkcaptcha.gatekeeper.sa/api/v1/token/verify"),
+            Some(_) => Err(Error::config("gatekeeper has no regional endpoints")),
+        }
+    }
+
+    fn max_token_len(&self) -> usize {
+        MAX_TOKEN_LEN
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities { hostname: true, action: true, challenge_ts: true }
+    }
+
+    fn request(&self, secret: &Secret, token: &str, extras: &Extras) -> WireRequest {
+        let mut body = json!({ "token": token });
+        if let Some(ip) = extras.remote_ip {
+            body["remoteip"] = json!(ip.to_string());
+        }
+        WireRequest {
+            body: body.to_string().into_bytes(),
+            authorization: Some(format!("Bearer {}", secret.expose())),
+        }
+    }
+
+    fn parse(&self, status: u16, body: &[u8]) -> Answer {
+        if status == 429 {
+            return Answer::new(Verdict::Transient).with_detail("HTTP 429: rate limited");
+        }
+        let obj = match parse_object(body) {
+            Ok(obj) => obj,
+            Err(e) => return Answer::unusable(status, e),
+        };
+        let parsed = match opt_bool(&obj, "success") {
+            Ok(Some(true)) if (200..300).contains(&status) => parse_data(&obj),
+            Ok(Some(true)) => Err(format!("`success:true` with HTTP {status}")),
+            Ok(Some(false)) => parse_failure(status, &obj),
+            Ok(None) => Err("field `success` is missing".into()),
+            Err(e) => Err(e),
+        };
+        parsed.unwrap_or_else(|e| Answer::unusable(status, e))
+    }
+}
+
+fn parse_data(obj: &Obj) -> std::result::Result<Answer, String> {
+    let data = opt_object(obj, "data")?.ok_or("`success:true` without `data`")?;
+    let verified = opt_bool(data, "verified")?.ok_or("`data.verified` is missing")?;
+    let codes = opt_codes(data, "error_codes")?;
+    let verdict = if verified { Verdict::Verified } else { classify_codes(&codes, None) };
+    let mut answer = Answer::new(verdict);
+    answer.score = opt_score(data, "score")?;
+    answer.hostname = opt_str(data, "hostname")?;
+    answer.action = opt_str(data, "action")?;
+    answer.timestamp = opt_str(data, "timestamp")?;
+    answer.challenge_ts = opt_str(data, "challenge_ts")?;
+    answer.error_codes = codes;
+    if !verified {
+        answer.detail = Some(detail_for(&answer.verdict).into());
+    }
+    Ok(answer)
+}
+
+/// `success:false`: the codes may sit at the top level, under `data`, or as
+/// a single `error` string; all are read.
+fn parse_failure(status: u16, obj: &Obj) -> std::result::Result<Answer, String> {
+    let mut codes = opt_codes(obj, "error_codes")?;
+    if let Some(data) = opt_object(obj, "data")? {
+        codes.extend(opt_codes(data, "error_codes")?);
+    }
+    if let Some(Value::String(code)) = obj.get("error") {
+        if code.len() <= 128 {
+            codes.push(code.clone());
+        }
+    }
+    let verdict = classify_codes(&codes, Some(status));
+    let mut answer = Answer::new(verdict);
+    answer.detail = Some(detail_for(&answer.verdict).into());
+    answer.error_codes = codes;
+    Ok(answer)
+}
+
+/// Request problems win over token problems: a bad secret must be reported as
+/// such even if the token is also bad.
+fn classify_codes(codes: &[String], failed_status: Option<u16>) -> Verdict {
+    let has = |c: &str| codes.iter().any(|x| x == c);
+    if has("missing-input-secret") || has("invalid-input-secret") || has("bad-request") {
+        Verdict::RequestRefused
+    } else if has("timeout-or-duplicate") {
+        Verdict::Rejected(Reason::TokenExpiredOrDuplicate)
+    } else if has("invalid-input-response") || has("missing-input-response") {
+        Verdict::Rejected(Reason::TokenInvalid)
+    } else {
+        match failed_status {
+            // `success:false` with no code we know: the request failed, not the token.
+            Some(s) if is_transient_status(s) => Verdict::Transient,
+            Some(_) => Verdict::RequestRefused,
+            // `verified:false` with no code we know: the challenge failed.
+            None => Verdict::Rejected(Reason::TokenInvalid),
+        }
+    }
+}
+
+fn detail_for(verdict: &Verdict) -> &'static str {
+    match verdict {
+        Verdict::Rejected(_) => "provider rejected the token",
+        Verdict::Transient => "provider reported a temporary failure",
+        _ => "provider refused the request",
+    }
+}

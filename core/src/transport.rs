@@ -1,0 +1,209 @@
+//! HTTP: one pooled keep-alive client, a total deadline, retries, a body cap,
+//! and no redirects.
+
+use std::error::Error as _;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use tokio::time::Instant;
+use url::Url;
+
+use crate::error::{Error, Result};
+use crate::policy::Finished;
+use crate::provider::{truncate, Answer, Protocol, Verdict, WireRequest};
+use crate::retry::{parse_retry_after, RetryPolicy};
+use crate::runtime::current_pid;
+
+/// Largest provider answer read; anything bigger is a protocol error.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// How long a verification may take, in total and per attempt.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Plan {
+    pub timeout: Duration,
+    pub attempt_timeout: Duration,
+    pub retry: RetryPolicy,
+}
+
+/// What the HTTP client is built from (kept to rebuild it after a fork).
+#[derive(Clone)]
+pub(crate) struct HttpSettings {
+    pub connect_timeout: Duration,
+    pub proxy: Option<reqwest::Proxy>,
+    pub extra_roots: Vec<reqwest::Certificate>,
+    /// The endpoint is plain HTTP: never route it through a proxy, which
+    /// would see the secret in the clear.
+    pub plain_http: bool,
+}
+
+pub(crate) struct Transport {
+    settings: HttpSettings,
+    /// The pool belongs to the process that built it: its connection tasks
+    /// live on that process's runtime, which a forked child does not have.
+    http: Mutex<(u32, reqwest::Client)>,
+}
+
+impl Transport {
+    pub fn new(settings: HttpSettings) -> Result<Self> {
+        let http = build_http(&settings)?;
+        Ok(Transport { settings, http: Mutex::new((current_pid(), http)) })
+    }
+
+    fn http(&self) -> reqwest::Client {
+        let mut slot = self.http.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.0 != current_pid() {
+            // Building succeeded once with the same settings; failing now is a bug.
+            let fresh = build_http(&self.settings).expect("rebuilding the HTTP client after fork");
+            *slot = (current_pid(), fresh);
+        }
+        slot.1.clone()
+    }
+
+    /// Sends `request`, retrying what is worth retrying, within the plan's deadline.
+    pub async fn exchange(
+        &self,
+        endpoint: &Url,
+        protocol: &dyn Protocol,
+        request: &WireRequest,
+        plan: &Plan,
+    ) -> Finished {
+        let http = self.http();
+        let deadline = Instant::now() + plan.timeout;
+        let mut attempts = 0u32;
+        let mut landed = false;
+        loop {
+            attempts += 1;
+            let limit = deadline.saturating_duration_since(Instant::now()).min(plan.attempt_timeout);
+            let sent = tokio::time::timeout(limit, attempt(&http, endpoint, protocol, request)).await;
+            let reply = match sent {
+                Ok(reply) => reply,
+                Err(_) => Reply::failed(true, format!("no answer within {} ms", limit.as_millis())),
+            };
+            let finished = Finished {
+                answer: reply.answer,
+                http_status: reply.status,
+                attempts,
+                earlier_attempt_may_have_landed: landed,
+            };
+            if !matches!(finished.answer.verdict, Verdict::Transient) || attempts > plan.retry.max_retries {
+                return finished;
+            }
+            landed |= reply.may_have_landed;
+            let delay = reply.retry_after.unwrap_or_else(|| plan.retry.backoff(attempts));
+            if Instant::now() + delay >= deadline {
+                return finished;
+            }
+            tokio::time::sleep(delay).await;
+        }
+    }
+}
+
+/// One attempt's result.
+struct Reply {
+    status: Option<u16>,
+    answer: Answer,
+    retry_after: Option<Duration>,
+    /// The request may have reached the provider and used the token.
+    may_have_landed: bool,
+}
+
+impl Reply {
+    fn failed(may_have_landed: bool, detail: String) -> Self {
+        Reply {
+            status: None,
+            answer: Answer::new(Verdict::Transient).with_detail(detail),
+            retry_after: None,
+            may_have_landed,
+        }
+    }
+}
+
+async fn attempt(http: &reqwest::Client, endpoint: &Url, protocol: &dyn Protocol, request: &WireRequest) -> Reply {
+    let mut builder = http
+        .post(endpoint.clone())
+        .header(CONTENT_TYPE, "application/json")
+        .body(request.body.clone());
+    if let Some(auth) = &request.authorization {
+        let Ok(mut value) = HeaderValue::from_str(auth) else {
+            return Reply::failed(false, "secret cannot be sent in an HTTP header".into());
+        };
+        value.set_sensitive(true);
+        builder = builder.header(AUTHORIZATION, value);
+    }
+    let mut response = match builder.send().await {
+        Ok(r) => r,
+        Err(e) => return Reply::failed(!e.is_connect(), describe(&e)),
+    };
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_retry_after);
+    let answer_with = |answer| Reply { status: Some(status), answer, retry_after, may_have_landed: status != 429 };
+    if (300..400).contains(&status) {
+        return answer_with(Answer::protocol(format!(
+            "provider answered with a redirect (HTTP {status}); redirects are never followed, so the secret is not re-sent"
+        )));
+    }
+    if response.content_length().is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return answer_with(Answer::unusable(status, format!("response body is over {MAX_BODY_BYTES} bytes")));
+    }
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > MAX_BODY_BYTES {
+                    return answer_with(Answer::unusable(status, format!("response body is over {MAX_BODY_BYTES} bytes")));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => break,
+            Err(e) => return Reply::failed(true, describe(&e)),
+        }
+    }
+    answer_with(protocol.parse(status, &body))
+}
+
+/// A transport error in our words plus its causes, without the URL.
+fn describe(e: &reqwest::Error) -> String {
+    let what = if e.is_connect() {
+        "could not connect to the provider"
+    } else if e.is_timeout() {
+        "provider timed out"
+    } else {
+        "connection to the provider failed"
+    };
+    let mut causes = Vec::new();
+    let mut source = e.source();
+    while let Some(s) = source {
+        causes.push(s.to_string());
+        source = s.source();
+    }
+    if causes.is_empty() {
+        what.to_string()
+    } else {
+        format!("{what}: {}", truncate(&causes.join(": "), 200))
+    }
+}
+
+fn build_http(s: &HttpSettings) -> Result<reqwest::Client> {
+    let mut b = reqwest::Client::builder()
+        .use_rustls_tls()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(s.connect_timeout)
+        .pool_idle_timeout(Duration::from_secs(60))
+        .tcp_keepalive(Duration::from_secs(30))
+        .tcp_nodelay(true)
+        .user_agent(concat!("siteverify/", env!("CARGO_PKG_VERSION")));
+    if s.plain_http {
+        b = b.no_proxy();
+    } else if let Some(proxy) = &s.proxy {
+        b = b.proxy(proxy.clone());
+    }
+    for root in &s.extra_roots {
+        b = b.add_root_certificate(root.clone());
+    }
+    b.build().map_err(|_| Error::config("cannot build the HTTP client from these settings"))
+}

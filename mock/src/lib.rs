@@ -1,0 +1,456 @@
+//! A loopback mock of the Prosopo (`/siteverify`) and GateKeeper
+//! (`/api/v1/token/verify`) verify APIs.
+//!
+//! It checks requests the way the providers document (content type, Bearer
+//! auth, body schema, secret) and answers according to the scenario token the
+//! client sends; see the crate README for the list.
+
+mod http;
+pub mod scenario;
+
+use std::collections::{HashMap, HashSet};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use serde::Serialize;
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+
+use crate::http::{Reply, Request};
+use crate::scenario::Scenario;
+
+/// The secret the mock accepts when none is configured.
+pub const DEFAULT_SECRET: &str = "mock-secret";
+/// Prosopo's path.
+pub const PROSOPO_PATH: &str = "/siteverify";
+/// GateKeeper's path.
+pub const GATEKEEPER_PATH: &str = "/api/v1/token/verify";
+/// Used tokens remembered for single-use scenarios before the memory is reset.
+const MAX_REMEMBERED: usize = 100_000;
+
+/// Mock configuration.
+#[derive(Clone, Debug)]
+pub struct MockConfig {
+    /// Secrets accepted by both APIs (default: [`DEFAULT_SECRET`]).
+    pub secrets: Vec<String>,
+}
+
+impl Default for MockConfig {
+    fn default() -> Self {
+        MockConfig { secrets: vec![DEFAULT_SECRET.to_string()] }
+    }
+}
+
+/// Counters, served as JSON at `GET /__mock/stats`.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct MockStats {
+    /// TCP connections accepted.
+    pub connections: u64,
+    /// HTTP requests served.
+    pub requests: u64,
+    /// Requests that arrived at the redirect target `/__mock/captured`.
+    pub captured: u64,
+}
+
+#[derive(Default)]
+struct State {
+    secrets: Vec<String>,
+    connections: AtomicU64,
+    requests: AtomicU64,
+    captured: AtomicU64,
+    used: Mutex<HashSet<String>>,
+    seen: Mutex<HashMap<String, u32>>,
+    addr: Mutex<Option<SocketAddr>>,
+}
+
+impl State {
+    /// Marks a token used; true if it was used before.
+    fn use_token(&self, token: &str) -> bool {
+        let mut used = self.used.lock().unwrap();
+        if used.len() >= MAX_REMEMBERED {
+            used.clear();
+        }
+        !used.insert(token.to_string())
+    }
+
+    /// How many times this token was seen before (for flaky scenarios).
+    fn seen_before(&self, token: &str) -> u32 {
+        let mut seen = self.seen.lock().unwrap();
+        if seen.len() >= MAX_REMEMBERED {
+            seen.clear();
+        }
+        let n = seen.entry(token.to_string()).or_default();
+        *n += 1;
+        *n - 1
+    }
+
+    fn stats(&self) -> MockStats {
+        MockStats {
+            connections: self.connections.load(Relaxed),
+            requests: self.requests.load(Relaxed),
+            captured: self.captured.load(Relaxed),
+        }
+    }
+}
+
+/// Serves on `listener` until the future is dropped.
+pub async fn serve(listener: TcpListener, config: MockConfig) {
+    let state = Arc::new(State { secrets: config.secrets, ..State::default() });
+    *state.addr.lock().unwrap() = listener.local_addr().ok();
+    accept_loop(listener, state).await
+}
+
+async fn accept_loop(listener: TcpListener, state: Arc<State>) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            continue;
+        };
+        state.connections.fetch_add(1, Relaxed);
+        let state = state.clone();
+        tokio::spawn(async move {
+            http::serve_connection(stream, |req| {
+                let state = state.clone();
+                async move { route(&state, req).await }
+            })
+            .await
+        });
+    }
+}
+
+/// A mock running on its own thread, for in-process tests. Stops on drop.
+pub struct MockServer {
+    addr: SocketAddr,
+    state: Arc<State>,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        // Works from sync code and from inside another runtime alike.
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+impl MockServer {
+    /// Starts on an ephemeral loopback port.
+    pub fn start(config: MockConfig) -> std::io::Result<MockServer> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("siteverify-mock")
+            .enable_all()
+            .build()?;
+        // Bound with std so that starting works from inside another runtime too.
+        let std_listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        std_listener.set_nonblocking(true)?;
+        let addr = std_listener.local_addr()?;
+        let listener = {
+            let _guard = runtime.enter();
+            TcpListener::from_std(std_listener)?
+        };
+        let state = Arc::new(State { secrets: config.secrets, ..State::default() });
+        *state.addr.lock().unwrap() = Some(addr);
+        runtime.spawn(accept_loop(listener, state.clone()));
+        Ok(MockServer { addr, state, runtime: Some(runtime) })
+    }
+
+    /// `http://127.0.0.1:PORT`
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The Prosopo endpoint.
+    pub fn prosopo_url(&self) -> String {
+        format!("{}{PROSOPO_PATH}", self.url())
+    }
+
+    /// The GateKeeper endpoint.
+    pub fn gatekeeper_url(&self) -> String {
+        format!("{}{GATEKEEPER_PATH}", self.url())
+    }
+
+    /// Current counters.
+    pub fn stats(&self) -> MockStats {
+        self.state.stats()
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Api {
+    Prosopo,
+    GateKeeper,
+}
+
+async fn route(state: &State, req: Request) -> Reply {
+    state.requests.fetch_add(1, Relaxed);
+    let path = req.path.split('?').next().unwrap_or_default();
+    match (req.method.as_str(), path) {
+        ("POST", PROSOPO_PATH) => verify(state, Api::Prosopo, &req).await,
+        ("POST", GATEKEEPER_PATH) => verify(state, Api::GateKeeper, &req).await,
+        ("GET", "/__mock/stats") => Reply::json(200, serde_json::to_value(state.stats()).unwrap()),
+        (_, "/__mock/captured") => {
+            state.captured.fetch_add(1, Relaxed);
+            Reply::json(200, json!({"status": "ok", "verified": true, "success": true, "data": {"verified": true}}))
+        }
+        ("GET", "/" | "/health") => Reply::json(200, json!({"mock": "siteverify", "ok": true})),
+        _ => Reply::json(404, json!({"error": {"code": 404, "key": "API.NOT_FOUND", "message": "Not found", "data": {}}})),
+    }
+}
+
+fn prosopo_error(status: u16, key: &str, message: &str) -> Reply {
+    Reply::json(status, json!({"error": {"code": status, "key": key, "message": message, "data": {}}}))
+}
+
+fn gk_error(status: u16, code: &str) -> Reply {
+    Reply::json(status, json!({"success": false, "error_codes": [code]}))
+}
+
+/// Checks the request contract; `Err` is the provider's documented answer.
+fn check_request(state: &State, api: Api, req: &Request) -> Result<(String, Value), Reply> {
+    let json_type = req
+        .header("content-type")
+        .is_some_and(|v| v.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("application/json"));
+    match api {
+        Api::Prosopo => {
+            if !json_type || req.body.is_empty() {
+                return Err(prosopo_error(400, "API.MISSING_BODY", "Missing body"));
+            }
+            let body: Value = serde_json::from_slice(&req.body)
+                .map_err(|_| prosopo_error(400, "API.PARSE_ERROR", "Parse error"))?;
+            let Value::Object(obj) = &body else {
+                return Err(prosopo_error(400, "API.PARSE_ERROR", "Parse error"));
+            };
+            let (Some(secret), Some(token)) = (obj.get("secret"), obj.get("token")) else {
+                return Err(prosopo_error(400, "API.MISSING_BODY", "Missing body"));
+            };
+            let optional_ok = ["ip", "email"].iter().all(|k| matches!(obj.get(*k), None | Some(Value::String(_))));
+            let (Value::String(secret), Value::String(token), true) = (secret, token, optional_ok) else {
+                return Err(prosopo_error(400, "API.PARSE_ERROR", "Parse error"));
+            };
+            if !state.secrets.iter().any(|s| s == secret) {
+                return Err(prosopo_error(400, "API.INVALID_SITE_KEY", "Invalid site key"));
+            }
+            Ok((token.clone(), body.clone()))
+        }
+        Api::GateKeeper => {
+            let Some(secret) = req.header("authorization").and_then(|v| v.strip_prefix("Bearer ")) else {
+                return Err(gk_error(401, "missing-input-secret"));
+            };
+            if !state.secrets.iter().any(|s| s == secret.trim()) {
+                return Err(gk_error(401, "invalid-input-secret"));
+            }
+            if !json_type {
+                return Err(gk_error(400, "bad-request"));
+            }
+            let body: Value = serde_json::from_slice(&req.body).map_err(|_| gk_error(400, "bad-request"))?;
+            let Value::Object(obj) = &body else {
+                return Err(gk_error(400, "bad-request"));
+            };
+            if !matches!(obj.get("remoteip"), None | Some(Value::String(_))) {
+                return Err(gk_error(400, "bad-request"));
+            }
+            match obj.get("token") {
+                Some(Value::String(t)) if !t.is_empty() => Ok((t.clone(), body.clone())),
+                None | Some(Value::String(_)) => Err(gk_error(400, "missing-input-response")),
+                Some(_) => Err(gk_error(400, "bad-request")),
+            }
+        }
+    }
+}
+
+fn rfc3339(t: SystemTime) -> String {
+    let secs = t.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let days = secs / 86_400;
+    let rem = secs % 86_400;
+    // Civil-from-days (Howard Hinnant), enough for a mock's timestamps.
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+/// The verified answer for `pass` and friends.
+fn pass(api: Api, s: &Scenario) -> Reply {
+    let score = match s.get("score") {
+        Some("none") => None,
+        Some(v) => v.parse::<f64>().ok(),
+        None if api == Api::GateKeeper => Some(0.1),
+        None => None,
+    };
+    match api {
+        Api::Prosopo => {
+            let mut body = json!({"status": "ok", "verified": true});
+            if let Some(score) = score {
+                body["score"] = json!(score);
+            }
+            if let Some(reason) = s.get("reason") {
+                body["reason"] = json!(reason);
+            }
+            Reply::json(200, body)
+        }
+        Api::GateKeeper => {
+            let now = SystemTime::now();
+            let age = Duration::from_secs(s.num("age").unwrap_or(5));
+            let mut data = json!({
+                "verified": true,
+                "hostname": s.get("hostname").unwrap_or("example.com"),
+                "action": s.get("action").unwrap_or("login"),
+                "timestamp": rfc3339(now),
+                "challenge_ts": rfc3339(now - age),
+            });
+            if let Some(score) = score {
+                data["score"] = json!(score);
+            }
+            if s.get("hostname") == Some("none") {
+                data.as_object_mut().unwrap().remove("hostname");
+            }
+            if s.get("action") == Some("none") {
+                data.as_object_mut().unwrap().remove("action");
+            }
+            Reply::json(200, json!({"success": true, "data": data}))
+        }
+    }
+}
+
+fn token_failed(api: Api, code: &str) -> Reply {
+    match api {
+        Api::Prosopo => Reply::json(200, json!({"status": "ok", "verified": false, "score": 0})),
+        Api::GateKeeper => Reply::json(
+            200,
+            json!({"success": true, "data": {"verified": false, "score": 0.85, "error_codes": [code]}}),
+        ),
+    }
+}
+
+fn duplicate(api: Api) -> Reply {
+    match api {
+        Api::Prosopo => prosopo_error(400, "API.USER_ALREADY_VERIFIED", "User already verified"),
+        Api::GateKeeper => token_failed(api, "timeout-or-duplicate"),
+    }
+}
+
+fn server_error(api: Api, status: u16) -> Reply {
+    match api {
+        Api::Prosopo => prosopo_error(status, "API.UNKNOWN", "Unknown error"),
+        Api::GateKeeper => gk_error(status, "internal-error"),
+    }
+}
+
+async fn verify(state: &State, api: Api, req: &Request) -> Reply {
+    let (token, body) = match check_request(state, api, req) {
+        Ok(ok) => ok,
+        Err(reply) => return reply,
+    };
+    let s = Scenario::parse(&token);
+    if let Some(ms) = s.num::<u64>("delay") {
+        tokio::time::sleep(Duration::from_millis(ms.min(600_000))).await;
+    }
+    // Single use: a second sighting answers "duplicate" whatever the scenario.
+    let consuming = s.has("once") || s.name.starts_with("consume-");
+    if consuming && state.use_token(&token) {
+        return duplicate(api);
+    }
+    match s.name.as_str() {
+        "pass" => pass(api, &s),
+        "slow" => {
+            tokio::time::sleep(Duration::from_millis(s.num("ms").unwrap_or(1000).min(600_000))).await;
+            pass(api, &s)
+        }
+        "fail" => token_failed(api, "invalid-input-response"),
+        "expired" => match api {
+            Api::Prosopo => prosopo_error(400, "API.USER_NOT_VERIFIED_TIME_EXPIRED", "Verification expired"),
+            Api::GateKeeper => token_failed(api, "timeout-or-duplicate"),
+        },
+        "fail-open" => match api {
+            Api::Prosopo => Reply::json(200, json!({"status": "ok", "verified": true, "score": 0})),
+            // GateKeeper's SDK reports fail-open in its flat, undocumented shape.
+            Api::GateKeeper => Reply::json(200, json!({"success": true, "score": 0, "failOpen": true})),
+        },
+        "error" => {
+            let status = s.num("status").unwrap_or(400);
+            let key = s.get("key").unwrap_or("API.UNKNOWN_ERROR");
+            match api {
+                Api::Prosopo => prosopo_error(status, key, "Mock error"),
+                Api::GateKeeper => gk_error(status, key),
+            }
+        }
+        "status" => {
+            let status = s.num("code").unwrap_or(503);
+            if s.get("body") == Some("html") {
+                Reply::Answer {
+                    status,
+                    headers: vec![("Content-Type".into(), "text/html".into())],
+                    body: b"<html><body>Bad gateway</body></html>".to_vec(),
+                }
+            } else {
+                server_error(api, status)
+            }
+        }
+        "flaky" => {
+            if state.seen_before(&token) < s.num("fails").unwrap_or(1) {
+                server_error(api, s.num("status").unwrap_or(503))
+            } else {
+                pass(api, &s)
+            }
+        }
+        "ratelimit" => {
+            if state.seen_before(&token) < s.num("fails").unwrap_or(u32::MAX) {
+                let retry_after = s.get("retry-after").unwrap_or("1").to_string();
+                let mut reply = match api {
+                    Api::Prosopo => prosopo_error(429, "API.RATE_LIMITED", "Too many requests"),
+                    Api::GateKeeper => gk_error(429, "rate-limited"),
+                };
+                if let Reply::Answer { headers, .. } = &mut reply {
+                    headers.push(("Retry-After".into(), retry_after));
+                }
+                reply
+            } else {
+                pass(api, &s)
+            }
+        }
+        "hang" | "consume-hang" => Reply::Hang,
+        "reset" | "consume-reset" => Reply::Reset,
+        "malformed" => Reply::Answer {
+            status: 200,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: b"{\"status\": \"ok\", \"verified\": tru".to_vec(),
+        },
+        "wrong-shape" => match api {
+            Api::Prosopo => Reply::json(200, json!({"status": "ok", "verified": "yes"})),
+            Api::GateKeeper => Reply::json(200, json!({"success": true})),
+        },
+        "huge" => {
+            let padding = "x".repeat(1024 * 1024);
+            Reply::json(200, json!({"status": "ok", "verified": true, "success": true, "data": {"verified": true}, "padding": padding}))
+        }
+        "redirect" => {
+            let target = state.addr.lock().unwrap().map(|a| format!("http://{a}/__mock/captured")).unwrap_or_default();
+            Reply::Answer {
+                status: s.num("status").unwrap_or(307),
+                headers: vec![("Location".into(), target)],
+                body: Vec::new(),
+            }
+        }
+        "echo" => {
+            // Shows what the client sent besides secret and token.
+            let ip = body.get("ip").or_else(|| body.get("remoteip")).and_then(Value::as_str).unwrap_or("-");
+            let email = body.get("email").and_then(Value::as_str).unwrap_or("-");
+            let seen = format!("ip={ip} email={email}");
+            match api {
+                Api::Prosopo => Reply::json(200, json!({"status": "ok", "verified": true, "reason": seen})),
+                Api::GateKeeper => Reply::json(200, json!({"success": true, "data": {"verified": true, "action": seen}})),
+            }
+        }
+        _ => token_failed(api, "invalid-input-response"),
+    }
+}
