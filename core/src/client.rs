@@ -106,7 +106,10 @@ impl Client {
             Some(problem) => Outcome::local(Reason::TokenInvalid, problem),
             None => {
                 let request = inner.protocol.request(&inner.secret, token, &extras);
-                let finished = inner.transport.exchange(&inner.endpoint, inner.protocol, &request, &inner.plan).await;
+                let finished = inner
+                    .transport
+                    .exchange(&inner.endpoint, inner.protocol, &request, &inner.plan)
+                    .await;
                 inner.policy.decide(finished)
             }
         };

@@ -225,11 +225,17 @@ impl ClientBuilder {
             self.fail_mode,
             self.on_fail_open,
             self.proxy.as_deref().map(|p| Secret::new(p).fingerprint()),
-            self.ca_pems.iter().map(|p| Sha256::digest(p).to_vec()).collect::<Vec<_>>(),
+            self.ca_pems
+                .iter()
+                .map(|p| Sha256::digest(p).to_vec())
+                .collect::<Vec<_>>(),
             self.ca_files,
             self.allow_http,
         );
-        Sha256::digest(canonical.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+        Sha256::digest(canonical.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     /// Validates every option and builds the client.
@@ -264,7 +270,10 @@ impl ClientBuilder {
         let policy = self.policy()?;
         let caps = protocol.capabilities();
         let unsupported = |what: &str| {
-            Error::config(format!("{} does not report {what}, so this check would reject every user", protocol.name()))
+            Error::config(format!(
+                "{} does not report {what}, so this check would reject every user",
+                protocol.name()
+            ))
         };
         if !policy.expected_hostnames.is_empty() && !caps.hostname {
             return Err(unsupported("a hostname"));
@@ -288,8 +297,8 @@ impl ClientBuilder {
             pems.push(pem);
         }
         for pem in &pems {
-            let certs = reqwest::Certificate::from_pem_bundle(pem)
-                .map_err(|_| Error::config("extra CA is not valid PEM"))?;
+            let certs =
+                reqwest::Certificate::from_pem_bundle(pem).map_err(|_| Error::config("extra CA is not valid PEM"))?;
             if certs.is_empty() {
                 return Err(Error::config("extra CA PEM holds no certificate"));
             }
@@ -345,7 +354,9 @@ impl ClientBuilder {
         }
         if let Some(t) = self.score_threshold {
             if !(0.0..=1.0).contains(&t) {
-                return Err(Error::config("score_threshold must be within [0, 1] (0 = human, 1 = bot)"));
+                return Err(Error::config(
+                    "score_threshold must be within [0, 1] (0 = human, 1 = bot)",
+                ));
             }
         }
         if let Some(age) = self.max_age {
@@ -366,7 +377,10 @@ impl ClientBuilder {
 
 fn check_duration(name: &str, d: Duration) -> Result<()> {
     if d.is_zero() || d > MAX_TIMEOUT {
-        return Err(Error::config(format!("{name} must be between 1 ms and {} s", MAX_TIMEOUT.as_secs())));
+        return Err(Error::config(format!(
+            "{name} must be between 1 ms and {} s",
+            MAX_TIMEOUT.as_secs()
+        )));
     }
     Ok(())
 }

@@ -45,7 +45,10 @@ pub struct Error {
 
 impl Error {
     pub(crate) fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, message: message.into() }
+        Error {
+            code,
+            message: message.into(),
+        }
     }
     pub(crate) fn config(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::Configuration, message)

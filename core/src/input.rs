@@ -12,7 +12,9 @@ pub(crate) fn token_problem(token: &str, max_len: usize) -> Option<String> {
     // Count characters, as the providers do (Prosopo bounds the token at 131072).
     let len = token.chars().count();
     if len > max_len {
-        return Some(format!("token is {len} characters; the limit for this provider is {max_len}"));
+        return Some(format!(
+            "token is {len} characters; the limit for this provider is {max_len}"
+        ));
     }
     if token.chars().any(char::is_control) {
         return Some("token contains control characters".into());

@@ -80,7 +80,12 @@ pub(crate) fn normalize_hostname(h: &str) -> String {
 
 impl Policy {
     pub(crate) fn decide(&self, finished: Finished) -> Outcome {
-        let Finished { answer, http_status, attempts, earlier_attempt_may_have_landed } = finished;
+        let Finished {
+            answer,
+            http_status,
+            attempts,
+            earlier_attempt_may_have_landed,
+        } = finished;
         let mut outcome = Outcome {
             accepted: false,
             verified: false,
@@ -118,15 +123,12 @@ impl Policy {
                 outcome.conclusive = false;
                 outcome.reason = Reason::ProviderFailOpen;
                 outcome.accepted = self.on_fail_open == FailOpenPolicy::Accept;
-                outcome.detail =
-                    Some("provider answered with its fail-open shape (verified with score 0)".into());
+                outcome.detail = Some("provider answered with its fail-open shape (verified with score 0)".into());
             }
             Verdict::Rejected(Reason::TokenExpiredOrDuplicate) if earlier_attempt_may_have_landed => {
                 self.inconclusive(&mut outcome, Reason::AmbiguousRetry);
-                outcome.detail = Some(
-                    "a retry was told the token was already used, but an earlier attempt may have used it"
-                        .into(),
-                );
+                outcome.detail =
+                    Some("a retry was told the token was already used, but an earlier attempt may have used it".into());
             }
             Verdict::Rejected(reason) => outcome.reason = reason,
             Verdict::RequestRefused => self.inconclusive(&mut outcome, Reason::ProviderRejectedRequest),
@@ -150,20 +152,34 @@ impl Policy {
         if !self.expected_hostnames.is_empty() {
             let got = answer.hostname.as_deref().map(normalize_hostname);
             if !got.is_some_and(|h| self.expected_hostnames.contains(&h)) {
-                return Some((Reason::HostnameMismatch, "hostname is not one of the expected hostnames".into()));
+                return Some((
+                    Reason::HostnameMismatch,
+                    "hostname is not one of the expected hostnames".into(),
+                ));
             }
         }
         if !self.expected_actions.is_empty() {
             let got = answer.action.as_deref();
             if !got.is_some_and(|a| self.expected_actions.iter().any(|e| e == a)) {
-                return Some((Reason::ActionMismatch, "action is not one of the expected actions".into()));
+                return Some((
+                    Reason::ActionMismatch,
+                    "action is not one of the expected actions".into(),
+                ));
             }
         }
         if let Some(threshold) = self.score_threshold {
             match answer.score {
-                None => return Some((Reason::ScoreMissing, "a score threshold is set but no score came back".into())),
+                None => {
+                    return Some((
+                        Reason::ScoreMissing,
+                        "a score threshold is set but no score came back".into(),
+                    ))
+                }
                 Some(score) if score > threshold => {
-                    return Some((Reason::ScoreAboveThreshold, format!("score {score} is above the threshold {threshold}")))
+                    return Some((
+                        Reason::ScoreAboveThreshold,
+                        format!("score {score} is above the threshold {threshold}"),
+                    ))
                 }
                 Some(_) => {}
             }
@@ -174,13 +190,20 @@ impl Policy {
                 .as_deref()
                 .and_then(|ts| OffsetDateTime::parse(ts, &Rfc3339).ok());
             let Some(solved) = solved else {
-                return Some((Reason::ChallengeTooOld, "no usable challenge_ts to check the maximum age against".into()));
+                return Some((
+                    Reason::ChallengeTooOld,
+                    "no usable challenge_ts to check the maximum age against".into(),
+                ));
             };
             let age = OffsetDateTime::now_utc() - solved;
             if age > max_age {
                 return Some((
                     Reason::ChallengeTooOld,
-                    format!("challenge solved {}s ago; the maximum is {}s", age.whole_seconds(), max_age.as_secs()),
+                    format!(
+                        "challenge solved {}s ago; the maximum is {}s",
+                        age.whole_seconds(),
+                        max_age.as_secs()
+                    ),
                 ));
             }
         }
@@ -193,7 +216,12 @@ mod tests {
     use super::*;
 
     fn finished(answer: Answer) -> Finished {
-        Finished { answer, http_status: Some(200), attempts: 1, earlier_attempt_may_have_landed: false }
+        Finished {
+            answer,
+            http_status: Some(200),
+            attempts: 1,
+            earlier_attempt_may_have_landed: false,
+        }
     }
 
     fn verified(score: Option<f64>) -> Answer {
@@ -204,16 +232,25 @@ mod tests {
 
     #[test]
     fn threshold_needs_a_score() {
-        let p = Policy { score_threshold: Some(0.5), ..Policy::default() };
+        let p = Policy {
+            score_threshold: Some(0.5),
+            ..Policy::default()
+        };
         assert_eq!(p.decide(finished(verified(None))).reason, Reason::ScoreMissing);
-        assert_eq!(p.decide(finished(verified(Some(0.51)))).reason, Reason::ScoreAboveThreshold);
+        assert_eq!(
+            p.decide(finished(verified(Some(0.51)))).reason,
+            Reason::ScoreAboveThreshold
+        );
         let ok = p.decide(finished(verified(Some(0.5))));
         assert!(ok.accepted && ok.verified && ok.conclusive);
     }
 
     #[test]
     fn hostnames_match_case_insensitively() {
-        let p = Policy { expected_hostnames: vec!["example.com".into()], ..Policy::default() };
+        let p = Policy {
+            expected_hostnames: vec!["example.com".into()],
+            ..Policy::default()
+        };
         let mut a = verified(None);
         a.hostname = Some("EXAMPLE.com.".into());
         assert!(p.decide(finished(a.clone())).accepted);
@@ -225,7 +262,10 @@ mod tests {
 
     #[test]
     fn fail_mode_decides_inconclusive_only() {
-        let open = Policy { fail_mode: FailMode::Open, ..Policy::default() };
+        let open = Policy {
+            fail_mode: FailMode::Open,
+            ..Policy::default()
+        };
         let down = open.decide(finished(Answer::new(Verdict::Transient)));
         assert!(down.accepted && !down.verified && !down.conclusive && down.retryable);
         let bad = open.decide(finished(Answer::new(Verdict::Rejected(Reason::TokenInvalid))));
@@ -237,7 +277,10 @@ mod tests {
         let p = Policy::default();
         let o = p.decide(finished(Answer::new(Verdict::FailOpen)));
         assert!(o.accepted && !o.verified && !o.conclusive && o.fail_open_suspected);
-        let strict = Policy { on_fail_open: FailOpenPolicy::Reject, ..Policy::default() };
+        let strict = Policy {
+            on_fail_open: FailOpenPolicy::Reject,
+            ..Policy::default()
+        };
         assert!(!strict.decide(finished(Answer::new(Verdict::FailOpen))).accepted);
     }
 

@@ -15,7 +15,9 @@ impl RetryPolicy {
     /// Full jitter: uniform in `[0, min(max_delay, base_delay * 2^(attempt-1))]`,
     /// so a fleet of clients does not retry in lockstep after an outage.
     pub fn backoff(&self, attempt: u32) -> Duration {
-        let exp = self.base_delay.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
+        let exp = self
+            .base_delay
+            .saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
         let ceiling = exp.min(self.max_delay);
         ceiling.mul_f64(fastrand::f64())
     }

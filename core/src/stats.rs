@@ -77,7 +77,11 @@ impl Stats {
         }
         let mut keys = self.by_error_key.lock().unwrap_or_else(|p| p.into_inner());
         for key in o.error_key.iter().chain(o.error_codes.iter()) {
-            let slot = if keys.contains_key(key) || keys.len() < MAX_KEYS { key.as_str() } else { "other" };
+            let slot = if keys.contains_key(key) || keys.len() < MAX_KEYS {
+                key.as_str()
+            } else {
+                "other"
+            };
             *keys.entry(slot.to_string()).or_default() += 1;
         }
     }

@@ -47,7 +47,10 @@ pub(crate) struct Transport {
 impl Transport {
     pub fn new(settings: HttpSettings) -> Result<Self> {
         let http = build_http(&settings)?;
-        Ok(Transport { settings, http: Mutex::new((current_pid(), http)) })
+        Ok(Transport {
+            settings,
+            http: Mutex::new((current_pid(), http)),
+        })
     }
 
     fn http(&self) -> reqwest::Client {
@@ -74,7 +77,9 @@ impl Transport {
         let mut landed = false;
         loop {
             attempts += 1;
-            let limit = deadline.saturating_duration_since(Instant::now()).min(plan.attempt_timeout);
+            let limit = deadline
+                .saturating_duration_since(Instant::now())
+                .min(plan.attempt_timeout);
             let sent = tokio::time::timeout(limit, attempt(&http, endpoint, protocol, request)).await;
             let reply = match sent {
                 Ok(reply) => reply,
@@ -141,21 +146,32 @@ async fn attempt(http: &reqwest::Client, endpoint: &Url, protocol: &dyn Protocol
         .get(RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(parse_retry_after);
-    let answer_with = |answer| Reply { status: Some(status), answer, retry_after, may_have_landed: status != 429 };
+    let answer_with = |answer| Reply {
+        status: Some(status),
+        answer,
+        retry_after,
+        may_have_landed: status != 429,
+    };
     if (300..400).contains(&status) {
         return answer_with(Answer::protocol(format!(
             "provider answered with a redirect (HTTP {status}); redirects are never followed, so the secret is not re-sent"
         )));
     }
     if response.content_length().is_some_and(|n| n > MAX_BODY_BYTES as u64) {
-        return answer_with(Answer::unusable(status, format!("response body is over {MAX_BODY_BYTES} bytes")));
+        return answer_with(Answer::unusable(
+            status,
+            format!("response body is over {MAX_BODY_BYTES} bytes"),
+        ));
     }
     let mut body = Vec::new();
     loop {
         match response.chunk().await {
             Ok(Some(chunk)) => {
                 if body.len() + chunk.len() > MAX_BODY_BYTES {
-                    return answer_with(Answer::unusable(status, format!("response body is over {MAX_BODY_BYTES} bytes")));
+                    return answer_with(Answer::unusable(
+                        status,
+                        format!("response body is over {MAX_BODY_BYTES} bytes"),
+                    ));
                 }
                 body.extend_from_slice(&chunk);
             }
@@ -205,5 +221,6 @@ fn build_http(s: &HttpSettings) -> Result<reqwest::Client> {
     for root in &s.extra_roots {
         b = b.add_root_certificate(root.clone());
     }
-    b.build().map_err(|_| Error::config("cannot build the HTTP client from these settings"))
+    b.build()
+        .map_err(|_| Error::config("cannot build the HTTP client from these settings"))
 }

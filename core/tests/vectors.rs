@@ -27,7 +27,13 @@ async fn vectors_async() {
         }
         problems.extend(check_result(case, client.verify(&token, &opts).await));
     }
-    assert!(problems.is_empty(), "{} of {} cases disagree:\n{}", problems.len(), cases.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} of {} cases disagree:\n{}",
+        problems.len(),
+        cases.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]

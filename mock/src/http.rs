@@ -28,7 +28,11 @@ impl Request {
 
 /// What to do with a request.
 pub enum Reply {
-    Answer { status: u16, headers: Vec<(String, String)>, body: Vec<u8> },
+    Answer {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    },
     /// Close with a TCP reset, answering nothing.
     Reset,
     /// Never answer (until the client goes away or ten minutes pass).
@@ -91,14 +95,22 @@ async fn read_request(reader: &mut BufReader<TcpStream>) -> Read {
         Some(Ok(n)) if n <= MAX_BODY => n,
         _ => return Read::Bad("bad or oversized content-length"),
     };
-    if headers.iter().any(|(k, v)| k == "transfer-encoding" && !v.eq_ignore_ascii_case("identity")) {
+    if headers
+        .iter()
+        .any(|(k, v)| k == "transfer-encoding" && !v.eq_ignore_ascii_case("identity"))
+    {
         return Read::Bad("chunked request bodies are not supported");
     }
     let mut body = vec![0; len];
     if reader.read_exact(&mut body).await.is_err() {
         return Read::Closed;
     }
-    Read::Request(Request { method: method.to_string(), path: path.to_string(), headers, body })
+    Read::Request(Request {
+        method: method.to_string(),
+        path: path.to_string(),
+        headers,
+        body,
+    })
 }
 
 fn reason_phrase(status: u16) -> &'static str {
@@ -141,10 +153,16 @@ where
                 return;
             }
         };
-        let close = request.header("connection").is_some_and(|v| v.eq_ignore_ascii_case("close"));
+        let close = request
+            .header("connection")
+            .is_some_and(|v| v.eq_ignore_ascii_case("close"));
         match handle(request).await {
             Reply::Answer { status, headers, body } => {
-                let mut head = format!("HTTP/1.1 {status} {}\r\nContent-Length: {}\r\n", reason_phrase(status), body.len());
+                let mut head = format!(
+                    "HTTP/1.1 {status} {}\r\nContent-Length: {}\r\n",
+                    reason_phrase(status),
+                    body.len()
+                );
                 for (k, v) in &headers {
                     head.push_str(&format!("{k}: {v}\r\n"));
                 }

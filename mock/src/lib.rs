@@ -39,7 +39,9 @@ pub struct MockConfig {
 
 impl Default for MockConfig {
     fn default() -> Self {
-        MockConfig { secrets: vec![DEFAULT_SECRET.to_string()] }
+        MockConfig {
+            secrets: vec![DEFAULT_SECRET.to_string()],
+        }
     }
 }
 
@@ -97,7 +99,10 @@ impl State {
 
 /// Serves on `listener` until the future is dropped.
 pub async fn serve(listener: TcpListener, config: MockConfig) {
-    let state = Arc::new(State { secrets: config.secrets, ..State::default() });
+    let state = Arc::new(State {
+        secrets: config.secrets,
+        ..State::default()
+    });
     *state.addr.lock().unwrap() = listener.local_addr().ok();
     accept_loop(listener, state).await
 }
@@ -118,6 +123,22 @@ async fn accept_loop(listener: TcpListener, state: Arc<State>) {
             .await
         });
     }
+}
+
+/// Binds `127.0.0.1:port` (0 = any free port), prints the base URL as the
+/// first line of stdout, then serves forever. Used by both binaries.
+pub fn run_printing_url(port: u16, config: MockConfig) -> std::io::Result<()> {
+    use std::io::Write;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await?;
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "http://{}", listener.local_addr()?)?;
+        out.flush()?;
+        drop(out);
+        serve(listener, config).await;
+        Ok(())
+    })
 }
 
 /// A mock running on its own thread, for in-process tests. Stops on drop.
@@ -152,10 +173,17 @@ impl MockServer {
             let _guard = runtime.enter();
             TcpListener::from_std(std_listener)?
         };
-        let state = Arc::new(State { secrets: config.secrets, ..State::default() });
+        let state = Arc::new(State {
+            secrets: config.secrets,
+            ..State::default()
+        });
         *state.addr.lock().unwrap() = Some(addr);
         runtime.spawn(accept_loop(listener, state.clone()));
-        Ok(MockServer { addr, state, runtime: Some(runtime) })
+        Ok(MockServer {
+            addr,
+            state,
+            runtime: Some(runtime),
+        })
     }
 
     /// `http://127.0.0.1:PORT`
@@ -194,15 +222,24 @@ async fn route(state: &State, req: Request) -> Reply {
         ("GET", "/__mock/stats") => Reply::json(200, serde_json::to_value(state.stats()).unwrap()),
         (_, "/__mock/captured") => {
             state.captured.fetch_add(1, Relaxed);
-            Reply::json(200, json!({"status": "ok", "verified": true, "success": true, "data": {"verified": true}}))
+            Reply::json(
+                200,
+                json!({"status": "ok", "verified": true, "success": true, "data": {"verified": true}}),
+            )
         }
         ("GET", "/" | "/health") => Reply::json(200, json!({"mock": "siteverify", "ok": true})),
-        _ => Reply::json(404, json!({"error": {"code": 404, "key": "API.NOT_FOUND", "message": "Not found", "data": {}}})),
+        _ => Reply::json(
+            404,
+            json!({"error": {"code": 404, "key": "API.NOT_FOUND", "message": "Not found", "data": {}}}),
+        ),
     }
 }
 
 fn prosopo_error(status: u16, key: &str, message: &str) -> Reply {
-    Reply::json(status, json!({"error": {"code": status, "key": key, "message": message, "data": {}}}))
+    Reply::json(
+        status,
+        json!({"error": {"code": status, "key": key, "message": message, "data": {}}}),
+    )
 }
 
 fn gk_error(status: u16, code: &str) -> Reply {
@@ -211,23 +248,29 @@ fn gk_error(status: u16, code: &str) -> Reply {
 
 /// Checks the request contract; `Err` is the provider's documented answer.
 fn check_request(state: &State, api: Api, req: &Request) -> Result<(String, Value), Reply> {
-    let json_type = req
-        .header("content-type")
-        .is_some_and(|v| v.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("application/json"));
+    let json_type = req.header("content-type").is_some_and(|v| {
+        v.split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .eq_ignore_ascii_case("application/json")
+    });
     match api {
         Api::Prosopo => {
             if !json_type || req.body.is_empty() {
                 return Err(prosopo_error(400, "API.MISSING_BODY", "Missing body"));
             }
-            let body: Value = serde_json::from_slice(&req.body)
-                .map_err(|_| prosopo_error(400, "API.PARSE_ERROR", "Parse error"))?;
+            let body: Value =
+                serde_json::from_slice(&req.body).map_err(|_| prosopo_error(400, "API.PARSE_ERROR", "Parse error"))?;
             let Value::Object(obj) = &body else {
                 return Err(prosopo_error(400, "API.PARSE_ERROR", "Parse error"));
             };
             let (Some(secret), Some(token)) = (obj.get("secret"), obj.get("token")) else {
                 return Err(prosopo_error(400, "API.MISSING_BODY", "Missing body"));
             };
-            let optional_ok = ["ip", "email"].iter().all(|k| matches!(obj.get(*k), None | Some(Value::String(_))));
+            let optional_ok = ["ip", "email"]
+                .iter()
+                .all(|k| matches!(obj.get(*k), None | Some(Value::String(_))));
             let (Value::String(secret), Value::String(token), true) = (secret, token, optional_ok) else {
                 return Err(prosopo_error(400, "API.PARSE_ERROR", "Parse error"));
             };
@@ -263,7 +306,10 @@ fn check_request(state: &State, api: Api, req: &Request) -> Result<(String, Valu
 }
 
 fn rfc3339(t: SystemTime) -> String {
-    let secs = t.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let secs = t
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     let days = secs / 86_400;
     let rem = secs % 86_400;
     // Civil-from-days (Howard Hinnant), enough for a mock's timestamps.
@@ -276,7 +322,12 @@ fn rfc3339(t: SystemTime) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 /// The verified answer for `pass` and friends.
@@ -431,10 +482,18 @@ async fn verify(state: &State, api: Api, req: &Request) -> Reply {
         },
         "huge" => {
             let padding = "x".repeat(1024 * 1024);
-            Reply::json(200, json!({"status": "ok", "verified": true, "success": true, "data": {"verified": true}, "padding": padding}))
+            Reply::json(
+                200,
+                json!({"status": "ok", "verified": true, "success": true, "data": {"verified": true}, "padding": padding}),
+            )
         }
         "redirect" => {
-            let target = state.addr.lock().unwrap().map(|a| format!("http://{a}/__mock/captured")).unwrap_or_default();
+            let target = state
+                .addr
+                .lock()
+                .unwrap()
+                .map(|a| format!("http://{a}/__mock/captured"))
+                .unwrap_or_default();
             Reply::Answer {
                 status: s.num("status").unwrap_or(307),
                 headers: vec![("Location".into(), target)],
@@ -443,12 +502,19 @@ async fn verify(state: &State, api: Api, req: &Request) -> Reply {
         }
         "echo" => {
             // Shows what the client sent besides secret and token.
-            let ip = body.get("ip").or_else(|| body.get("remoteip")).and_then(Value::as_str).unwrap_or("-");
+            let ip = body
+                .get("ip")
+                .or_else(|| body.get("remoteip"))
+                .and_then(Value::as_str)
+                .unwrap_or("-");
             let email = body.get("email").and_then(Value::as_str).unwrap_or("-");
             let seen = format!("ip={ip} email={email}");
             match api {
                 Api::Prosopo => Reply::json(200, json!({"status": "ok", "verified": true, "reason": seen})),
-                Api::GateKeeper => Reply::json(200, json!({"success": true, "data": {"verified": true, "action": seen}})),
+                Api::GateKeeper => Reply::json(
+                    200,
+                    json!({"success": true, "data": {"verified": true, "action": seen}}),
+                ),
             }
         }
         _ => token_failed(api, "invalid-input-response"),

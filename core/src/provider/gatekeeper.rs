@@ -8,9 +8,7 @@
 use serde_json::{json, Value};
 
 use super::json::{opt_bool, opt_codes, opt_object, opt_score, opt_str, parse_object, Obj};
-use super::{
-    is_transient_status, Answer, Capabilities, Extras, Protocol, Verdict, WireRequest,
-};
+use super::{is_transient_status, Answer, Capabilities, Extras, Protocol, Verdict, WireRequest};
 use crate::error::{Error, Result};
 use crate::outcome::Reason;
 use crate::secret::Secret;
@@ -37,7 +35,11 @@ impl Protocol for GateKeeper {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities { hostname: true, action: true, challenge_ts: true }
+        Capabilities {
+            hostname: true,
+            action: true,
+            challenge_ts: true,
+        }
     }
 
     fn request(&self, secret: &Secret, token: &str, extras: &Extras) -> WireRequest {
@@ -74,7 +76,11 @@ fn parse_data(obj: &Obj) -> std::result::Result<Answer, String> {
     let data = opt_object(obj, "data")?.ok_or("`success:true` without `data`")?;
     let verified = opt_bool(data, "verified")?.ok_or("`data.verified` is missing")?;
     let codes = opt_codes(data, "error_codes")?;
-    let verdict = if verified { Verdict::Verified } else { classify_codes(&codes, None) };
+    let verdict = if verified {
+        Verdict::Verified
+    } else {
+        classify_codes(&codes, None)
+    };
     let mut answer = Answer::new(verdict);
     answer.score = opt_score(data, "score")?;
     answer.hostname = opt_str(data, "hostname")?;

@@ -7,9 +7,7 @@
 use serde_json::json;
 
 use super::json::{opt_bool, opt_object, opt_score, opt_str, parse_object, Obj};
-use super::{
-    is_transient_status, truncate, Answer, Capabilities, Extras, Protocol, Verdict, WireRequest,
-};
+use super::{is_transient_status, truncate, Answer, Capabilities, Extras, Protocol, Verdict, WireRequest};
 use crate::error::{Error, Result};
 use crate::outcome::Reason;
 use crate::secret::Secret;
@@ -41,7 +39,11 @@ impl Protocol for Prosopo {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities { hostname: false, action: false, challenge_ts: false }
+        Capabilities {
+            hostname: false,
+            action: false,
+            challenge_ts: false,
+        }
     }
 
     fn request(&self, secret: &Secret, token: &str, extras: &Extras) -> WireRequest {
@@ -52,7 +54,10 @@ impl Protocol for Prosopo {
         if let Some(domain) = &extras.email_domain {
             body["email"] = json!(domain);
         }
-        WireRequest { body: body.to_string().into_bytes(), authorization: None }
+        WireRequest {
+            body: body.to_string().into_bytes(),
+            authorization: None,
+        }
     }
 
     fn parse(&self, status: u16, body: &[u8]) -> Answer {
@@ -84,7 +89,7 @@ fn parse_success(obj: &Obj) -> std::result::Result<Answer, String> {
     let score = opt_score(obj, "score")?;
     let verdict = match (verified, score) {
         // The documented fail-open: the provider timed out and let the user through.
-        (true, Some(s)) if s == 0.0 => Verdict::FailOpen,
+        (true, Some(0.0)) => Verdict::FailOpen,
         (true, _) => Verdict::Verified,
         (false, _) => Verdict::Rejected(Reason::TokenInvalid),
     };

@@ -38,7 +38,10 @@ pub fn load_cases() -> Vec<Case> {
     for file in files {
         let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
         for raw in doc["cases"].as_array().unwrap() {
-            cases.push(Case { file: file.file_name().unwrap().to_string_lossy().into(), raw: raw.clone() });
+            cases.push(Case {
+                file: file.file_name().unwrap().to_string_lossy().into(),
+                raw: raw.clone(),
+            });
         }
     }
     assert!(cases.len() > 50, "vectors missing");
@@ -53,18 +56,30 @@ pub fn token(case: &Case, run: &str) -> Option<String> {
             let uniq = format!("{run}-{}-{}", std::process::id(), UNIQ.fetch_add(1, Ordering::Relaxed));
             Some(s.replace("{uniq}", &uniq))
         }
-        Value::Object(o) => Some(o["repeat"].as_str().unwrap().repeat(o["count"].as_u64().unwrap() as usize)),
+        Value::Object(o) => Some(
+            o["repeat"]
+                .as_str()
+                .unwrap()
+                .repeat(o["count"].as_u64().unwrap() as usize),
+        ),
         _ => None,
     }
 }
 
 pub fn builder(case: &Case, mock: &MockServer) -> Result<ClientBuilder, siteverify::Error> {
     let provider = case.provider();
-    let cfg = case.raw.get("config").cloned().unwrap_or(Value::Object(Default::default()));
+    let cfg = case
+        .raw
+        .get("config")
+        .cloned()
+        .unwrap_or(Value::Object(Default::default()));
     let mut b = Client::builder(provider);
     b.secret(cfg.get("secret").and_then(Value::as_str).unwrap_or(DEFAULT_SECRET));
     let ms = |k: &str| cfg.get(k).and_then(Value::as_u64).map(Duration::from_millis);
-    match (cfg.get("endpoint").and_then(Value::as_str), cfg.get("region").and_then(Value::as_str)) {
+    match (
+        cfg.get("endpoint").and_then(Value::as_str),
+        cfg.get("region").and_then(Value::as_str),
+    ) {
         (Some(e), region) => {
             b.endpoint(e.replace("{mock}", &mock.url()));
             if let Some(r) = region {
@@ -75,7 +90,11 @@ pub fn builder(case: &Case, mock: &MockServer) -> Result<ClientBuilder, siteveri
             b.region(r);
         }
         (None, None) => {
-            let path = if provider == Provider::Prosopo { PROSOPO_PATH } else { GATEKEEPER_PATH };
+            let path = if provider == Provider::Prosopo {
+                PROSOPO_PATH
+            } else {
+                GATEKEEPER_PATH
+            };
             b.endpoint(format!("{}{path}", mock.url()));
         }
     }
@@ -97,10 +116,20 @@ pub fn builder(case: &Case, mock: &MockServer) -> Result<ClientBuilder, siteveri
             ms("retry_max_delay_ms").unwrap_or(siteverify::DEFAULT_RETRY_MAX_DELAY),
         );
     }
-    for h in cfg.get("expected_hostnames").and_then(Value::as_array).into_iter().flatten() {
+    for h in cfg
+        .get("expected_hostnames")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         b.expected_hostname(h.as_str().unwrap());
     }
-    for a in cfg.get("expected_actions").and_then(Value::as_array).into_iter().flatten() {
+    for a in cfg
+        .get("expected_actions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         b.expected_action(a.as_str().unwrap());
     }
     if let Some(t) = cfg.get("score_threshold").and_then(Value::as_f64) {
@@ -137,7 +166,9 @@ pub fn compare(case: &Case, outcome: &siteverify::Outcome) -> Vec<String> {
     let got = serde_json::to_value(outcome).unwrap();
     let mut problems = Vec::new();
     for (key, want) in case.raw["expect"].as_object().unwrap() {
-        let have = got.get(key).unwrap_or_else(|| panic!("{}: unknown outcome field {key}", case.name()));
+        let have = got
+            .get(key)
+            .unwrap_or_else(|| panic!("{}: unknown outcome field {key}", case.name()));
         let same = match (want, have) {
             (Value::Number(a), Value::Number(b)) => (a.as_f64().unwrap() - b.as_f64().unwrap()).abs() < 1e-9,
             _ => want == have,
@@ -154,7 +185,11 @@ pub fn check_result(case: &Case, result: Result<siteverify::Outcome, siteverify:
     match (result, case.raw.get("expect_error").and_then(Value::as_str)) {
         (Ok(o), None) => compare(case, &o),
         (Err(e), Some(code)) if e.code().as_str() == code => vec![],
-        (Ok(o), Some(code)) => vec![format!("{}: want error {code}, got outcome {}", case.name(), o.to_json())],
+        (Ok(o), Some(code)) => vec![format!(
+            "{}: want error {code}, got outcome {}",
+            case.name(),
+            o.to_json()
+        )],
         (Err(e), _) => vec![format!("{}: unexpected error {e}", case.name())],
     }
 }

@@ -1,0 +1,47 @@
+# siteverify: `make demo` and `make test` are the two commands (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+CARGO ?= cargo
+ROOT := $(CURDIR)
+
+# Every binding's tests find the native pieces through these.
+export SITEVERIFY_MOCK_BIN := $(ROOT)/target/release/siteverify-mock
+export SITEVERIFY_CLI_BIN := $(ROOT)/target/release/siteverify
+export SITEVERIFY_LIB_DIR := $(ROOT)/target/release
+export SITEVERIFY_INCLUDE_DIR := $(ROOT)/include
+
+# Bindings with a Makefile providing deps/build/test/demo.
+BINDINGS := $(patsubst bindings-%/Makefile,%,$(wildcard bindings-*/Makefile))
+
+.PHONY: help build demo test deps lint test-rust bench $(addprefix test-,$(BINDINGS))
+
+help:
+	@echo "make demo   build, start the mock provider, verify a handful of scenario tokens"
+	@echo "make test   everything: installs what is missing, lint, Rust, C and every binding"
+	@echo "make bench  verifications per second against the mock"
+
+build:
+	$(CARGO) build --release --locked -p siteverify-cli -p siteverify-mock -p siteverify-ffi
+
+demo: build
+	@scripts/demo.sh $(BINDINGS)
+
+deps:
+	scripts/install-deps.sh
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+test-rust:
+	$(CARGO) test --locked -p siteverify -p siteverify-mock -p siteverify-cli
+
+$(addprefix test-,$(BINDINGS)): test-%: build
+	$(MAKE) -C bindings-$* deps
+	$(MAKE) -C bindings-$* test
+
+test: deps lint test-rust $(addprefix test-,$(BINDINGS))
+	@echo "make test: every suite passed"
+
+bench:
+	$(CARGO) bench --locked -p siteverify --bench throughput

@@ -1,0 +1,258 @@
+//! Behaviour that a single vector cannot show: pooling, redirects, secrets,
+//! stats, runtimes and fork.
+
+use std::time::Duration;
+
+use siteverify::{Client, ErrorCode, Provider, Reason, VerifyOptions};
+use siteverify_mock::{MockConfig, MockServer, DEFAULT_SECRET};
+
+const SECRET: &str = "s3cr3t-do-not-leak-9f8e7d";
+
+fn mock_with_secret() -> MockServer {
+    MockServer::start(MockConfig {
+        secrets: vec![SECRET.into()],
+    })
+    .unwrap()
+}
+
+fn client(mock: &MockServer, provider: Provider) -> Client {
+    let url = if provider == Provider::Prosopo {
+        mock.prosopo_url()
+    } else {
+        mock.gatekeeper_url()
+    };
+    Client::builder(provider).secret(SECRET).endpoint(url).build().unwrap()
+}
+
+#[test]
+fn one_connection_serves_many_verifications() {
+    let mock = mock_with_secret();
+    let c = client(&mock, Provider::GateKeeper);
+    for _ in 0..20 {
+        assert!(c.verify_blocking("pass", &VerifyOptions::default()).unwrap().accepted);
+    }
+    let stats = mock.stats();
+    assert_eq!(stats.requests, 20);
+    assert_eq!(stats.connections, 1, "keep-alive pool not reused: {stats:?}");
+}
+
+#[test]
+fn clones_share_the_pool() {
+    let mock = mock_with_secret();
+    let c = client(&mock, Provider::Prosopo);
+    let clone = c.clone();
+    c.verify_blocking("pass", &VerifyOptions::default()).unwrap();
+    clone.verify_blocking("pass", &VerifyOptions::default()).unwrap();
+    assert_eq!(mock.stats().connections, 1);
+    assert_eq!(c.stats().verifications, 2, "clones share counters");
+}
+
+#[test]
+fn redirects_are_never_followed() {
+    let mock = mock_with_secret();
+    for provider in [Provider::Prosopo, Provider::GateKeeper] {
+        for status in [301, 302, 303, 307, 308] {
+            let o = client(&mock, provider)
+                .verify_blocking(&format!("redirect:status={status}"), &VerifyOptions::default())
+                .unwrap();
+            assert_eq!(o.reason, Reason::ProtocolError);
+            assert_eq!(o.http_status, Some(status));
+            assert!(!o.accepted);
+        }
+    }
+    assert_eq!(
+        mock.stats().captured,
+        0,
+        "a redirect target received the request (and the secret)"
+    );
+}
+
+#[test]
+fn secret_never_shows() {
+    let mock = mock_with_secret();
+    let mut builder = Client::builder(Provider::GateKeeper);
+    builder.secret(SECRET).endpoint(mock.gatekeeper_url());
+    assert!(!format!("{builder:?}").contains(SECRET));
+    let c = builder.build().unwrap();
+    assert!(!format!("{c:?}").contains(SECRET));
+    for token in [
+        "pass",
+        "fail",
+        "malformed",
+        "reset",
+        "error:key=invalid-input-secret:status=401",
+    ] {
+        let o = c.verify_blocking(token, &VerifyOptions::default()).unwrap();
+        assert!(!format!("{o:?}").contains(SECRET));
+        assert!(!o.to_json().contains(SECRET));
+    }
+    // Config errors name the problem, never the secret.
+    let bad = Client::builder(Provider::GateKeeper)
+        .secret(SECRET)
+        .endpoint("http://example.com/v")
+        .build();
+    assert!(!bad.unwrap_err().to_string().contains(SECRET));
+    let bad = Client::builder(Provider::GateKeeper)
+        .secret(format!("{SECRET}\n"))
+        .build();
+    let err = bad.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Configuration);
+    assert!(!err.to_string().contains(SECRET));
+    assert_eq!(format!("{:?}", siteverify::Secret::new(SECRET)), "Secret(***)");
+}
+
+#[test]
+fn wrong_secret_is_reported_not_hidden() {
+    let mock = mock_with_secret();
+    let c = Client::builder(Provider::Prosopo)
+        .secret("wrong")
+        .endpoint(mock.prosopo_url())
+        .build()
+        .unwrap();
+    let o = c.verify_blocking("pass", &VerifyOptions::default()).unwrap();
+    assert_eq!(o.reason, Reason::ProviderRejectedRequest);
+    assert_eq!(o.error_key.as_deref(), Some("API.INVALID_SITE_KEY"));
+    assert_eq!(c.stats().by_error_key.get("API.INVALID_SITE_KEY"), Some(&1));
+}
+
+#[test]
+fn stats_count_what_happened() {
+    let mock = mock_with_secret();
+    let c = client(&mock, Provider::Prosopo);
+    let opts = VerifyOptions::default();
+    for token in [
+        "pass",
+        "fail",
+        "fail-open",
+        "fail-open",
+        "error:key=API.INVALID_SITE_KEY",
+    ] {
+        c.verify_blocking(token, &opts).unwrap();
+    }
+    assert!(c
+        .verify_blocking("pass", &VerifyOptions::default().remote_ip("nope"))
+        .is_err());
+    let s = c.stats();
+    assert_eq!(s.verifications, 5);
+    assert_eq!(s.accepted, 3); // pass + two fail-open (accepted and flagged by default)
+    assert_eq!(s.rejected, 2);
+    assert_eq!(s.inconclusive, 3);
+    assert_eq!(s.fail_open_suspected, 2);
+    assert_eq!(s.errors, 1);
+    assert_eq!(s.by_reason.get("provider-fail-open"), Some(&2));
+    assert!(s.to_json().contains("\"fail_open_suspected\":2"));
+}
+
+#[test]
+fn retries_are_counted() {
+    let mock = mock_with_secret();
+    let c = Client::builder(Provider::GateKeeper)
+        .secret(SECRET)
+        .endpoint(mock.gatekeeper_url())
+        .retry_backoff(Duration::from_millis(1), Duration::from_millis(5))
+        .build()
+        .unwrap();
+    let o = c
+        .verify_blocking("flaky:fails=2:id=stats", &VerifyOptions::default())
+        .unwrap();
+    assert_eq!(o.attempts, 3);
+    assert_eq!(c.stats().retries, 2);
+}
+
+#[tokio::test]
+async fn blocking_inside_a_runtime_is_an_error_not_a_panic() {
+    let mock = mock_with_secret();
+    let c = client(&mock, Provider::Prosopo);
+    let err = c.verify_blocking("pass", &VerifyOptions::default()).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::BlockingInAsyncContext);
+    // The async path works on the caller's own runtime.
+    assert!(c.verify("pass", &VerifyOptions::default()).await.unwrap().accepted);
+}
+
+#[tokio::test]
+async fn dropping_the_future_cancels_the_request() {
+    let mock = mock_with_secret();
+    let c = client(&mock, Provider::Prosopo);
+    let opts = VerifyOptions::default();
+    let pending = c.verify("hang", &opts);
+    assert!(tokio::time::timeout(Duration::from_millis(200), pending).await.is_err());
+    // Nothing was recorded for the cancelled call; the client still works.
+    assert_eq!(c.stats().verifications, 0);
+    assert!(c.verify("pass", &VerifyOptions::default()).await.unwrap().accepted);
+}
+
+#[test]
+fn concurrent_verifications_share_one_client() {
+    let mock = mock_with_secret();
+    let c = client(&mock, Provider::GateKeeper);
+    let threads: Vec<_> = (0..16)
+        .map(|i| {
+            let c = c.clone();
+            std::thread::spawn(move || {
+                for j in 0..20 {
+                    let o = c
+                        .verify_blocking(&format!("pass:score=0.2:id={i}-{j}"), &VerifyOptions::default())
+                        .unwrap();
+                    assert!(o.accepted, "{o:?}");
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert_eq!(c.stats().accepted, 320);
+}
+
+#[test]
+fn extra_ca_is_parsed_at_build() {
+    let pem = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/test-ca.pem")).unwrap();
+    assert!(Client::builder(Provider::Prosopo)
+        .secret("x")
+        .ca_pem(pem)
+        .build()
+        .is_ok());
+    let err = Client::builder(Provider::Prosopo)
+        .secret("x")
+        .ca_pem("not pem")
+        .build()
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Configuration);
+    let err = Client::builder(Provider::Prosopo)
+        .secret("x")
+        .ca_file("/nonexistent/ca.pem")
+        .build()
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Configuration);
+}
+
+#[test]
+fn verifies_in_a_forked_child_after_the_parent_did() {
+    let mock = MockServer::start(MockConfig::default()).unwrap();
+    let c = Client::builder(Provider::Prosopo)
+        .secret(DEFAULT_SECRET)
+        .endpoint(mock.prosopo_url())
+        .build()
+        .unwrap();
+    // The parent warms the shared runtime and the connection pool first.
+    assert!(c.verify_blocking("pass", &VerifyOptions::default()).unwrap().accepted);
+    // SAFETY: the child only verifies and exits; it never returns into the test harness.
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0, "fork failed");
+    if pid == 0 {
+        let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let c = c.clone();
+            let done = std::thread::spawn(move || c.verify_blocking("pass", &VerifyOptions::default()));
+            // One attempt: a stale pool from the parent would time out and retry.
+            matches!(done.join(), Ok(Ok(o)) if o.accepted && o.attempts == 1)
+        }));
+        unsafe { libc::_exit(if matches!(ok, Ok(true)) { 0 } else { 1 }) };
+    }
+    let mut status = 0;
+    // Bounded: the child has a 10 s deadline per verification.
+    unsafe { libc::waitpid(pid, &mut status, 0) };
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "child failed to verify after fork"
+    );
+}

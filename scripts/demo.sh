@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Starts the mock provider, verifies a handful of scenario tokens with the CLI,
+# then one token per language binding given as arguments; one row per outcome.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=target/release
+export SITEVERIFY_DEMO_SECRET=mock-secret
+
+"$BIN/siteverify-mock" --port 0 >"${TMPDIR:-/tmp}/siteverify-demo-mock.$$" &
+MOCK_PID=$!
+trap 'kill $MOCK_PID 2>/dev/null || true; rm -f "${TMPDIR:-/tmp}/siteverify-demo-mock.$$"' EXIT
+for _ in $(seq 100); do
+  URL=$(head -n1 "${TMPDIR:-/tmp}/siteverify-demo-mock.$$" 2>/dev/null || true)
+  [ -n "$URL" ] && break
+  sleep 0.05
+done
+[ -n "${URL:-}" ] || { echo "demo: the mock did not start" >&2; exit 1; }
+echo "mock provider at $URL"
+echo
+
+row() { python3 scripts/demo_row.py "$@"; }
+
+row --header
+cli() { # provider scenario token endpoint [extra args]
+  local provider=$1 scenario=$2 token=$3 endpoint=$4; shift 4
+  local out
+  out=$("$BIN/siteverify" verify --provider "$provider" --endpoint "$endpoint" \
+        --secret-env SITEVERIFY_DEMO_SECRET "$@" "$token") || true
+  row cli "$provider" "$scenario" "$out"
+}
+P="$URL/siteverify"
+G="$URL/api/v1/token/verify"
+cli gatekeeper pass          "pass:score=0.2"  "$G" --expected-hostname example.com --score-threshold 0.5
+cli gatekeeper fail          "fail"            "$G"
+cli gatekeeper score-too-high "pass:score=0.9" "$G" --score-threshold 0.5
+cli gatekeeper expired       "expired"         "$G"
+cli prosopo    pass          "pass:score=0.1"  "$P"
+cli prosopo    fail-open     "fail-open"       "$P"
+cli prosopo    fail-open+reject "fail-open"    "$P" --on-fail-open reject
+# Nothing listens on port 9: the provider is down. Closed by default, open on request.
+cli prosopo    provider-down "pass"            "http://127.0.0.1:9/siteverify" --timeout-ms 1500
+cli prosopo    down+open-mode "pass"           "http://127.0.0.1:9/siteverify" --timeout-ms 1500 --fail-mode open
+
+status=0
+for lang in "$@"; do
+  if out=$(make -s -C "bindings-$lang" demo SITEVERIFY_DEMO_URL="$URL" 2>"${TMPDIR:-/tmp}/siteverify-demo-$lang.log" | tail -n1) && [ -n "$out" ]; then
+    row "$lang" gatekeeper pass "$out"
+  else
+    echo "$lang: demo failed, see ${TMPDIR:-/tmp}/siteverify-demo-$lang.log" >&2
+    status=1
+  fi
+done
+exit $status
