@@ -13,7 +13,9 @@ export SITEVERIFY_INCLUDE_DIR := $(ROOT)/include
 # Bindings with a Makefile providing deps/build/test/demo.
 BINDINGS := $(patsubst bindings-%/Makefile,%,$(wildcard bindings-*/Makefile))
 
-.PHONY: help build demo test deps lint test-rust bench $(addprefix test-,$(BINDINGS))
+HEADER_TMP := $(ROOT)/target/header-check
+
+.PHONY: help build demo test deps lint test-rust test-c header check-header bench $(addprefix test-,$(BINDINGS))
 
 help:
 	@echo "make demo   build, start the mock provider, verify a handful of scenario tokens"
@@ -36,11 +38,26 @@ lint:
 test-rust:
 	$(CARGO) test --locked -p siteverify -p siteverify-mock -p siteverify-cli
 
+header:
+	$(CARGO) run --locked -q -p siteverify-header-gen -- include
+
+# The committed headers must be exactly what the pinned cbindgen generates.
+check-header:
+	rm -rf $(HEADER_TMP) && mkdir -p $(HEADER_TMP)
+	$(CARGO) run --locked -q -p siteverify-header-gen -- $(HEADER_TMP)
+	diff -u include/siteverify.h $(HEADER_TMP)/siteverify.h
+	diff -u include/siteverify_php.h $(HEADER_TMP)/siteverify_php.h
+	@echo "headers match cbindgen"
+
+test-c: build check-header
+	$(CARGO) test --locked -p siteverify-ffi
+	tests/c/run.sh
+
 $(addprefix test-,$(BINDINGS)): test-%: build
 	$(MAKE) -C bindings-$* deps
 	$(MAKE) -C bindings-$* test
 
-test: deps lint test-rust $(addprefix test-,$(BINDINGS))
+test: deps lint test-rust test-c $(addprefix test-,$(BINDINGS))
 	@echo "make test: every suite passed"
 
 bench:

@@ -7,6 +7,7 @@ need_apt=()
 command -v cc >/dev/null || need_apt+=(gcc)
 command -v valgrind >/dev/null || need_apt+=(valgrind)
 command -v python3 >/dev/null || need_apt+=(python3)
+[ -f /usr/include/cjson/cJSON.h ] || need_apt+=(libcjson-dev)
 if ((${#need_apt[@]})); then
   if [ "$(id -u)" = 0 ]; then SUDO=(); else SUDO=(sudo); fi
   "${SUDO[@]}" apt-get update -qq

@@ -14,13 +14,19 @@ use tokio::runtime::{Handle, Runtime};
 use crate::error::{Error, ErrorCode, Result};
 
 static RUNTIME: Mutex<Option<(u32, &'static Runtime)>> = Mutex::new(None);
+/// Runtimes inherited from a parent process: never used or dropped again, but
+/// kept reachable so leak checkers see them as owned, not lost.
+static INHERITED: Mutex<Vec<&'static Runtime>> = Mutex::new(Vec::new());
 
 fn runtime() -> &'static Runtime {
     let pid = std::process::id();
     let mut slot = RUNTIME.lock().unwrap_or_else(|p| p.into_inner());
     match *slot {
         Some((owner, rt)) if owner == pid => rt,
-        _ => {
+        previous => {
+            if let Some((_, old)) = previous {
+                INHERITED.lock().unwrap_or_else(|p| p.into_inner()).push(old);
+            }
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 8)))
                 .thread_name("siteverify-rt")

@@ -1,0 +1,326 @@
+//! `sv_client_builder` and `sv_verify_options`: mutable option sets.
+//!
+//! Builders are not thread-safe: use one from one thread at a time. Setters
+//! copy their arguments; the caller keeps ownership of what it passed.
+
+use std::ffi::c_char;
+use std::time::Duration;
+
+use core_api::{ClientBuilder, FailMode, FailOpenPolicy, Provider};
+
+use crate::boundary::{guard, null, str_arg, write_out, Fail};
+use crate::status::*;
+
+/// Prosopo Procaptcha.
+pub const SV_PROVIDER_PROSOPO: i32 = 1;
+/// GateKeeper gkCAPTCHA.
+pub const SV_PROVIDER_GATEKEEPER: i32 = 2;
+/// Inconclusive outcomes are not accepted (the default).
+pub const SV_FAIL_MODE_CLOSED: i32 = 0;
+/// Inconclusive outcomes are accepted, with `conclusive == false`.
+pub const SV_FAIL_MODE_OPEN: i32 = 1;
+/// A suspected provider fail-open is accepted and flagged (the default).
+pub const SV_FAIL_OPEN_ACCEPT: i32 = 0;
+/// A suspected provider fail-open is not accepted.
+pub const SV_FAIL_OPEN_REJECT: i32 = 1;
+
+/// Options for a client. Create with `sv_client_builder_new`, free with
+/// `sv_client_builder_free`; building does not consume it.
+pub struct sv_client_builder {
+    pub(crate) inner: ClientBuilder,
+}
+
+/// Per-call options (remote IP, email). Free with `sv_verify_options_free`.
+#[derive(Default)]
+pub struct sv_verify_options {
+    pub(crate) inner: core_api::VerifyOptions,
+}
+
+/// # Safety
+/// `b` is NULL or a live builder not used concurrently.
+unsafe fn builder<'a>(b: *mut sv_client_builder) -> Result<&'a mut ClientBuilder, Fail> {
+    b.as_mut().map(|b| &mut b.inner).ok_or_else(|| null("builder"))
+}
+
+/// Creates a builder for `provider` (`SV_PROVIDER_*`) with every default.
+#[no_mangle]
+pub extern "C" fn sv_client_builder_new(provider: i32, builder_out: *mut *mut sv_client_builder) -> sv_status {
+    guard(std::ptr::null_mut(), || {
+        if builder_out.is_null() {
+            return Err(null("builder_out"));
+        }
+        let provider = match provider {
+            SV_PROVIDER_PROSOPO => Provider::Prosopo,
+            SV_PROVIDER_GATEKEEPER => Provider::GateKeeper,
+            _ => return Err((SV_INVALID_ARGUMENT, "unknown provider".into())),
+        };
+        let b = Box::new(sv_client_builder {
+            inner: ClientBuilder::new(provider),
+        });
+        // SAFETY: checked non-NULL above; the caller provides a writable pointer.
+        unsafe { write_out(builder_out, Box::into_raw(b)) };
+        Ok(())
+    })
+}
+
+/// Frees a builder. NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn sv_client_builder_free(builder: *mut sv_client_builder) {
+    if !builder.is_null() {
+        // SAFETY: from Box::into_raw in sv_client_builder_new, freed once.
+        crate::boundary::guard_value((), || drop(unsafe { Box::from_raw(builder) }));
+    }
+}
+
+/// Applies a string option.
+fn set_str(
+    builder: *mut sv_client_builder,
+    value: *const c_char,
+    what: &str,
+    apply: impl FnOnce(&mut ClientBuilder, &str),
+) -> sv_status {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: builder and value follow the API contract (NULL is reported).
+        let b = unsafe { self::builder(builder)? };
+        apply(b, unsafe { str_arg(value, what)? });
+        Ok(())
+    })
+}
+
+/// Applies a millisecond option.
+fn set_millis(
+    builder: *mut sv_client_builder,
+    millis: u64,
+    apply: impl FnOnce(&mut ClientBuilder, Duration),
+) -> sv_status {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: builder follows the API contract (NULL is reported).
+        apply(unsafe { self::builder(builder)? }, Duration::from_millis(millis));
+        Ok(())
+    })
+}
+
+/// The secret key (required). Copied; zeroized inside the library when freed.
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_secret(builder: *mut sv_client_builder, secret: *const c_char) -> sv_status {
+    set_str(builder, secret, "secret", |b, v| {
+        b.secret(v);
+    })
+}
+
+/// A custom verify URL (https, or http to loopback). Excludes a region.
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_endpoint(
+    builder: *mut sv_client_builder,
+    endpoint: *const c_char,
+) -> sv_status {
+    set_str(builder, endpoint, "endpoint", |b, v| {
+        b.endpoint(v);
+    })
+}
+
+/// A regional endpoint: Prosopo "eu", "us" or "global".
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_region(builder: *mut sv_client_builder, region: *const c_char) -> sv_status {
+    set_str(builder, region, "region", |b, v| {
+        b.region(v);
+    })
+}
+
+/// Adds an accepted hostname (exact, case-insensitive).
+#[no_mangle]
+pub extern "C" fn sv_client_builder_add_expected_hostname(
+    builder: *mut sv_client_builder,
+    hostname: *const c_char,
+) -> sv_status {
+    set_str(builder, hostname, "hostname", |b, v| {
+        b.expected_hostname(v);
+    })
+}
+
+/// Adds an accepted action (exact, case-sensitive).
+#[no_mangle]
+pub extern "C" fn sv_client_builder_add_expected_action(
+    builder: *mut sv_client_builder,
+    action: *const c_char,
+) -> sv_status {
+    set_str(builder, action, "action", |b, v| {
+        b.expected_action(v);
+    })
+}
+
+/// An explicit proxy URL; without it HTTPS_PROXY/NO_PROXY apply (never to plain-HTTP loopback).
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_proxy(builder: *mut sv_client_builder, proxy: *const c_char) -> sv_status {
+    set_str(builder, proxy, "proxy", |b, v| {
+        b.proxy(v);
+    })
+}
+
+/// Trusts the CA certificates in this PEM text too.
+#[no_mangle]
+pub extern "C" fn sv_client_builder_add_ca_pem(builder: *mut sv_client_builder, pem: *const c_char) -> sv_status {
+    set_str(builder, pem, "pem", |b, v| {
+        b.ca_pem(v);
+    })
+}
+
+/// Trusts the CA certificates in this PEM file too (read at build).
+#[no_mangle]
+pub extern "C" fn sv_client_builder_add_ca_file(builder: *mut sv_client_builder, path: *const c_char) -> sv_status {
+    set_str(builder, path, "path", |b, v| {
+        b.ca_file(v);
+    })
+}
+
+/// Total deadline per verification, retries included (default 10000).
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_timeout_ms(builder: *mut sv_client_builder, millis: u64) -> sv_status {
+    set_millis(builder, millis, |b, d| {
+        b.timeout(d);
+    })
+}
+
+/// Connect timeout (default 3000).
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_connect_timeout_ms(builder: *mut sv_client_builder, millis: u64) -> sv_status {
+    set_millis(builder, millis, |b, d| {
+        b.connect_timeout(d);
+    })
+}
+
+/// Per-attempt timeout (default 6000, capped by the total deadline).
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_attempt_timeout_ms(builder: *mut sv_client_builder, millis: u64) -> sv_status {
+    set_millis(builder, millis, |b, d| {
+        b.attempt_timeout(d);
+    })
+}
+
+/// Retries after the first attempt, on connect errors, timeouts, 5xx and 429 only (default 2).
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_max_retries(builder: *mut sv_client_builder, retries: u32) -> sv_status {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: API contract.
+        unsafe { self::builder(builder)? }.max_retries(retries);
+        Ok(())
+    })
+}
+
+/// Backoff: first ceiling and cap in milliseconds (defaults 200 and 2000; full jitter).
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_retry_backoff_ms(
+    builder: *mut sv_client_builder,
+    base_ms: u64,
+    max_ms: u64,
+) -> sv_status {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: API contract.
+        unsafe { self::builder(builder)? }.retry_backoff(Duration::from_millis(base_ms), Duration::from_millis(max_ms));
+        Ok(())
+    })
+}
+
+/// Rejects scores above `threshold` (0 = human, 1 = bot), and missing scores.
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_score_threshold(builder: *mut sv_client_builder, threshold: f64) -> sv_status {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: API contract.
+        unsafe { self::builder(builder)? }.score_threshold(threshold);
+        Ok(())
+    })
+}
+
+/// Rejects challenges solved more than `seconds` ago.
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_max_age_seconds(builder: *mut sv_client_builder, seconds: u64) -> sv_status {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: API contract.
+        unsafe { self::builder(builder)? }.max_age(Duration::from_secs(seconds));
+        Ok(())
+    })
+}
+
+/// `SV_FAIL_MODE_CLOSED` (default) or `SV_FAIL_MODE_OPEN`.
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_fail_mode(builder: *mut sv_client_builder, mode: i32) -> sv_status {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: API contract.
+        let b = unsafe { self::builder(builder)? };
+        b.fail_mode(match mode {
+            SV_FAIL_MODE_CLOSED => FailMode::Closed,
+            SV_FAIL_MODE_OPEN => FailMode::Open,
+            _ => return Err((SV_INVALID_ARGUMENT, "unknown fail mode".into())),
+        });
+        Ok(())
+    })
+}
+
+/// `SV_FAIL_OPEN_ACCEPT` (default) or `SV_FAIL_OPEN_REJECT`.
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_on_fail_open(builder: *mut sv_client_builder, policy: i32) -> sv_status {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: API contract.
+        let b = unsafe { self::builder(builder)? };
+        b.on_fail_open(match policy {
+            SV_FAIL_OPEN_ACCEPT => FailOpenPolicy::Accept,
+            SV_FAIL_OPEN_REJECT => FailOpenPolicy::Reject,
+            _ => return Err((SV_INVALID_ARGUMENT, "unknown fail-open policy".into())),
+        });
+        Ok(())
+    })
+}
+
+/// Allows a plain-HTTP endpoint that is not loopback (the secret travels in the clear).
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_allow_http(builder: *mut sv_client_builder, allow: bool) -> sv_status {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: API contract.
+        unsafe { self::builder(builder)? }.allow_http(allow);
+        Ok(())
+    })
+}
+
+/// Creates empty per-call options.
+#[no_mangle]
+pub extern "C" fn sv_verify_options_new(options_out: *mut *mut sv_verify_options) -> sv_status {
+    guard(std::ptr::null_mut(), || {
+        if options_out.is_null() {
+            return Err(null("options_out"));
+        }
+        // SAFETY: checked non-NULL.
+        unsafe { write_out(options_out, Box::into_raw(Box::<sv_verify_options>::default())) };
+        Ok(())
+    })
+}
+
+/// Frees options. NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn sv_verify_options_free(options: *mut sv_verify_options) {
+    if !options.is_null() {
+        // SAFETY: from Box::into_raw in sv_verify_options_new, freed once.
+        crate::boundary::guard_value((), || drop(unsafe { Box::from_raw(options) }));
+    }
+}
+
+/// The end user's IP address (validated when verifying).
+#[no_mangle]
+pub extern "C" fn sv_verify_options_set_remote_ip(options: *mut sv_verify_options, ip: *const c_char) -> sv_status {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: API contract.
+        let o = unsafe { options.as_mut() }.ok_or_else(|| null("options"))?;
+        o.inner.remote_ip = Some(unsafe { str_arg(ip, "remote_ip")? }.to_string());
+        Ok(())
+    })
+}
+
+/// The end user's email or domain (Prosopo only; only the domain is sent).
+#[no_mangle]
+pub extern "C" fn sv_verify_options_set_email(options: *mut sv_verify_options, email: *const c_char) -> sv_status {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: API contract.
+        let o = unsafe { options.as_mut() }.ok_or_else(|| null("options"))?;
+        o.inner.email = Some(unsafe { str_arg(email, "email")? }.to_string());
+        Ok(())
+    })
+}

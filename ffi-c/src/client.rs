@@ -1,0 +1,283 @@
+//! `sv_client`: build, verify (blocking and async), cancel, stats.
+//!
+//! A client is immutable and reference-counted: share one `const sv_client *`
+//! across threads freely; every function here is thread-safe on it.
+
+use std::collections::VecDeque;
+use std::ffi::{c_char, c_void, CString};
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::Notify;
+
+use crate::boundary::{bytes_arg, c_string, core_fail, guard, null, write_out, Fail};
+use crate::builder::{sv_client_builder, sv_verify_options};
+use crate::error::sv_error;
+use crate::outcome::sv_outcome;
+use crate::stats::sv_stats;
+use crate::status::*;
+
+/// A verifier for one provider, secret and policy. Thread-safe; free with `sv_client_free`.
+pub struct sv_client {
+    client: core_api::Client,
+    endpoint: CString,
+}
+
+/// Called exactly once per `sv_client_verify_async`, on a library thread.
+/// On success `status` is `SV_OK`, `outcome` is set and `error` is NULL;
+/// otherwise `outcome` is NULL and `error` says why (`SV_CANCELLED` after a
+/// cancel). The callee owns both: free them with `sv_outcome_free` and
+/// `sv_error_free`. Do not call blocking siteverify functions from it.
+pub type sv_verify_callback = Option<
+    unsafe extern "C" fn(userdata: *mut c_void, status: sv_status, outcome: *mut sv_outcome, error: *mut sv_error),
+>;
+
+/// A running asynchronous verification. Cancel it with `sv_task_cancel`;
+/// free it with `sv_task_free` (freeing does not cancel). Thread-safe.
+pub struct sv_task {
+    cancel: Arc<Notify>,
+}
+
+/// Clients shared per configuration (see `sv_client_builder_build_shared`).
+const SHARED_CAPACITY: usize = 32;
+static SHARED: Mutex<VecDeque<(String, Arc<sv_client>)>> = Mutex::new(VecDeque::new());
+
+/// # Safety
+/// `b` is NULL or a live builder.
+unsafe fn build(b: *const sv_client_builder) -> Result<Arc<sv_client>, Fail> {
+    let b = b.as_ref().ok_or_else(|| null("builder"))?;
+    let client = b.inner.build().map_err(core_fail)?;
+    let endpoint = c_string(client.endpoint());
+    Ok(Arc::new(sv_client { client, endpoint }))
+}
+
+/// Builds a client from the builder's options. The builder is not consumed.
+/// On error `*client_out` is untouched and `*err_out` (if not NULL) explains.
+#[no_mangle]
+pub extern "C" fn sv_client_builder_build(
+    builder: *const sv_client_builder,
+    client_out: *mut *const sv_client,
+    err_out: *mut *mut sv_error,
+) -> sv_status {
+    guard(err_out, || {
+        if client_out.is_null() {
+            return Err(null("client_out"));
+        }
+        // SAFETY: API contract; client_out checked.
+        let client = unsafe { build(builder)? };
+        unsafe { write_out(client_out, Arc::into_raw(client)) };
+        Ok(())
+    })
+}
+
+/// Like `sv_client_builder_build`, but returns the process-wide client
+/// already built with identical options, if any, so that short-lived callers
+/// (a php-fpm request) reuse its pool of open connections. The cache key is
+/// a hash of every option with the secret only as its SHA-256, never the
+/// secret. Up to 32 configurations are kept; the oldest is dropped first.
+/// The result is freed with `sv_client_free` as usual.
+#[no_mangle]
+pub extern "C" fn sv_client_builder_build_shared(
+    builder: *const sv_client_builder,
+    client_out: *mut *const sv_client,
+    err_out: *mut *mut sv_error,
+) -> sv_status {
+    guard(err_out, || {
+        if client_out.is_null() {
+            return Err(null("client_out"));
+        }
+        // SAFETY: API contract.
+        let key = unsafe { builder.as_ref() }
+            .ok_or_else(|| null("builder"))?
+            .inner
+            .cache_key();
+        let mut shared = SHARED.lock().unwrap_or_else(|p| p.into_inner());
+        let client = match shared.iter().find(|(k, _)| *k == key) {
+            Some((_, c)) => c.clone(),
+            None => {
+                // SAFETY: API contract.
+                let c = unsafe { build(builder)? };
+                if shared.len() == SHARED_CAPACITY {
+                    shared.pop_front();
+                }
+                shared.push_back((key, c.clone()));
+                c
+            }
+        };
+        // SAFETY: checked non-NULL.
+        unsafe { write_out(client_out, Arc::into_raw(client)) };
+        Ok(())
+    })
+}
+
+/// Empties the shared-client cache (after rotating a secret, or before exit
+/// under a leak checker). Clients the caller still holds stay valid.
+#[no_mangle]
+pub extern "C" fn sv_shared_clients_clear() {
+    crate::boundary::guard_value((), || {
+        let drained: Vec<_> = SHARED.lock().unwrap_or_else(|p| p.into_inner()).drain(..).collect();
+        drop(drained); // outside the lock: dropping a client may take a while
+    })
+}
+
+/// Releases a client reference. In-flight async verifications keep the
+/// client alive until their callbacks ran. NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn sv_client_free(client: *const sv_client) {
+    if !client.is_null() {
+        // SAFETY: from Arc::into_raw in this library, released once.
+        crate::boundary::guard_value((), || drop(unsafe { Arc::from_raw(client) }));
+    }
+}
+
+/// The verify URL the client uses; valid while the client lives. NULL for NULL.
+#[no_mangle]
+pub extern "C" fn sv_client_endpoint(client: *const sv_client) -> *const c_char {
+    // SAFETY: API contract.
+    crate::boundary::guard_value(std::ptr::null(), || {
+        unsafe { client.as_ref() }.map_or(std::ptr::null(), |c| c.endpoint.as_ptr())
+    })
+}
+
+/// # Safety
+/// The pointers follow the API contract of the verify functions.
+unsafe fn call_args(
+    client: *const sv_client,
+    token: *const c_char,
+    token_len: usize,
+    options: *const sv_verify_options,
+) -> Result<(Arc<sv_client>, String, core_api::VerifyOptions), Fail> {
+    if client.is_null() {
+        return Err(null("client"));
+    }
+    // Take a reference of our own so the client outlives an async call.
+    Arc::increment_strong_count(client);
+    let client = Arc::from_raw(client);
+    let token = bytes_arg(token, token_len, "token")?.to_string();
+    let options = options.as_ref().map(|o| o.inner.clone()).unwrap_or_default();
+    Ok((client, token, options))
+}
+
+/// Verifies `token` (`token_len` bytes of UTF-8; it may be empty), blocking
+/// the calling thread for at most the client's deadline. `options` may be
+/// NULL. Every verdict, including "provider down", is an outcome with
+/// `SV_OK`; a status other than `SV_OK` means the call itself was wrong.
+#[no_mangle]
+pub extern "C" fn sv_client_verify(
+    client: *const sv_client,
+    token: *const c_char,
+    token_len: usize,
+    options: *const sv_verify_options,
+    outcome_out: *mut *mut sv_outcome,
+    err_out: *mut *mut sv_error,
+) -> sv_status {
+    guard(err_out, || {
+        if outcome_out.is_null() {
+            return Err(null("outcome_out"));
+        }
+        // SAFETY: API contract.
+        let (client, token, options) = unsafe { call_args(client, token, token_len, options)? };
+        let outcome = client.client.verify_blocking(&token, &options).map_err(core_fail)?;
+        // SAFETY: checked non-NULL.
+        unsafe { write_out(outcome_out, sv_outcome::boxed(outcome)) };
+        Ok(())
+    })
+}
+
+/// The userdata pointer travels to a library thread; the caller promised
+/// that is fine by calling the async API.
+struct UserData(*mut c_void);
+// SAFETY: documented contract of sv_client_verify_async.
+unsafe impl Send for UserData {}
+
+/// Starts a verification and returns at once. `callback` runs exactly once,
+/// on a library thread, with `userdata` (which must be usable from another
+/// thread). `task_out` may be NULL if you never cancel; otherwise it
+/// receives a task handle to pass to `sv_task_cancel` and `sv_task_free`.
+/// If this function returns an error, the callback never runs.
+#[no_mangle]
+pub extern "C" fn sv_client_verify_async(
+    client: *const sv_client,
+    token: *const c_char,
+    token_len: usize,
+    options: *const sv_verify_options,
+    callback: sv_verify_callback,
+    userdata: *mut c_void,
+    task_out: *mut *mut sv_task,
+    err_out: *mut *mut sv_error,
+) -> sv_status {
+    guard(err_out, || {
+        let callback = callback.ok_or_else(|| null("callback"))?;
+        // SAFETY: API contract.
+        let (client, token, options) = unsafe { call_args(client, token, token_len, options)? };
+        let runtime = core_api::runtime::handle();
+        let cancel = Arc::new(Notify::new());
+        if !task_out.is_null() {
+            // SAFETY: checked non-NULL.
+            unsafe { write_out(task_out, Box::into_raw(Box::new(sv_task { cancel: cancel.clone() }))) };
+        }
+        let userdata = UserData(userdata);
+        runtime.spawn(async move {
+            let result = tokio::select! {
+                biased;
+                _ = cancel.notified() => Err(core_api::Error::cancelled()),
+                r = client.client.verify(&token, &options) => r,
+            };
+            deliver(callback, userdata, result);
+        });
+        Ok(())
+    })
+}
+
+fn deliver(
+    callback: unsafe extern "C" fn(*mut c_void, sv_status, *mut sv_outcome, *mut sv_error),
+    userdata: UserData,
+    result: core_api::Result<core_api::Outcome>,
+) {
+    let (status, outcome, error) = match result {
+        Ok(o) => (SV_OK, sv_outcome::boxed(o), std::ptr::null_mut()),
+        Err(e) => {
+            let status = from_core(e.code());
+            (status, std::ptr::null_mut(), sv_error::boxed(status, e.message()))
+        }
+    };
+    // SAFETY: the caller supplied a valid function pointer; it owns what it receives.
+    unsafe { callback(userdata.0, status, outcome, error) };
+}
+
+/// Cancels the verification: the request is dropped and the callback runs
+/// with `SV_CANCELLED`, unless it already ran (then nothing happens).
+#[no_mangle]
+pub extern "C" fn sv_task_cancel(task: *const sv_task) -> sv_status {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: API contract.
+        let task = unsafe { task.as_ref() }.ok_or_else(|| null("task"))?;
+        // notify_one stores a permit, so a cancel before the task first runs still counts.
+        task.cancel.notify_one();
+        Ok(())
+    })
+}
+
+/// Frees a task handle; the verification goes on and its callback still runs.
+/// NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn sv_task_free(task: *mut sv_task) {
+    if !task.is_null() {
+        // SAFETY: from Box::into_raw in this library, freed once.
+        crate::boundary::guard_value((), || drop(unsafe { Box::from_raw(task) }));
+    }
+}
+
+/// A snapshot of the client's counters. Free with `sv_stats_free`.
+#[no_mangle]
+pub extern "C" fn sv_client_stats(client: *const sv_client, stats_out: *mut *mut sv_stats) -> sv_status {
+    guard(std::ptr::null_mut(), || {
+        if stats_out.is_null() {
+            return Err(null("stats_out"));
+        }
+        // SAFETY: API contract.
+        let client = unsafe { client.as_ref() }.ok_or_else(|| null("client"))?;
+        // SAFETY: checked non-NULL.
+        unsafe { write_out(stats_out, sv_stats::boxed(client.client.stats())) };
+        Ok(())
+    })
+}

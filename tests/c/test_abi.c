@@ -1,0 +1,265 @@
+/* ABI contract tests: NULL and invalid UTF-8 arguments, versions, cancel,
+ * threads sharing a client, fork, shared clients, stats.
+ * Usage: test_abi MOCK_BASE_URL */
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static char g_prosopo[512];
+static char g_gatekeeper[512];
+
+static const sv_client *make_client(const char *endpoint, int provider) {
+  sv_client_builder *b = NULL;
+  const sv_client *c = NULL;
+  sv_client_builder_new(provider, &b);
+  sv_client_builder_set_secret(b, "mock-secret");
+  sv_client_builder_set_endpoint(b, endpoint);
+  sv_status st = sv_client_builder_build(b, &c, NULL);
+  sv_client_builder_free(b);
+  CHECK(st == SV_OK && c, "build: %s", sv_status_str(st));
+  return c;
+}
+
+static int verify_accepted(const sv_client *c, const char *token) {
+  sv_outcome *o = NULL;
+  sv_status st = sv_client_verify(c, token, strlen(token), NULL, &o, NULL);
+  int accepted = st == SV_OK && sv_outcome_accepted(o);
+  sv_outcome_free(o);
+  return accepted;
+}
+
+static void test_versions(void) {
+  char want[32];
+  snprintf(want, sizeof want, "%d.%d.%d", SV_VERSION_MAJOR, SV_VERSION_MINOR, SV_VERSION_PATCH);
+  CHECK(!strcmp(sv_version(), want), "sv_version %s vs macros %s", sv_version(), want);
+  CHECK(!strcmp(sv_version(), SV_VERSION), "sv_version %s vs SV_VERSION %s", sv_version(), SV_VERSION);
+  CHECK(sv_abi_version() == SV_ABI_VERSION, "abi %u", sv_abi_version());
+  CHECK(!strcmp(sv_status_str(SV_OK), "ok"), "ok");
+  CHECK(!strcmp(sv_status_str(SV_INVALID_ARGUMENT), "invalid-argument"), "invalid-argument");
+  CHECK(!strcmp(sv_status_str(12345), "unknown"), "unknown status");
+  CHECK(!strcmp(sv_reason_str(SV_REASON_AMBIGUOUS_RETRY), "ambiguous-retry"), "reason str");
+  CHECK(sv_reason_str(99) == NULL, "unknown reason");
+}
+
+static void test_null_and_utf8(void) {
+  sv_client_builder *b = NULL;
+  CHECK(sv_client_builder_new(SV_PROVIDER_PROSOPO, NULL) == SV_NULL_ARGUMENT, "builder_out NULL");
+  CHECK(sv_client_builder_new(42, &b) == SV_INVALID_ARGUMENT && b == NULL, "unknown provider leaves out-param alone");
+  CHECK(sv_client_builder_new(SV_PROVIDER_PROSOPO, &b) == SV_OK && b, "builder");
+  CHECK(sv_client_builder_set_secret(NULL, "x") == SV_NULL_ARGUMENT, "NULL builder");
+  CHECK(sv_client_builder_set_secret(b, NULL) == SV_NULL_ARGUMENT, "NULL secret");
+  CHECK(sv_client_builder_set_secret(b, "\xff\xfe") == SV_INVALID_ARGUMENT, "invalid UTF-8 secret");
+  CHECK(sv_client_builder_set_fail_mode(b, 7) == SV_INVALID_ARGUMENT, "unknown fail mode");
+  CHECK(sv_client_builder_set_on_fail_open(b, -1) == SV_INVALID_ARGUMENT, "unknown fail-open policy");
+
+  /* No secret: a configuration error with a message, out-param untouched. */
+  const sv_client *c = (const sv_client *)0x1;
+  sv_error *err = NULL;
+  CHECK(sv_client_builder_build(b, &c, &err) == SV_CONFIGURATION, "missing secret");
+  CHECK(c == (const sv_client *)0x1, "client_out written on failure");
+  CHECK(err && sv_error_code(err) == SV_CONFIGURATION && !strcmp(sv_error_name(err), "configuration"), "error object");
+  CHECK(err && strstr(sv_error_message(err), "secret is required"), "message: %s", err ? sv_error_message(err) : "");
+  sv_error_free(err);
+  err = NULL;
+  CHECK(sv_client_builder_build(b, NULL, &err) == SV_NULL_ARGUMENT && err, "NULL client_out");
+  sv_error_free(err);
+  err = NULL;
+
+  /* The secret never shows in an error message. */
+  sv_client_builder_set_secret(b, "sekrit-value-123");
+  sv_client_builder_set_endpoint(b, "http://example.com/siteverify");
+  CHECK(sv_client_builder_build(b, &c, &err) == SV_CONFIGURATION, "plain http refused");
+  CHECK(err && !strstr(sv_error_message(err), "sekrit"), "secret in message");
+  sv_error_free(err);
+  sv_client_builder_free(b);
+
+  c = make_client(g_prosopo, SV_PROVIDER_PROSOPO);
+  sv_outcome *o = NULL;
+  err = NULL;
+  CHECK(sv_client_verify(NULL, "pass", 4, NULL, &o, &err) == SV_NULL_ARGUMENT && !o, "NULL client");
+  sv_error_free(err);
+  CHECK(sv_client_verify(c, NULL, 4, NULL, &o, NULL) == SV_NULL_ARGUMENT && !o, "NULL token with length");
+  CHECK(sv_client_verify(c, "pass", 4, NULL, NULL, NULL) == SV_NULL_ARGUMENT, "NULL outcome_out");
+  CHECK(sv_client_verify(c, "\xc3\x28", 2, NULL, &o, NULL) == SV_INVALID_ARGUMENT && !o, "invalid UTF-8 token");
+  /* An empty token (NULL, 0) is a local rejection, not an argument error. */
+  CHECK(sv_client_verify(c, NULL, 0, NULL, &o, NULL) == SV_OK && o, "empty token");
+  CHECK(!sv_outcome_accepted(o) && sv_outcome_reason(o) == SV_REASON_TOKEN_INVALID && sv_outcome_attempts(o) == 0, "empty token rejected locally");
+  sv_outcome_free(o);
+  o = NULL;
+  /* A NUL inside the token is seen, not silently cut: "pass\0x" is not "pass". */
+  CHECK(sv_client_verify(c, "pass\0x", 6, NULL, &o, NULL) == SV_OK, "token with NUL");
+  CHECK(!sv_outcome_accepted(o) && sv_outcome_reason(o) == SV_REASON_TOKEN_INVALID && sv_outcome_attempts(o) == 0, "NUL token rejected locally");
+  sv_outcome_free(o);
+  o = NULL;
+  sv_verify_options *opts = NULL;
+  sv_verify_options_new(&opts);
+  CHECK(sv_verify_options_set_remote_ip(opts, "\xff") == SV_INVALID_ARGUMENT, "invalid UTF-8 ip");
+  CHECK(sv_verify_options_set_remote_ip(opts, "not-an-ip") == SV_OK, "ip stored");
+  err = NULL;
+  CHECK(sv_client_verify(c, "pass", 4, opts, &o, &err) == SV_INVALID_ARGUMENT && !o, "bad ip at verify");
+  CHECK(err && !strcmp(sv_error_name(err), "invalid-argument"), "bad ip error");
+  sv_error_free(err);
+  sv_verify_options_free(opts);
+  CHECK(sv_client_verify_async(c, "pass", 4, NULL, NULL, NULL, NULL, NULL) == SV_NULL_ARGUMENT, "NULL callback");
+
+  /* Accessors on NULL are harmless. */
+  CHECK(!sv_outcome_accepted(NULL) && sv_outcome_reason(NULL) == -1 && sv_outcome_to_json(NULL) == NULL, "NULL outcome");
+  CHECK(sv_error_code(NULL) == SV_NULL_ARGUMENT && sv_error_message(NULL) == NULL, "NULL error");
+  CHECK(sv_task_cancel(NULL) == SV_NULL_ARGUMENT, "NULL task");
+  sv_outcome_free(NULL);
+  sv_error_free(NULL);
+  sv_client_free(NULL);
+  sv_client_builder_free(NULL);
+  sv_verify_options_free(NULL);
+  sv_stats_free(NULL);
+  sv_task_free(NULL);
+  sv_client_free(c);
+}
+
+static void test_cancel(void) {
+  const sv_client *c = make_client(g_prosopo, SV_PROVIDER_PROSOPO);
+  async_result r;
+  async_result_init(&r);
+  sv_task *task = NULL;
+  CHECK(sv_client_verify_async(c, "hang", 4, NULL, on_verified, &r, &task, NULL) == SV_OK && task, "start");
+  /* Freeing the client while the call runs is fine: the call holds its own reference. */
+  sv_client_free(c);
+  usleep(50 * 1000);
+  CHECK(sv_task_cancel(task) == SV_OK, "cancel");
+  async_result_wait(&r);
+  CHECK(r.status == SV_CANCELLED && r.outcome == NULL && r.error && sv_error_code(r.error) == SV_CANCELLED, "cancelled: %s", sv_status_str(r.status));
+  CHECK(sv_task_cancel(task) == SV_OK, "second cancel is a no-op");
+  usleep(20 * 1000);
+  CHECK(r.calls == 1, "callback ran %d times", r.calls);
+  sv_task_free(task);
+  async_result_destroy(&r);
+}
+
+/* Blocking inside a callback would deadlock the library's threads: refused. */
+typedef struct {
+  async_result r;
+  const sv_client *client;
+  sv_status inner;
+} nested;
+
+static void on_nested(void *userdata, sv_status status, sv_outcome *outcome, sv_error *error) {
+  nested *n = userdata;
+  sv_outcome *o = NULL;
+  sv_error *err = NULL;
+  n->inner = sv_client_verify(n->client, "pass", 4, NULL, &o, &err);
+  sv_outcome_free(o);
+  sv_error_free(err);
+  on_verified(&n->r, status, outcome, error);
+}
+
+static void test_blocking_in_callback(void) {
+  nested n;
+  async_result_init(&n.r);
+  n.client = make_client(g_prosopo, SV_PROVIDER_PROSOPO);
+  CHECK(sv_client_verify_async(n.client, "pass", 4, NULL, on_nested, &n, NULL, NULL) == SV_OK, "start");
+  async_result_wait(&n.r);
+  CHECK(n.r.status == SV_OK && sv_outcome_accepted(n.r.outcome), "outer verify");
+  CHECK(n.inner == SV_BLOCKING_IN_ASYNC_CONTEXT, "inner blocking verify: %s", sv_status_str(n.inner));
+  sv_client_free(n.client);
+  async_result_destroy(&n.r);
+}
+
+#define THREADS 16
+#define PER_THREAD 25
+
+static void *worker(void *arg) {
+  const sv_client *c = arg;
+  long ok = 0;
+  for (int i = 0; i < PER_THREAD; i++) ok += verify_accepted(c, "pass:score=0.1");
+  return (void *)ok;
+}
+
+static void test_threads(void) {
+  const sv_client *c = make_client(g_gatekeeper, SV_PROVIDER_GATEKEEPER);
+  pthread_t t[THREADS];
+  for (int i = 0; i < THREADS; i++) pthread_create(&t[i], NULL, worker, (void *)c);
+  long total = 0;
+  for (int i = 0; i < THREADS; i++) {
+    void *ok;
+    pthread_join(t[i], &ok);
+    total += (long)ok;
+  }
+  CHECK(total == THREADS * PER_THREAD, "%ld of %d accepted", total, THREADS * PER_THREAD);
+  sv_stats *s = NULL;
+  CHECK(sv_client_stats(c, &s) == SV_OK, "stats");
+  CHECK(sv_stats_verifications(s) == THREADS * PER_THREAD && sv_stats_accepted(s) == THREADS * PER_THREAD, "counts %llu", (unsigned long long)sv_stats_verifications(s));
+  CHECK(sv_stats_reason_count(s, SV_REASON_VERIFIED) == THREADS * PER_THREAD, "by reason");
+  CHECK(strstr(sv_stats_to_json(s), "\"verifications\":400") != NULL, "json %s", sv_stats_to_json(s));
+  sv_stats_free(s);
+  sv_client_free(c);
+}
+
+static void test_fork(void) {
+  const sv_client *c = make_client(g_prosopo, SV_PROVIDER_PROSOPO);
+  CHECK(verify_accepted(c, "pass"), "parent verifies first");
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid == 0) {
+    sv_outcome *o = NULL;
+    sv_status st = sv_client_verify(c, "pass", 4, NULL, &o, NULL);
+    /* One attempt: a stale connection pool from the parent would time out and retry. */
+    int ok = st == SV_OK && sv_outcome_accepted(o) && sv_outcome_attempts(o) == 1;
+    if (!ok) fprintf(stderr, "child: %s %s\n", sv_status_str(st), o ? sv_outcome_to_json(o) : "");
+    sv_outcome_free(o);
+    sv_client_free(c);
+    _exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child could not verify after fork");
+  CHECK(verify_accepted(c, "pass"), "parent still verifies");
+  sv_client_free(c);
+}
+
+static void test_shared(void) {
+  sv_client_builder *b = NULL;
+  sv_client_builder_new(SV_PROVIDER_GATEKEEPER, &b);
+  sv_client_builder_set_secret(b, "mock-secret");
+  sv_client_builder_set_endpoint(b, g_gatekeeper);
+  const sv_client *a = NULL, *a2 = NULL, *other = NULL;
+  CHECK(sv_client_builder_build_shared(b, &a, NULL) == SV_OK, "shared a");
+  CHECK(sv_client_builder_build_shared(b, &a2, NULL) == SV_OK, "shared a2");
+  CHECK(a == a2, "same options give the same client");
+  sv_client_builder_set_score_threshold(b, 0.5);
+  CHECK(sv_client_builder_build_shared(b, &other, NULL) == SV_OK && other != a, "other options, other client");
+  CHECK(verify_accepted(a, "pass:score=0.2") && verify_accepted(a2, "pass:score=0.2"), "verify");
+  sv_stats *s = NULL;
+  sv_client_stats(a2, &s);
+  CHECK(sv_stats_verifications(s) == 2, "one client behind both handles");
+  sv_stats_free(s);
+  CHECK(!strncmp(sv_client_endpoint(a), "http://127.0.0.1:", 17), "endpoint %s", sv_client_endpoint(a));
+  sv_shared_clients_clear();
+  const sv_client *fresh = NULL;
+  CHECK(sv_client_builder_build_shared(b, &fresh, NULL) == SV_OK && fresh != other, "cleared cache builds anew");
+  CHECK(verify_accepted(a, "pass:score=0.2"), "a held client survives the clear");
+  sv_client_free(fresh);
+  sv_shared_clients_clear();
+  sv_client_free(a);
+  sv_client_free(a2);
+  sv_client_free(other);
+  sv_client_builder_free(b);
+}
+
+int main(int argc, char **argv) {
+  if (argc != 2) {
+    fprintf(stderr, "usage: %s MOCK_URL\n", argv[0]);
+    return 2;
+  }
+  snprintf(g_prosopo, sizeof g_prosopo, "%s/siteverify", argv[1]);
+  snprintf(g_gatekeeper, sizeof g_gatekeeper, "%s/api/v1/token/verify", argv[1]);
+  test_versions();
+  test_null_and_utf8();
+  test_cancel();
+  test_blocking_in_callback();
+  test_threads();
+  test_fork();
+  test_shared();
+  return finish("c abi");
+}
