@@ -22,8 +22,11 @@ help:
 	@echo "make test   everything: installs what is missing, lint, Rust, C and every binding"
 	@echo "make bench  verifications per second against the mock"
 
+# libsiteverify.so's SONAME is libsiteverify.so.<ABI>: programs linked with
+# -lsiteverify look for that name, so it sits beside the library.
 build:
 	$(CARGO) build --release --locked -p siteverify-cli -p siteverify-mock -p siteverify-ffi
+	ln -sf libsiteverify.so target/release/libsiteverify.so.$$(sed -n 's/^#define SV_ABI_VERSION //p' include/siteverify.h)
 
 demo: build
 	@scripts/demo.sh $(BINDINGS)
