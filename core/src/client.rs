@@ -8,8 +8,8 @@ use crate::config::ClientBuilder;
 use crate::error::Result;
 use crate::input::{email_domain, remote_ip, token_problem};
 use crate::outcome::{Outcome, Reason};
-use crate::policy::Policy;
-use crate::provider::{Extras, Protocol, Provider};
+use crate::policy::{Finished, Policy};
+use crate::provider::{Answer, Extras, Protocol, Provider, Verdict};
 use crate::secret::Secret;
 use crate::stats::{Stats, StatsSnapshot};
 use crate::transport::{Plan, Transport};
@@ -103,7 +103,13 @@ impl Client {
             }
         };
         let outcome = match token_problem(token, inner.protocol.max_token_len()) {
-            Some(problem) => Outcome::local(Reason::TokenInvalid, problem),
+            // Refused locally: no request; the same policy path decides.
+            Some(problem) => inner.policy.decide(Finished {
+                answer: Answer::new(Verdict::Rejected(Reason::TokenInvalid)).with_detail(problem),
+                http_status: None,
+                attempts: 0,
+                earlier_attempt_may_have_landed: false,
+            }),
             None => {
                 let request = inner.protocol.request(&inner.secret, token, &extras);
                 let finished = inner

@@ -150,27 +150,4 @@ impl Outcome {
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("Outcome is always serialisable")
     }
-
-    /// A locally decided rejection; no request was sent.
-    pub(crate) fn local(reason: Reason, detail: impl Into<String>) -> Self {
-        Outcome {
-            accepted: false,
-            verified: false,
-            conclusive: true,
-            reason,
-            score: None,
-            hostname: None,
-            action: None,
-            challenge_ts: None,
-            timestamp: None,
-            error_key: None,
-            error_codes: Vec::new(),
-            provider_reason: None,
-            http_status: None,
-            retryable: false,
-            attempts: 0,
-            fail_open_suspected: false,
-            detail: Some(detail.into()),
-        }
-    }
 }

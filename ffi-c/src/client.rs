@@ -43,11 +43,31 @@ static SHARED: Mutex<VecDeque<(String, Arc<sv_client>)>> = Mutex::new(VecDeque::
 
 /// # Safety
 /// `b` is NULL or a live builder.
-unsafe fn build(b: *const sv_client_builder) -> Result<Arc<sv_client>, Fail> {
-    let b = b.as_ref().ok_or_else(|| null("builder"))?;
+unsafe fn build(b: &sv_client_builder) -> Result<Arc<sv_client>, Fail> {
     let client = b.inner.build().map_err(core_fail)?;
     let endpoint = c_string(client.endpoint());
     Ok(Arc::new(sv_client { client, endpoint }))
+}
+
+/// The body of both build functions: checks the pointers, gets a client
+/// from `make`, and writes it out only on success.
+fn build_into(
+    builder: *const sv_client_builder,
+    client_out: *mut *const sv_client,
+    err_out: *mut *mut sv_error,
+    make: impl FnOnce(&sv_client_builder) -> Result<Arc<sv_client>, Fail>,
+) -> sv_status {
+    guard(err_out, || {
+        if client_out.is_null() {
+            return Err(null("client_out"));
+        }
+        // SAFETY: builder is NULL or live, per the API contract.
+        let builder = unsafe { builder.as_ref() }.ok_or_else(|| null("builder"))?;
+        let client = make(builder)?;
+        // SAFETY: checked non-NULL; the caller passes a writable pointer.
+        unsafe { write_out(client_out, Arc::into_raw(client)) };
+        Ok(())
+    })
 }
 
 /// Builds a client from the builder's options. The builder is not consumed.
@@ -58,15 +78,8 @@ pub extern "C" fn sv_client_builder_build(
     client_out: *mut *const sv_client,
     err_out: *mut *mut sv_error,
 ) -> sv_status {
-    guard(err_out, || {
-        if client_out.is_null() {
-            return Err(null("client_out"));
-        }
-        // SAFETY: API contract; client_out checked.
-        let client = unsafe { build(builder)? };
-        unsafe { write_out(client_out, Arc::into_raw(client)) };
-        Ok(())
-    })
+    // SAFETY: build_into hands over a live builder.
+    build_into(builder, client_out, err_out, |b| unsafe { build(b) })
 }
 
 /// Like `sv_client_builder_build`, but returns the process-wide client
@@ -81,31 +94,19 @@ pub extern "C" fn sv_client_builder_build_shared(
     client_out: *mut *const sv_client,
     err_out: *mut *mut sv_error,
 ) -> sv_status {
-    guard(err_out, || {
-        if client_out.is_null() {
-            return Err(null("client_out"));
-        }
-        // SAFETY: API contract.
-        let key = unsafe { builder.as_ref() }
-            .ok_or_else(|| null("builder"))?
-            .inner
-            .cache_key();
+    build_into(builder, client_out, err_out, |b| {
+        let key = b.inner.cache_key();
         let mut shared = SHARED.lock().unwrap_or_else(|p| p.into_inner());
-        let client = match shared.iter().find(|(k, _)| *k == key) {
-            Some((_, c)) => c.clone(),
-            None => {
-                // SAFETY: API contract.
-                let c = unsafe { build(builder)? };
-                if shared.len() == SHARED_CAPACITY {
-                    shared.pop_front();
-                }
-                shared.push_back((key, c.clone()));
-                c
-            }
-        };
-        // SAFETY: checked non-NULL.
-        unsafe { write_out(client_out, Arc::into_raw(client)) };
-        Ok(())
+        if let Some((_, c)) = shared.iter().find(|(k, _)| *k == key) {
+            return Ok(c.clone());
+        }
+        // SAFETY: build_into hands over a live builder.
+        let c = unsafe { build(b)? };
+        if shared.len() == SHARED_CAPACITY {
+            shared.pop_front();
+        }
+        shared.push_back((key, c.clone()));
+        Ok(c)
     })
 }
 
