@@ -43,10 +43,12 @@ cli prosopo    down+open-mode "pass"           "http://127.0.0.1:9/siteverify" -
 
 status=0
 for lang in "$@"; do
-  if out=$(make -s -C "bindings-$lang" demo SITEVERIFY_DEMO_URL="$URL" 2>"${TMPDIR:-/tmp}/siteverify-demo-$lang.log" | tail -n1) && [ -n "$out" ]; then
+  log="${TMPDIR:-/tmp}/siteverify-demo-$lang.log"
+  if make -C "bindings-$lang" deps build >"$log" 2>&1 &&
+     out=$(make -s -C "bindings-$lang" demo SITEVERIFY_DEMO_URL="$URL" 2>>"$log" | tail -n1) && [ -n "$out" ]; then
     row "$lang" gatekeeper pass "$out"
   else
-    echo "$lang: demo failed, see ${TMPDIR:-/tmp}/siteverify-demo-$lang.log" >&2
+    echo "$lang: demo failed, see $log" >&2
     status=1
   fi
 done

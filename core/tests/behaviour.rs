@@ -256,3 +256,11 @@ fn verifies_in_a_forked_child_after_the_parent_did() {
         "child failed to verify after fork"
     );
 }
+
+#[test]
+fn client_is_send_sync_and_cheap_to_clone() {
+    fn shareable<T: Send + Sync + Clone + 'static>() {}
+    shareable::<Client>();
+    // A clone is a reference to the same client, not a new pool.
+    assert_eq!(std::mem::size_of::<Client>(), std::mem::size_of::<usize>());
+}
