@@ -1,0 +1,194 @@
+"""Type stubs of the native module ``siteverify._native`` (pyo3). Import ``siteverify`` instead."""
+
+import asyncio
+import os
+from typing import Dict, Iterable, List, Optional, Tuple, Union, final
+
+from typing_extensions import Literal, TypeAlias
+
+__version__: str
+
+ReasonCode: TypeAlias = Literal[
+    "verified",
+    "token-invalid",
+    "token-expired-or-duplicate",
+    "hostname-mismatch",
+    "action-mismatch",
+    "score-above-threshold",
+    "score-missing",
+    "challenge-too-old",
+    "provider-fail-open",
+    "provider-unavailable",
+    "provider-rejected-request",
+    "protocol-error",
+    "ambiguous-retry",
+]
+
+REASONS: Tuple[ReasonCode, ...]
+"""Every reason code, in the core's declaration order."""
+
+DEFAULT_TIMEOUT: float
+"""Default total deadline of one verification, in seconds (10.0)."""
+DEFAULT_CONNECT_TIMEOUT: float
+"""Default TCP+TLS connect timeout, in seconds (3.0)."""
+DEFAULT_ATTEMPT_TIMEOUT: float
+"""Default timeout of one HTTP attempt, in seconds (6.0)."""
+DEFAULT_MAX_RETRIES: int
+"""Default retries after the first attempt (2)."""
+DEFAULT_RETRY_BASE_DELAY: float
+"""Default first backoff ceiling, in seconds (0.2)."""
+DEFAULT_RETRY_MAX_DELAY: float
+"""Default backoff cap, in seconds (2.0)."""
+
+OutcomeDict: TypeAlias = Dict[str, Union[bool, str, float, int, None, List[str]]]
+
+@final
+class Outcome:
+    """The result of one verification. Immutable; act on ``accepted`` only.
+
+    Using an Outcome as a truth value (``if outcome:``) raises
+    ``InvalidArgumentError``: test ``outcome.accepted``.
+    """
+
+    @property
+    def accepted(self) -> bool:
+        """Let the request through? The only field to branch on."""
+    @property
+    def verified(self) -> bool:
+        """The provider said yes and every local check passed."""
+    @property
+    def conclusive(self) -> bool:
+        """A definitive answer was given; when False, ``accepted`` came from the fail mode."""
+    @property
+    def reason(self) -> ReasonCode:
+        """Why, as a stable kebab-case code (one of ``REASONS``)."""
+    @property
+    def score(self) -> Optional[float]:
+        """Risk score, 0 = human, 1 = bot; None when the provider sent none."""
+    @property
+    def hostname(self) -> Optional[str]:
+        """Hostname where the challenge was solved, as the provider reported it."""
+    @property
+    def action(self) -> Optional[str]:
+        """Action name, as the provider reported it."""
+    @property
+    def challenge_ts(self) -> Optional[str]:
+        """When the challenge was solved (RFC 3339, as the provider sent it)."""
+    @property
+    def timestamp(self) -> Optional[str]:
+        """When the provider verified the token (RFC 3339, as the provider sent it)."""
+    @property
+    def error_key(self) -> Optional[str]:
+        """The provider's machine-readable error key (Prosopo ``error.key``)."""
+    @property
+    def error_codes(self) -> Tuple[str, ...]:
+        """The provider's error codes (GateKeeper ``error_codes``)."""
+    @property
+    def provider_reason(self) -> Optional[str]:
+        """The provider's own free-text ``reason`` field, if any."""
+    @property
+    def http_status(self) -> Optional[int]:
+        """HTTP status of the last provider answer; None when no answer came."""
+    @property
+    def retryable(self) -> bool:
+        """A later retry of the same verification could succeed."""
+    @property
+    def attempts(self) -> int:
+        """HTTP attempts made (0 when the token was rejected locally)."""
+    @property
+    def fail_open_suspected(self) -> bool:
+        """The answer looks like the provider's fail-open response."""
+    @property
+    def detail(self) -> Optional[str]:
+        """A short explanation written by siteverify (never the secret)."""
+    def to_dict(self) -> OutcomeDict:
+        """Every field as a new JSON-ready dict, keyed by the core's snake_case names."""
+    def to_json(self) -> str:
+        """The outcome as one line of JSON, exactly as the Rust core serialises it."""
+    def __eq__(self, other: object) -> bool: ...
+    def __bool__(self) -> bool:
+        """Always raises ``InvalidArgumentError``: test ``outcome.accepted``."""
+
+@final
+class Stats:
+    """A point-in-time copy of a client's counters. Immutable."""
+
+    @property
+    def verifications(self) -> int:
+        """Verifications that produced an outcome."""
+    @property
+    def accepted(self) -> int:
+        """Outcomes with ``accepted`` true."""
+    @property
+    def rejected(self) -> int:
+        """Outcomes with ``accepted`` false."""
+    @property
+    def inconclusive(self) -> int:
+        """Outcomes with ``conclusive`` false."""
+    @property
+    def fail_open_suspected(self) -> int:
+        """Outcomes with ``fail_open_suspected`` true."""
+    @property
+    def retries(self) -> int:
+        """HTTP attempts beyond the first."""
+    @property
+    def errors(self) -> int:
+        """Calls that raised instead of returning an outcome."""
+    @property
+    def by_reason(self) -> Dict[str, int]:
+        """Outcomes per reason code (codes never seen are absent)."""
+    @property
+    def by_error_key(self) -> Dict[str, int]:
+        """Provider error keys and codes seen."""
+    def to_dict(self) -> Dict[str, Union[int, Dict[str, int]]]:
+        """Every counter as a new dict, keyed by the core's snake_case names."""
+    def to_json(self) -> str:
+        """The counters as one line of JSON, as the Rust core serialises them."""
+    def __eq__(self, other: object) -> bool: ...
+
+_Seconds: TypeAlias = float
+_StrOrStrs: TypeAlias = Union[str, Iterable[str]]
+_Pem: TypeAlias = Union[str, bytes]
+_Path: TypeAlias = Union[str, "os.PathLike[str]"]
+
+class _ClientCore:
+    """The native part shared by ``Client`` and ``AsyncClient``."""
+
+    def __init__(
+        self,
+        *,
+        provider: str,
+        secret: str,
+        endpoint: Optional[str] = None,
+        region: Optional[str] = None,
+        timeout: Optional[_Seconds] = None,
+        connect_timeout: Optional[_Seconds] = None,
+        attempt_timeout: Optional[_Seconds] = None,
+        max_retries: Optional[int] = None,
+        retry_base_delay: Optional[_Seconds] = None,
+        retry_max_delay: Optional[_Seconds] = None,
+        expected_hostnames: Optional[_StrOrStrs] = None,
+        expected_actions: Optional[_StrOrStrs] = None,
+        score_threshold: Optional[float] = None,
+        max_age: Optional[_Seconds] = None,
+        fail_mode: Optional[str] = None,
+        on_fail_open: Optional[str] = None,
+        proxy: Optional[str] = None,
+        ca_pems: Optional[Union[_Pem, Iterable[_Pem]]] = None,
+        ca_files: Optional[Union[_Path, Iterable[_Path]]] = None,
+        allow_http: Optional[bool] = None,
+    ) -> None: ...
+    @property
+    def provider(self) -> Literal["prosopo", "gatekeeper"]:
+        """The provider this client verifies against."""
+    @property
+    def endpoint(self) -> str:
+        """The verify URL in use."""
+    def stats(self) -> Stats:
+        """A snapshot of this client's counters."""
+    def _verify(
+        self, token: Optional[str], remote_ip: Optional[str] = None, email: Optional[str] = None
+    ) -> Outcome: ...
+    def _verify_future(
+        self, token: Optional[str], remote_ip: Optional[str] = None, email: Optional[str] = None
+    ) -> "asyncio.Future[Outcome]": ...

@@ -1,0 +1,165 @@
+"""Error mapping, invalid arguments, and the secret staying secret."""
+
+from __future__ import annotations
+
+import asyncio
+import pickle
+from typing import Any, Dict
+
+import pytest
+
+import siteverify
+from conftest import SECRET, Mock
+
+ERROR_CLASSES = {
+    "configuration": siteverify.ConfigurationError,
+    "invalid-argument": siteverify.InvalidArgumentError,
+    "blocking-in-async-context": siteverify.BlockingInAsyncContextError,
+    "cancelled": siteverify.VerificationCancelledError,
+    "closed": siteverify.ClientClosedError,
+    "internal": siteverify.InternalError,
+}
+
+
+@pytest.mark.parametrize("code,cls", ERROR_CLASSES.items(), ids=list(ERROR_CLASSES))
+def test_every_core_code_has_a_class(code: str, cls: type) -> None:
+    assert issubclass(cls, siteverify.SiteverifyError)
+    assert cls.code == code  # type: ignore[attr-defined,unused-ignore]
+    e = cls("message")
+    assert e.code == code and str(e) == "message"
+    # Exceptions survive pickling (multiprocessing), code included.
+    back = pickle.loads(pickle.dumps(e))
+    assert type(back) is cls and back.code == code and str(back) == "message"
+
+
+def test_argument_errors_are_value_errors() -> None:
+    assert issubclass(siteverify.ConfigurationError, ValueError)
+    assert issubclass(siteverify.InvalidArgumentError, ValueError)
+    assert issubclass(siteverify.BlockingInAsyncContextError, RuntimeError)
+
+
+def gk(mock: Mock, **kw: Any) -> Dict[str, Any]:
+    return {"provider": "gatekeeper", "secret": SECRET, "endpoint": mock.gatekeeper, **kw}
+
+
+@pytest.mark.parametrize(
+    "kwargs,needle",
+    [
+        ({"provider": "recaptcha"}, "unknown provider"),
+        ({"secret": ""}, "secret is empty"),
+        ({"secret": "   "}, "secret is empty"),
+        ({"endpoint": "http://verify.example.com/api"}, "plain HTTP"),
+        ({"endpoint": "not a url"}, "not a valid URL"),
+        ({"region": "eu"}, "not both"),
+        ({"timeout": 0}, "timeout must be between"),
+        ({"timeout": 301}, "timeout must be between"),
+        ({"timeout": -1.0}, "timeout must be a finite, non-negative number of seconds"),
+        ({"timeout": float("nan")}, "timeout must be a finite"),
+        ({"connect_timeout": "3"}, "connect_timeout must be a number of seconds (int or float), not str"),
+        ({"attempt_timeout": True}, "attempt_timeout must be a number of seconds (int or float), not bool"),
+        ({"max_retries": 11}, "max_retries is above 10"),
+        ({"max_retries": 10**30}, "max_retries is above 10"),
+        ({"max_retries": -1}, "max_retries must not be negative"),
+        ({"max_retries": 2.0}, "max_retries must be an int, not float"),
+        ({"retry_base_delay": 1.0, "retry_max_delay": 0.5}, "0 < base <= max"),
+        ({"expected_hostnames": ["ok.example", ""]}, "expected hostname is empty"),
+        ({"expected_hostnames": 7}, "expected_hostnames must be a str or an iterable of str, not int"),
+        ({"expected_hostnames": [b"example.com"]}, "every item of expected_hostnames must be a str, not bytes"),
+        ({"expected_actions": [""]}, "expected action is empty"),
+        ({"score_threshold": 1.5}, "score_threshold must be within [0, 1]"),
+        ({"score_threshold": "0.5"}, "score_threshold must be a float, not str"),
+        ({"max_age": 0}, "max_age must be positive"),
+        ({"fail_mode": "sometimes"}, 'fail_mode must be "open" or "closed"'),
+        ({"on_fail_open": "maybe"}, 'on_fail_open must be "accept" or "reject"'),
+        ({"proxy": "::not a url::"}, "proxy URL is invalid"),
+        ({"ca_pems": "not a certificate"}, "PEM"),
+        ({"ca_pems": 3}, "ca_pems must be str, bytes or an iterable of them, not int"),
+        ({"ca_files": "/nonexistent/ca.pem"}, "cannot read CA file"),
+        ({"allow_http": "yes"}, "allow_http must be a bool, not str"),
+        ({"secret": 12345}, "secret must be a str, not int"),
+        ({"secret": b"mock-secret"}, "secret must be a str, not bytes"),
+    ],
+)
+def test_configuration_errors(mock: Mock, kwargs: Dict[str, Any], needle: str) -> None:
+    for cls in (siteverify.Client, siteverify.AsyncClient):
+        with pytest.raises(siteverify.ConfigurationError) as info:
+            cls(**gk(mock, **kwargs))
+        assert info.value.code == "configuration"
+        assert needle in str(info.value)
+        assert SECRET not in str(info.value) and SECRET not in repr(info.value)
+
+
+def test_prosopo_refuses_checks_it_cannot_make(mock: Mock) -> None:
+    with pytest.raises(siteverify.ConfigurationError, match="does not report a hostname"):
+        siteverify.Client(provider="prosopo", secret=SECRET, endpoint=mock.prosopo, expected_hostnames="a.example")
+
+
+def test_wrong_signature_is_a_type_error(mock: Mock) -> None:
+    # Misspelt or positional options are Python call errors, as for any function.
+    with pytest.raises(TypeError, match="timout"):
+        siteverify.Client(**gk(mock, timout=3))  # a typo is not silently ignored
+    with pytest.raises(TypeError):
+        siteverify.Client("gatekeeper", SECRET)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="secret"):
+        siteverify.Client(provider="gatekeeper")  # type: ignore[call-arg]
+    client = siteverify.Client(**gk(mock))
+    with pytest.raises(TypeError):
+        client.verify("pass", "203.0.113.7")  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(
+    "args,kwargs,needle",
+    [
+        ((123,), {}, "token must be a str (or None), not int"),
+        ((b"pass",), {}, "token must be a str (or None), not bytes"),
+        (("pass",), {"remote_ip": "203.0.113.7; DROP TABLE"}, "remote_ip is not a valid IPv4 or IPv6 address"),
+        (("pass",), {"remote_ip": 2130706433}, "remote_ip must be a str, not int"),
+        (("pass",), {"email": "alice@"}, "email does not end in a valid domain"),
+        (("pass",), {"email": ["alice@example.com"]}, "email must be a str, not list"),
+    ],
+)
+def test_invalid_arguments(mock: Mock, args: Any, kwargs: Dict[str, Any], needle: str) -> None:
+    client = siteverify.Client(provider="prosopo", secret=SECRET, endpoint=mock.prosopo)
+    with pytest.raises(siteverify.InvalidArgumentError) as info:
+        client.verify(*args, **kwargs)
+    assert info.value.code == "invalid-argument" and needle in str(info.value)
+
+    aclient = siteverify.AsyncClient(provider="prosopo", secret=SECRET, endpoint=mock.prosopo)
+    with pytest.raises(siteverify.InvalidArgumentError) as ainfo:
+        asyncio.run(aclient.verify(*args, **kwargs))
+    assert ainfo.value.code == "invalid-argument" and needle in str(ainfo.value)
+
+
+def test_core_argument_errors_are_counted(mock: Mock) -> None:
+    client = siteverify.Client(provider="prosopo", secret=SECRET, endpoint=mock.prosopo)
+    with pytest.raises(siteverify.InvalidArgumentError):
+        client.verify("pass", email="not an email")
+    assert client.stats().errors == 1 and client.stats().verifications == 0
+
+
+def test_missing_token_is_an_outcome_not_an_error(mock: Mock) -> None:
+    client = siteverify.Client(provider="prosopo", secret=SECRET, endpoint=mock.prosopo)
+    for token in (None, ""):
+        o = client.verify(token)
+        assert (o.accepted, o.reason, o.attempts, o.detail) == (False, "token-invalid", 0, "token is empty")
+    # A lone surrogate cannot be UTF-8: the provider receives a replacement
+    # character instead and refuses the token.
+    o = client.verify("pass\udcff")
+    assert not o.accepted
+
+
+def test_the_secret_never_shows(mock: Mock) -> None:
+    secret = "sk_live_DO-NOT-PRINT-ME"
+    client = siteverify.Client(provider="gatekeeper", secret=secret, endpoint=mock.gatekeeper)
+    aclient = siteverify.AsyncClient(provider="gatekeeper", secret=secret, endpoint=mock.gatekeeper)
+    outcome = client.verify("pass")  # the mock refuses this secret
+    assert outcome.reason == "provider-rejected-request"
+    for text in (repr(client), str(client), repr(aclient), repr(outcome), str(outcome), outcome.to_json(),
+                 repr(outcome.to_dict()), repr(client.stats()), repr(dir(client))):
+        assert secret not in text and "DO-NOT-PRINT" not in text
+    # Not readable back either.
+    assert not hasattr(client, "secret")
+    for bad in ({"secret": secret + "\n"}, {"secret": secret, "endpoint": "ftp://x"}, {"secret": secret, "region": "eu"}):
+        with pytest.raises(siteverify.ConfigurationError) as info:
+            siteverify.Client(provider="gatekeeper", **{"endpoint": mock.gatekeeper, **bad})  # type: ignore[arg-type]
+        assert "DO-NOT-PRINT" not in str(info.value) and "DO-NOT-PRINT" not in repr(info.value)
