@@ -23,6 +23,16 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, for bindings that map or test them all.
+    pub const ALL: [ErrorCode; 6] = [
+        ErrorCode::Configuration,
+        ErrorCode::InvalidArgument,
+        ErrorCode::BlockingInAsyncContext,
+        ErrorCode::Cancelled,
+        ErrorCode::Closed,
+        ErrorCode::Internal,
+    ];
+
     /// The stable kebab-case code.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -44,7 +54,10 @@ pub struct Error {
 }
 
 impl Error {
-    pub(crate) fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+    /// An error with this code; bindings use it for errors they detect
+    /// themselves (a wrong option type), so every error has the same shape.
+    /// The message must never contain the secret.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Error {
             code,
             message: message.into(),

@@ -44,10 +44,10 @@ impl std::str::FromStr for Provider {
         match s.to_ascii_lowercase().as_str() {
             "prosopo" | "procaptcha" => Ok(Provider::Prosopo),
             "gatekeeper" | "gkcaptcha" => Ok(Provider::GateKeeper),
-            _ => Err(Error::config(format!(
-                "unknown provider {:?}; expected \"prosopo\" or \"gatekeeper\"",
-                truncate(s, 40)
-            ))),
+            // The value is not echoed: a secret pasted into the wrong field must not reach a log.
+            _ => Err(Error::config(
+                "unknown provider; expected \"prosopo\" or \"gatekeeper\"",
+            )),
         }
     }
 }

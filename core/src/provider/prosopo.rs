@@ -7,7 +7,7 @@
 use serde_json::json;
 
 use super::json::{opt_bool, opt_object, opt_score, opt_str, parse_object, Obj};
-use super::{is_transient_status, truncate, Answer, Capabilities, Extras, Protocol, Verdict, WireRequest};
+use super::{is_transient_status, Answer, Capabilities, Extras, Protocol, Verdict, WireRequest};
 use crate::error::{Error, Result};
 use crate::outcome::Reason;
 use crate::secret::Secret;
@@ -27,10 +27,10 @@ impl Protocol for Prosopo {
             None | Some("global") => Ok("https://api.prosopo.io/siteverify"),
             Some("eu") => Ok("https://eu-api.prosopo.io/siteverify"),
             Some("us") => Ok("https://us-api.prosopo.io/siteverify"),
-            Some(other) => Err(Error::config(format!(
-                "unknown prosopo region {:?}; expected \"eu\", \"us\" or \"global\"",
-                truncate(other, 20)
-            ))),
+            // The value is not echoed (it could be a misplaced secret).
+            Some(_) => Err(Error::config(
+                "unknown prosopo region; expected \"eu\", \"us\" or \"global\"",
+            )),
         }
     }
 
