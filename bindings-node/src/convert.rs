@@ -1,0 +1,150 @@
+//! Core values as JavaScript objects: field for field, names camelCased.
+
+use std::collections::BTreeMap;
+
+use napi_derive::napi;
+
+/// The result of one verification. Act on `accepted` only; the other fields
+/// explain it. Every field is always present; a value the provider did not
+/// send is `null`.
+#[napi(object, object_from_js = false, use_nullable = true)]
+pub struct Outcome {
+    /// Let the request through? Decided after local checks, the fail mode and
+    /// the fail-open policy.
+    pub accepted: bool,
+    /// The provider said yes and every local check passed.
+    pub verified: bool,
+    /// The provider (or a local check) gave a definitive answer. When false,
+    /// `accepted` came from the fail mode.
+    pub conclusive: bool,
+    /// Why, as a stable kebab-case code.
+    #[napi(ts_type = "Reason")]
+    pub reason: String,
+    /// Risk score, 0 = human, 1 = bot, whatever the provider's convention.
+    pub score: Option<f64>,
+    /// Hostname where the challenge was solved, as the provider reported it.
+    pub hostname: Option<String>,
+    /// Action name, as the provider reported it.
+    pub action: Option<String>,
+    /// When the challenge was solved (RFC 3339, as the provider sent it).
+    pub challenge_ts: Option<String>,
+    /// When the provider verified the token (RFC 3339, as the provider sent it).
+    pub timestamp: Option<String>,
+    /// The provider's machine-readable error key (Prosopo `error.key`).
+    pub error_key: Option<String>,
+    /// The provider's error codes (GateKeeper `error_codes`); empty when none.
+    pub error_codes: Vec<String>,
+    /// The provider's own free-text `reason` field, if any.
+    pub provider_reason: Option<String>,
+    /// HTTP status of the last provider answer; `null` when no answer came.
+    pub http_status: Option<u32>,
+    /// A later retry of the same verification could succeed (provider down).
+    pub retryable: bool,
+    /// HTTP attempts made (0 when the token was rejected locally).
+    pub attempts: u32,
+    /// The answer looks like the provider's fail-open response.
+    pub fail_open_suspected: bool,
+    /// A short human-readable explanation written by siteverify (never
+    /// provider text, never the secret).
+    pub detail: Option<String>,
+}
+
+impl From<siteverify::Outcome> for Outcome {
+    fn from(o: siteverify::Outcome) -> Self {
+        // No `..`: a field added to the core fails to compile here until it is mapped.
+        let siteverify::Outcome {
+            accepted,
+            verified,
+            conclusive,
+            reason,
+            score,
+            hostname,
+            action,
+            challenge_ts,
+            timestamp,
+            error_key,
+            error_codes,
+            provider_reason,
+            http_status,
+            retryable,
+            attempts,
+            fail_open_suspected,
+            detail,
+        } = o;
+        Outcome {
+            accepted,
+            verified,
+            conclusive,
+            reason: reason.as_str().to_string(),
+            score,
+            hostname,
+            action,
+            challenge_ts,
+            timestamp,
+            error_key,
+            error_codes,
+            provider_reason,
+            http_status: http_status.map(u32::from),
+            retryable,
+            attempts,
+            fail_open_suspected,
+            detail,
+        }
+    }
+}
+
+/// A point-in-time copy of a client's counters.
+#[napi(object, object_from_js = false)]
+pub struct Stats {
+    /// Verifications that produced an outcome.
+    pub verifications: i64,
+    /// Outcomes with `accepted === true`.
+    pub accepted: i64,
+    /// Outcomes with `accepted === false`.
+    pub rejected: i64,
+    /// Outcomes with `conclusive === false`.
+    pub inconclusive: i64,
+    /// Outcomes with `failOpenSuspected === true`.
+    pub fail_open_suspected: i64,
+    /// HTTP attempts beyond the first.
+    pub retries: i64,
+    /// Calls that failed with an error instead of an outcome.
+    pub errors: i64,
+    /// Outcomes per reason code (reasons never seen are absent).
+    #[napi(ts_type = "Partial<Record<Reason, number>>")]
+    pub by_reason: BTreeMap<String, i64>,
+    /// Provider error keys and codes seen (Prosopo `error.key`, GateKeeper `error_codes`).
+    pub by_error_key: BTreeMap<String, i64>,
+}
+
+fn count(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+impl From<siteverify::StatsSnapshot> for Stats {
+    fn from(s: siteverify::StatsSnapshot) -> Self {
+        let siteverify::StatsSnapshot {
+            verifications,
+            accepted,
+            rejected,
+            inconclusive,
+            fail_open_suspected,
+            retries,
+            errors,
+            by_reason,
+            by_error_key,
+        } = s;
+        let counts = |m: BTreeMap<String, u64>| m.into_iter().map(|(k, v)| (k, count(v))).collect();
+        Stats {
+            verifications: count(verifications),
+            accepted: count(accepted),
+            rejected: count(rejected),
+            inconclusive: count(inconclusive),
+            fail_open_suspected: count(fail_open_suspected),
+            retries: count(retries),
+            errors: count(errors),
+            by_reason: counts(by_reason),
+            by_error_key: counts(by_error_key),
+        }
+    }
+}
