@@ -1,0 +1,326 @@
+package siteverify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestVerifyAcceptsAndRejects(t *testing.T) {
+	c := newClient(t, Config{Provider: GateKeeper, ExpectedHostnames: []string{"example.com"}, ScoreThreshold: Threshold(0.5)})
+	o, err := c.Verify(context.Background(), "pass:score=0.2", WithRemoteIP("203.0.113.7"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !o.Accepted || !o.Verified || !o.Conclusive || o.Reason != ReasonVerified || o.Score == nil || *o.Score != 0.2 ||
+		o.Hostname != "example.com" || o.Action != "login" || o.HTTPStatus != 200 || o.Attempts != 1 ||
+		o.ChallengeTS == "" || o.Timestamp == "" || len(o.ErrorCodes) != 0 {
+		t.Fatalf("unexpected outcome %+v", o)
+	}
+	o, err = c.Verify(context.Background(), "pass:score=0.9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Accepted || o.Reason != ReasonScoreAboveThreshold || !o.Conclusive || o.Detail == "" {
+		t.Fatalf("a score above the threshold was not rejected: %+v", o)
+	}
+	if got := c.Provider(); got != GateKeeper {
+		t.Fatalf("Provider() = %q", got)
+	}
+	if got := c.Endpoint(); got != gatekeeperURL() {
+		t.Fatalf("Endpoint() = %q", got)
+	}
+	if Version() == "" || ABIVersion() != 1 {
+		t.Fatalf("version %q, ABI %d", Version(), ABIVersion())
+	}
+}
+
+func TestProviderOutageIsAnOutcomeNotAnError(t *testing.T) {
+	// Nothing listens on port 9.
+	for _, mode := range []FailMode{FailClosed, FailOpen} {
+		c := newClient(t, Config{Provider: Prosopo, Endpoint: "http://127.0.0.1:9/siteverify", Timeout: 1500 * time.Millisecond, FailMode: mode, MaxRetries: NoRetries})
+		o, err := c.Verify(context.Background(), "pass")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Reason != ReasonProviderUnavailable || o.Conclusive || o.Accepted != (mode == FailOpen) || !o.Retryable {
+			t.Fatalf("%s: %+v", mode, o)
+		}
+	}
+}
+
+func TestTokenIsPointerAndLength(t *testing.T) {
+	c := newClient(t, Config{Provider: GateKeeper})
+	// A NUL inside the token reaches the core (a control character), it is
+	// not cut to "pass".
+	o, err := c.Verify(context.Background(), "pass\x00tail")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Accepted || o.Reason != ReasonTokenInvalid || o.Attempts != 0 {
+		t.Fatalf("a token with a NUL byte: %+v", o)
+	}
+	// Go strings need not be UTF-8; the C ABI refuses those.
+	_, err = c.Verify(context.Background(), "pass\xff")
+	if !errors.Is(err, ErrInvalidArgument) {
+		t.Fatalf("non-UTF-8 token: want ErrInvalidArgument, got %v", err)
+	}
+	o, err = c.Verify(context.Background(), "")
+	if err != nil || o.Accepted || o.Reason != ReasonTokenInvalid || o.Attempts != 0 {
+		t.Fatalf("empty token: %+v, %v", o, err)
+	}
+}
+
+func TestErrorsAreTypedAndMatchSentinels(t *testing.T) {
+	c := newClient(t, Config{Provider: Prosopo})
+	_, err := c.Verify(context.Background(), "pass", WithRemoteIP("203.0.113.7; DROP TABLE"))
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("want *Error, got %T %v", err, err)
+	}
+	if e.Code != "invalid-argument" || e.Key != "SV_INVALID_ARGUMENT" || e.Message == "" {
+		t.Fatalf("fields: %#v", e)
+	}
+	if !errors.Is(err, ErrInvalidArgument) || errors.Is(err, ErrConfiguration) {
+		t.Fatalf("errors.Is is wrong for %v", err)
+	}
+	if !strings.HasPrefix(err.Error(), "siteverify: invalid-argument: ") {
+		t.Fatalf("Error() = %q", err.Error())
+	}
+	wrapped := fmt.Errorf("checkout: %w", err)
+	if !errors.Is(wrapped, ErrInvalidArgument) {
+		t.Fatal("errors.Is through a wrap")
+	}
+	if _, err := c.Verify(context.Background(), "pass", WithEmail("alice@")); !errors.Is(err, ErrInvalidArgument) {
+		t.Fatalf("invalid email: %v", err)
+	}
+	if _, err := c.Verify(context.Background(), "pass", WithRemoteIP("203.0.113.7\x00")); !errors.Is(err, ErrInvalidArgument) {
+		t.Fatalf("remote IP with NUL: %v", err)
+	}
+	o, err := c.Verify(context.Background(), "echo", WithRemoteIP("203.0.113.7"), WithEmail("Alice@Example.COM"))
+	if err != nil || o.ProviderReason != "ip=203.0.113.7 email=example.com" {
+		t.Fatalf("options not sent: %+v %v", o, err)
+	}
+	// Sentinels differ from each other.
+	all := []*Error{ErrConfiguration, ErrInvalidArgument, ErrNullArgument, ErrBlockingInAsyncContext, ErrCancelled, ErrClosed, ErrPanic, ErrInternal}
+	for i, a := range all {
+		for j, b := range all {
+			if errors.Is(a, b) != (i == j) {
+				t.Fatalf("errors.Is(%v, %v)", a, b)
+			}
+		}
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	cases := map[string]Config{
+		"no provider":          {Secret: mockSecret, Endpoint: gatekeeperURL()},
+		"unknown provider":     {Provider: "recaptcha", Secret: mockSecret},
+		"no secret":            {Provider: GateKeeper, Endpoint: gatekeeperURL()},
+		"unknown fail mode":    {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), FailMode: "sometimes"},
+		"unknown fail-open":    {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), OnFailOpen: "maybe"},
+		"negative timeout":     {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), Timeout: -time.Second},
+		"sub-ms timeout":       {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), Timeout: time.Microsecond},
+		"too long timeout":     {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), Timeout: time.Hour},
+		"negative retries":     {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), MaxRetries: -2},
+		"too many retries":     {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), MaxRetries: 11},
+		"base above max":       {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), RetryBaseDelay: 3 * time.Second},
+		"threshold too high":   {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), ScoreThreshold: Threshold(1.5)},
+		"NUL in endpoint":      {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL() + "\x00x"},
+		"NUL in secret":        {Provider: GateKeeper, Secret: mockSecret + "\x00", Endpoint: gatekeeperURL()},
+		"unreadable CA file":   {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), CAFiles: []string{"/nonexistent/ca.pem"}},
+		"invalid CA PEM":       {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), CAPEM: []string{"not a certificate"}},
+		"prosopo and hostname": {Provider: Prosopo, Secret: mockSecret, Endpoint: prosopoURL(), ExpectedHostnames: []string{"example.com"}},
+		"prosopo and max age":  {Provider: Prosopo, Secret: mockSecret, Endpoint: prosopoURL(), MaxAge: time.Minute},
+		"region and endpoint":  {Provider: Prosopo, Secret: mockSecret, Endpoint: prosopoURL(), Region: "eu"},
+		"invalid proxy":        {Provider: Prosopo, Secret: mockSecret, Endpoint: prosopoURL(), Proxy: "::not a url::"},
+	}
+	for name, cfg := range cases {
+		c, err := New(cfg)
+		if !errors.Is(err, ErrConfiguration) || c != nil {
+			t.Errorf("%s: want ErrConfiguration, got %v", name, err)
+			continue
+		}
+		var e *Error
+		if !errors.As(err, &e) || e.Code != "configuration" || e.Key != "SV_CONFIGURATION" || e.Message == "" {
+			t.Errorf("%s: fields %#v", name, e)
+		}
+		if strings.Contains(err.Error(), mockSecret) {
+			t.Errorf("%s: the error shows the secret: %v", name, err)
+		}
+	}
+}
+
+func TestEveryOptionIsAccepted(t *testing.T) {
+	c := newClient(t, Config{
+		Provider:          GateKeeper,
+		Timeout:           4 * time.Second,
+		ConnectTimeout:    time.Second,
+		AttemptTimeout:    2 * time.Second,
+		MaxRetries:        3,
+		RetryBaseDelay:    10 * time.Millisecond,
+		RetryMaxDelay:     50 * time.Millisecond,
+		ExpectedHostnames: []string{"example.com"},
+		ExpectedActions:   []string{"login"},
+		ScoreThreshold:    Threshold(0.5),
+		MaxAge:            5 * time.Minute,
+		FailMode:          FailClosed,
+		OnFailOpen:        FailOpenReject,
+		Proxy:             "http://proxy.invalid:3128", // never used for plain-HTTP loopback
+	})
+	o, err := c.Verify(context.Background(), "flaky:fails=2:id="+uniq())
+	if err != nil || !o.Accepted || o.Attempts != 3 {
+		t.Fatalf("%+v %v", o, err)
+	}
+	// A region instead of an endpoint builds (no request is made).
+	r, err := New(Config{Provider: Prosopo, Secret: mockSecret, Region: "eu"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if r.Endpoint() != "https://eu-api.prosopo.io/siteverify" {
+		t.Fatalf("region endpoint %q", r.Endpoint())
+	}
+}
+
+func TestSecretNeverPrinted(t *testing.T) {
+	const secret = "sk_live_very-secret-value"
+	cfg := Config{Provider: GateKeeper, Secret: secret, Endpoint: gatekeeperURL(), Proxy: "http://user:proxy-password@proxy.example:3128", ScoreThreshold: Threshold(0.5)}
+	var logged strings.Builder
+	slog.New(slog.NewJSONHandler(&logged, nil)).Info("config", "cfg", cfg)
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("config", "cfg", &cfg)
+	outputs := []string{
+		fmt.Sprint(cfg), fmt.Sprintf("%v", cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg),
+		fmt.Sprintf("%s", cfg), fmt.Sprintf("%q", cfg), fmt.Sprintf("%x", cfg), fmt.Sprintf("%v", &cfg),
+		fmt.Sprintf("%+v", []Config{cfg}), cfg.String(), cfg.GoString(), logged.String(),
+	}
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	outputs = append(outputs, fmt.Sprintf("%v", c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c), c.String())
+	for _, out := range outputs {
+		if strings.Contains(out, secret) || strings.Contains(out, "proxy-password") {
+			t.Fatalf("secret printed: %s", out)
+		}
+	}
+	if !strings.Contains(fmt.Sprintf("%+v", cfg), "Secret:[REDACTED]") || !strings.Contains(fmt.Sprintf("%#v", cfg), "siteverify.Config{") {
+		t.Fatalf("unexpected format: %+v / %#v", cfg, cfg)
+	}
+	// The wrong secret gives an outcome whose fields do not echo it.
+	o, err := c.Verify(context.Background(), "pass")
+	if err != nil || o.Reason != ReasonProviderRejectedRequest || strings.Contains(fmt.Sprintf("%+v", o), secret) {
+		t.Fatalf("%+v %v", o, err)
+	}
+}
+
+func TestCloseIsIdempotent(t *testing.T) {
+	c, err := New(Config{Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := liveClients.Load()
+	for range 3 {
+		if err := c.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := liveClients.Load(); got != before-1 {
+		t.Fatalf("live native clients: %d, want %d", got, before-1)
+	}
+	if _, err := c.Verify(context.Background(), "pass"); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Verify after Close: %v", err)
+	}
+	if _, err := c.Stats(); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Stats after Close: %v", err)
+	}
+}
+
+// Close while verifications are in flight: they finish (each holds its own
+// native reference), later calls get ErrClosed, nothing crashes.
+func TestCloseDuringVerifications(t *testing.T) {
+	c, err := New(Config{Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 32)
+	for range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			o, err := c.Verify(context.Background(), "slow:ms=100")
+			switch {
+			case errors.Is(err, ErrClosed):
+			case err != nil:
+				errs <- err
+			case !o.Accepted:
+				errs <- fmt.Errorf("not accepted: %+v", o)
+			}
+		}()
+	}
+	time.Sleep(20 * time.Millisecond)
+	_ = c.Close()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := pending.Load(); n != 0 {
+		// Other parallel tests may have calls in flight; this test is not
+		// parallel, so none should be.
+		t.Fatalf("%d callbacks still pending", n)
+	}
+}
+
+func TestStats(t *testing.T) {
+	c := newClient(t, Config{Provider: Prosopo, RetryBaseDelay: 5 * time.Millisecond, RetryMaxDelay: 20 * time.Millisecond})
+	ctx := context.Background()
+	for _, tok := range []string{"pass", "pass", "fail", "fail-open", "error:key=API.BAD_REQUEST", "flaky:fails=1:id=" + uniq()} {
+		if _, err := c.Verify(ctx, tok); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, _ = c.Verify(ctx, "pass", WithRemoteIP("not an ip"))
+	s, err := c.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Stats{
+		Verifications: 6, Accepted: 4, Rejected: 2, Inconclusive: 2, FailOpenSuspected: 1, Retries: 1, Errors: 1,
+		ByReason: map[Reason]uint64{
+			ReasonVerified: 3, ReasonTokenInvalid: 1, ReasonProviderFailOpen: 1, ReasonProviderRejectedRequest: 1,
+		},
+		ByErrorKey: map[string]uint64{"API.BAD_REQUEST": 1},
+	}
+	if fmt.Sprintf("%+v", s) != fmt.Sprintf("%+v", want) {
+		t.Fatalf("stats:\n got  %+v\n want %+v", s, want)
+	}
+}
+
+// configView (what fmt shows) must list every Config field, in order.
+func TestConfigViewMirrorsConfig(t *testing.T) {
+	a, b := reflect.TypeOf(Config{}), reflect.TypeOf(configView{})
+	if a.NumField() != b.NumField() {
+		t.Fatalf("Config has %d fields, configView %d", a.NumField(), b.NumField())
+	}
+	for i := range a.NumField() {
+		if a.Field(i).Name != b.Field(i).Name {
+			t.Fatalf("field %d: Config.%s, configView.%s", i, a.Field(i).Name, b.Field(i).Name)
+		}
+	}
+	cfg := Config{Provider: GateKeeper, Secret: "s3cr3t", ScoreThreshold: Threshold(0.5), Timeout: time.Second}
+	if got := fmt.Sprintf("%+v", cfg); !strings.Contains(got, "ScoreThreshold:0.5") || !strings.Contains(got, "Timeout:1s") {
+		t.Fatalf("%%+v: %s", got)
+	}
+	if got := fmt.Sprintf("%#v", cfg); !strings.Contains(got, "ScoreThreshold:siteverify.Threshold(0.5)") {
+		t.Fatalf("%%#v: %s", got)
+	}
+}

@@ -1,0 +1,3 @@
+module github.com/siteverify/siteverify/bindings-go
+
+go 1.24
