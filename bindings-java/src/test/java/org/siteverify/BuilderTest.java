@@ -1,0 +1,209 @@
+package org.siteverify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** Every option reaches the core; bad input gives the right exception; the secret never shows. */
+class BuilderTest {
+    static final String SECRET = "sk_live_DO-NOT-PRINT-0123456789";
+
+    @Test
+    void nullInputIsAnInvalidArgument() {
+        SiteverifyClient.Builder b = SiteverifyClient.builder(Provider.GATEKEEPER);
+        assertEquals("invalid-argument", assertThrows(InvalidArgumentException.class, () -> b.secret(null)).code());
+        assertThrows(InvalidArgumentException.class, () -> b.endpoint((String) null));
+        assertThrows(InvalidArgumentException.class, () -> b.expectedHostname(null));
+        assertThrows(InvalidArgumentException.class, () -> b.failMode(null));
+        assertThrows(InvalidArgumentException.class, () -> b.timeout(null));
+        assertThrows(InvalidArgumentException.class, () -> SiteverifyClient.builder(null));
+    }
+
+    @Test
+    void negativeDurationsAndCountsAreInvalidArguments() {
+        SiteverifyClient.Builder b = SiteverifyClient.builder(Provider.GATEKEEPER);
+        Duration neg = Duration.ofMillis(-1);
+        assertThrows(InvalidArgumentException.class, () -> b.timeout(neg));
+        assertThrows(InvalidArgumentException.class, () -> b.connectTimeout(neg));
+        assertThrows(InvalidArgumentException.class, () -> b.attemptTimeout(neg));
+        assertThrows(InvalidArgumentException.class, () -> b.retryBackoff(neg, Duration.ofSeconds(1)));
+        assertThrows(InvalidArgumentException.class, () -> b.retryBackoff(Duration.ofSeconds(1), neg));
+        assertThrows(InvalidArgumentException.class, () -> b.maxAge(Duration.ofSeconds(-5)));
+        assertThrows(InvalidArgumentException.class, () -> b.maxRetries(-1));
+        assertThrows(InvalidArgumentException.class, () -> b.timeout(Duration.ofSeconds(Long.MAX_VALUE)));
+    }
+
+    @Test
+    void stringsThatCannotReachCExactlyAreRefused() {
+        SiteverifyClient.Builder b = MockServer.gatekeeperClient();
+        // A NUL would silently cut the string short in C.
+        b.expectedHostname("example.com\0.evil.net");
+        assertThrows(InvalidArgumentException.class, b::build);
+        SiteverifyClient.Builder c = MockServer.gatekeeperClient().expectedAction("login\uD800");
+        assertThrows(InvalidArgumentException.class, c::build);
+    }
+
+    @Test
+    void configurationErrorsComeFromTheCore() {
+        ConfigurationException missing = assertThrows(ConfigurationException.class,
+                () -> SiteverifyClient.builder(Provider.PROSOPO).build());
+        assertEquals("configuration", missing.code());
+        assertEquals(Abi.SV_CONFIGURATION, missing.status());
+        assertThrows(ConfigurationException.class, () -> SiteverifyClient.builder(Provider.PROSOPO).secret("").build());
+        assertThrows(ConfigurationException.class,
+                () -> MockServer.gatekeeperClient().timeout(Duration.ZERO).build());
+        assertThrows(ConfigurationException.class,
+                () -> MockServer.gatekeeperClient().scoreThreshold(Double.NaN).build());
+        assertThrows(ConfigurationException.class,
+                () -> MockServer.gatekeeperClient().caFile(Path.of("/nonexistent/ca.pem")).build());
+        assertThrows(ConfigurationException.class,
+                () -> MockServer.gatekeeperClient().caPem("not a certificate").build());
+        assertThrows(ConfigurationException.class, () -> FailMode.fromCode("sometimes"));
+        assertThrows(ConfigurationException.class, () -> FailOpenPolicy.fromCode("maybe"));
+        assertThrows(ConfigurationException.class, () -> Provider.fromCode("recaptcha"));
+    }
+
+    @Test
+    void theSecretNeverShows() {
+        SiteverifyClient.Builder b = SiteverifyClient.builder(Provider.GATEKEEPER).secret(SECRET)
+                .endpoint("http://verify.example.com/api/v1/token/verify");
+        assertFalse(b.toString().contains(SECRET), b.toString());
+        assertTrue(b.toString().contains("secret=***"), b.toString());
+        ConfigurationException e = assertThrows(ConfigurationException.class, b::build);
+        assertFalse(e.getMessage().contains(SECRET), e.getMessage());
+        assertFalse(e.toString().contains(SECRET), e.toString());
+        try (SiteverifyClient client = b.allowHttp(true).build()) {
+            assertFalse(client.toString().contains(SECRET), client.toString());
+        }
+        ConfigurationException withCreds = assertThrows(ConfigurationException.class,
+                () -> SiteverifyClient.builder(Provider.PROSOPO).secret(SECRET)
+                        .endpoint("https://user:" + SECRET + "@api.prosopo.io/siteverify").build());
+        assertFalse(withCreds.getMessage().contains(SECRET), withCreds.getMessage());
+    }
+
+    @Test
+    void endpointsAndRegions() {
+        try (SiteverifyClient c = SiteverifyClient.builder(Provider.PROSOPO).secret("s").region("eu").build()) {
+            assertEquals("https://eu-api.prosopo.io/siteverify", c.endpoint());
+            assertEquals(Provider.PROSOPO, c.provider());
+        }
+        try (SiteverifyClient c = SiteverifyClient.builder(Provider.PROSOPO).secret("s").build()) {
+            assertEquals("https://api.prosopo.io/siteverify", c.endpoint());
+        }
+        try (SiteverifyClient c = SiteverifyClient.builder(Provider.GATEKEEPER).secret("s").build()) {
+            assertTrue(c.endpoint().startsWith("https://") && c.endpoint().endsWith("/api/v1/token/verify"),
+                    c.endpoint());
+        }
+        try (SiteverifyClient c = MockServer.gatekeeperClient().build()) {
+            assertEquals(MockServer.gatekeeper(), c.endpoint());
+        }
+    }
+
+    @Test
+    void everyOptionTakesEffect() {
+        // Timeouts: a provider that never answers is given up on at the deadline.
+        try (SiteverifyClient c = MockServer.prosopoClient().timeout(Duration.ofMillis(600))
+                .attemptTimeout(Duration.ofMillis(150)).connectTimeout(Duration.ofMillis(500))
+                .retryBackoff(Duration.ofMillis(5), Duration.ofMillis(10)).build()) {
+            long start = System.nanoTime();
+            Outcome o = c.verify("hang");
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(Reason.PROVIDER_UNAVAILABLE, o.reason());
+            assertTrue(ms < 3000, ms + " ms");
+            assertTrue(o.attempts() >= 2, o.toJson());
+        }
+        // Retries.
+        try (SiteverifyClient c = MockServer.prosopoClient().maxRetries(0).build()) {
+            Outcome o = c.verify("flaky:fails=1:id=" + MockServer.uniq("retries"));
+            assertEquals(1, o.attempts());
+            assertEquals(Reason.PROVIDER_UNAVAILABLE, o.reason());
+        }
+        // Hostnames, actions, score threshold, max age.
+        try (SiteverifyClient c = MockServer.gatekeeperClient().expectedHostnames(List.of("a.example", "b.example"))
+                .expectedActions(List.of("login")).scoreThreshold(0.3).maxAge(Duration.ofSeconds(60)).build()) {
+            assertEquals(Reason.VERIFIED, c.verify("pass:hostname=b.example:action=login:score=0.1:age=5").reason());
+            assertEquals(Reason.HOSTNAME_MISMATCH, c.verify("pass:hostname=c.example:action=login").reason());
+            assertEquals(Reason.ACTION_MISMATCH, c.verify("pass:hostname=a.example:action=signup").reason());
+            assertEquals(Reason.SCORE_ABOVE_THRESHOLD,
+                    c.verify("pass:hostname=a.example:action=login:score=0.4").reason());
+            assertEquals(Reason.CHALLENGE_TOO_OLD,
+                    c.verify("pass:hostname=a.example:action=login:score=0.1:age=120").reason());
+        }
+        // Fail mode and fail-open policy.
+        try (SiteverifyClient c = MockServer.prosopoClient().failMode(FailMode.OPEN).maxRetries(0).build()) {
+            Outcome o = c.verify("status:code=503");
+            assertTrue(o.accepted());
+            assertFalse(o.conclusive());
+        }
+        try (SiteverifyClient c = MockServer.prosopoClient().onFailOpen(FailOpenPolicy.REJECT).build()) {
+            Outcome o = c.verify("fail-open");
+            assertFalse(o.accepted());
+            assertTrue(o.failOpenSuspected());
+        }
+        // An explicit proxy that does not exist: the provider is unreachable through it.
+        try (SiteverifyClient c = SiteverifyClient.builder(Provider.GATEKEEPER).secret("mock-secret")
+                .endpoint("https://gatekeeper.invalid/api/v1/token/verify").proxy("http://127.0.0.1:9")
+                .timeout(Duration.ofSeconds(2)).maxRetries(0).build()) {
+            assertEquals(Reason.PROVIDER_UNAVAILABLE, c.verify("pass").reason());
+        }
+    }
+
+    @Test
+    void aBuilderBuildsManyClients() {
+        SiteverifyClient.Builder b = MockServer.gatekeeperClient();
+        try (SiteverifyClient one = b.build(); SiteverifyClient two = b.build()) {
+            assertTrue(one.verify("pass").accepted());
+            assertTrue(two.verify("pass").accepted());
+            assertEquals(1, one.stats().verifications());
+            assertEquals(1, two.stats().verifications());
+        }
+    }
+
+    @Test
+    void perCallOptions() {
+        try (SiteverifyClient c = MockServer.prosopoClient().build()) {
+            assertTrue(c.verify("pass", VerifyOptions.remoteIp("2001:db8::1").withEmail("alice@example.com"))
+                    .accepted());
+            assertTrue(c.verify("pass", null).accepted());
+            InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+                    () -> c.verify("pass", VerifyOptions.none().withEmail("alice@")));
+            assertEquals("invalid-argument", e.code());
+            assertThrows(InvalidArgumentException.class, () -> c.verify("pass", VerifyOptions.remoteIp("1.2.3.4\0")));
+            // Errors are counted.
+            assertTrue(c.stats().errors() >= 1);
+        }
+    }
+
+    @Test
+    void statsCarryEveryCounter() {
+        try (SiteverifyClient c = MockServer.gatekeeperClient().build()) {
+            c.verify("pass");
+            c.verify("fail");
+            c.verify("error:key=bad-request:status=400");
+            c.verify("flaky:fails=1:id=" + MockServer.uniq("stats"));
+            Stats s = c.stats();
+            assertEquals(4, s.verifications());
+            assertEquals(2, s.accepted());
+            assertEquals(2, s.rejected());
+            assertEquals(1, s.inconclusive());
+            assertEquals(1, s.retries());
+            assertEquals(2, s.count(Reason.VERIFIED));
+            assertEquals(1, s.count(Reason.TOKEN_INVALID));
+            assertEquals(1, s.count(Reason.PROVIDER_REJECTED_REQUEST));
+            assertEquals(0, s.count(Reason.AMBIGUOUS_RETRY));
+            assertTrue(s.byErrorKey().containsKey("invalid-input-response"), s.byErrorKey().toString());
+            assertTrue(s.byErrorKey().containsKey("bad-request"), s.byErrorKey().toString());
+            // toJson carries what sv_stats_to_json says.
+            com.google.gson.JsonObject j = com.google.gson.JsonParser.parseString(s.toJson()).getAsJsonObject();
+            assertEquals(4, j.get("verifications").getAsInt());
+            assertEquals(2, j.getAsJsonObject("by_reason").get("verified").getAsInt());
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package org.siteverify;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The mock provider ({@code siteverify-mock --port 0}), started once for the whole test JVM. */
+final class MockServer {
+    private static String url;
+    private static final AtomicLong UNIQ = new AtomicLong();
+
+    private MockServer() {}
+
+    /** The mock's base URL, e.g. {@code http://127.0.0.1:40123}. */
+    static synchronized String url() {
+        if (url == null) {
+            url = start();
+        }
+        return url;
+    }
+
+    static String prosopo() {
+        return url() + "/siteverify";
+    }
+
+    static String gatekeeper() {
+        return url() + "/api/v1/token/verify";
+    }
+
+    /** A string unique to this JVM run, for single-use and counting scenarios. */
+    static String uniq(String prefix) {
+        return prefix + "-" + ProcessHandle.current().pid() + "-" + UNIQ.incrementAndGet();
+    }
+
+    static SiteverifyClient.Builder gatekeeperClient() {
+        return SiteverifyClient.builder(Provider.GATEKEEPER).secret("mock-secret").endpoint(gatekeeper());
+    }
+
+    static SiteverifyClient.Builder prosopoClient() {
+        return SiteverifyClient.builder(Provider.PROSOPO).secret("mock-secret").endpoint(prosopo());
+    }
+
+    private static String start() {
+        Path bin = TestPaths.mockBin();
+        if (!Files.isExecutable(bin)) {
+            throw new IllegalStateException("mock provider not found at " + bin + " (run `make build` at the repository root)");
+        }
+        try {
+            Process p = new ProcessBuilder(bin.toString(), "--port", "0")
+                    .redirectErrorStream(false)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
+            BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String first = r.readLine();
+            if (first == null || !first.startsWith("http")) {
+                p.destroy();
+                throw new IllegalStateException("the mock did not print its URL: " + first);
+            }
+            Thread drain = new Thread(() -> {
+                try {
+                    while (r.readLine() != null) {
+                        // keep the pipe from filling up
+                    }
+                } catch (IOException ignored) {
+                    // the mock ended
+                }
+            }, "mock-stdout");
+            drain.setDaemon(true);
+            drain.start();
+            return first.trim();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the mock provider " + bin, e);
+        }
+    }
+}
