@@ -41,6 +41,12 @@ cli prosopo    fail-open+reject "fail-open"    "$P" --on-fail-open reject
 cli prosopo    provider-down "pass"            "http://127.0.0.1:9/siteverify" --timeout-ms 1500
 cli prosopo    down+open-mode "pass"           "http://127.0.0.1:9/siteverify" --timeout-ms 1500 --fail-mode open
 
+# C, through libsiteverify and the generated header.
+mkdir -p target/c-tests
+gcc -std=c11 -Wall -Wextra -Werror -Iinclude tests/c/demo.c -Ltarget/release -lsiteverify \
+    -Wl,-rpath,"$PWD/target/release" -o target/c-tests/demo
+row c gatekeeper pass "$(target/c-tests/demo "$G" "pass:score=0.2")"
+
 status=0
 for lang in "$@"; do
   log="${TMPDIR:-/tmp}/siteverify-demo-$lang.log"
