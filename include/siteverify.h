@@ -130,10 +130,10 @@ typedef void (*sv_verify_callback)(void *userdata,
 // A required pointer argument was NULL.
 #define SV_NULL_ARGUMENT 100
 
-// An argument is invalid: not UTF-8, an unknown enum value, a bad remote IP or email.
+// An argument is invalid: a string option that is not UTF-8, a bad remote IP or email.
 #define SV_INVALID_ARGUMENT 101
 
-// The client configuration is invalid (see the error message).
+// The client configuration is invalid, or an unknown enum value (see the error message).
 #define SV_CONFIGURATION 102
 
 // A blocking call was made from a library thread (e.g. inside a verify callback).
@@ -153,6 +153,7 @@ extern "C" {
 #endif // __cplusplus
 
 // Creates a builder for `provider` (`SV_PROVIDER_*`) with every default.
+// An unknown provider number is `SV_CONFIGURATION`.
 sv_status sv_client_builder_new(int32_t provider, sv_client_builder **builder_out);
 
 // Frees a builder. NULL is a no-op.
@@ -205,10 +206,10 @@ sv_status sv_client_builder_set_score_threshold(sv_client_builder *builder, doub
 // Rejects challenges solved more than `seconds` ago.
 sv_status sv_client_builder_set_max_age_seconds(sv_client_builder *builder, uint64_t seconds);
 
-// `SV_FAIL_MODE_CLOSED` (default) or `SV_FAIL_MODE_OPEN`.
+// `SV_FAIL_MODE_CLOSED` (default) or `SV_FAIL_MODE_OPEN`; another number is `SV_CONFIGURATION`.
 sv_status sv_client_builder_set_fail_mode(sv_client_builder *builder, int32_t mode);
 
-// `SV_FAIL_OPEN_ACCEPT` (default) or `SV_FAIL_OPEN_REJECT`.
+// `SV_FAIL_OPEN_ACCEPT` (default) or `SV_FAIL_OPEN_REJECT`; another number is `SV_CONFIGURATION`.
 sv_status sv_client_builder_set_on_fail_open(sv_client_builder *builder, int32_t policy);
 
 // Allows a plain-HTTP endpoint that is not loopback (the secret travels in the clear).
@@ -253,7 +254,7 @@ void sv_client_free(const sv_client *client);
 // The verify URL the client uses; valid while the client lives. NULL for NULL.
 const char *sv_client_endpoint(const sv_client *client);
 
-// Verifies `token` (`token_len` bytes of UTF-8; it may be empty), blocking
+// Verifies `token` (`token_len` bytes; it may be empty), blocking
 // the calling thread for at most the client's deadline. `options` may be
 // NULL. Every verdict, including "provider down", is an outcome with
 // `SV_OK`; a status other than `SV_OK` means the call itself was wrong.

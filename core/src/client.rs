@@ -43,6 +43,16 @@ impl VerifyOptions {
     }
 }
 
+/// A token refused before any request; the same policy path decides.
+fn local_rejection(problem: String) -> Finished {
+    Finished {
+        answer: Answer::new(Verdict::Rejected(Reason::TokenInvalid)).with_detail(problem),
+        http_status: None,
+        attempts: 0,
+        earlier_attempt_may_have_landed: false,
+    }
+}
+
 /// A verifier for one provider, secret and policy.
 ///
 /// `Send + Sync` and cheap to clone (an `Arc`): build one per configuration
@@ -103,13 +113,7 @@ impl Client {
             }
         };
         let outcome = match token_problem(token, inner.protocol.max_token_len()) {
-            // Refused locally: no request; the same policy path decides.
-            Some(problem) => inner.policy.decide(Finished {
-                answer: Answer::new(Verdict::Rejected(Reason::TokenInvalid)).with_detail(problem),
-                http_status: None,
-                attempts: 0,
-                earlier_attempt_may_have_landed: false,
-            }),
+            Some(problem) => inner.policy.decide(local_rejection(problem)),
             None => {
                 let request = inner.protocol.request(&inner.secret, token, &extras);
                 let finished = inner
@@ -121,6 +125,26 @@ impl Client {
         };
         inner.stats.record(&outcome);
         Ok(outcome)
+    }
+
+    /// [`verify`](Self::verify) for a token that arrives as bytes (a C
+    /// buffer, a PHP or Go string): bytes that are not UTF-8 are an invalid
+    /// token, rejected locally like any other malformed token, not an error.
+    pub async fn verify_bytes(&self, token: &[u8], options: &VerifyOptions) -> Result<Outcome> {
+        match std::str::from_utf8(token) {
+            Ok(token) => self.verify(token, options).await,
+            Err(_) => {
+                let inner = &*self.inner;
+                // Argument errors still win, as in `verify`.
+                if let Err(e) = options.extras() {
+                    inner.stats.record_error();
+                    return Err(e);
+                }
+                let outcome = inner.policy.decide(local_rejection("token is not valid UTF-8".into()));
+                inner.stats.record(&outcome);
+                Ok(outcome)
+            }
+        }
     }
 
     /// Blocking [`verify`](Self::verify) on the shared runtime. Returns an

@@ -289,6 +289,10 @@ impl ClientBuilder {
             None => None,
             Some(p) => Some(reqwest::Proxy::all(p.as_str()).map_err(|_| Error::config("proxy URL is invalid"))?),
         };
+        if plain_http && proxy.is_some() {
+            // A proxy would see the secret in the clear; refusing beats silently going direct.
+            return Err(Error::config("a proxy cannot be used with a plain-HTTP endpoint"));
+        }
         let mut extra_roots = Vec::new();
         let mut pems = self.ca_pems.clone();
         for path in &self.ca_files {
@@ -387,7 +391,8 @@ fn check_duration(name: &str, d: Duration) -> Result<()> {
 
 fn is_loopback(url: &Url) -> bool {
     match url.host() {
-        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost") || d.to_ascii_lowercase().ends_with(".localhost"),
+        // Only the exact name: glibc does not pin `*.localhost` to loopback.
+        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
         Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
         None => false,
@@ -427,6 +432,7 @@ mod tests {
         assert!(check_endpoint("http://127.0.0.1:9/x", false).is_ok());
         assert!(check_endpoint("http://[::1]:9/x", false).is_ok());
         assert!(check_endpoint("http://localhost:9/x", false).is_ok());
+        assert!(check_endpoint("http://verify.localhost:9/x", false).is_err());
         assert!(check_endpoint("http://example.com/x", false).is_err());
         assert!(check_endpoint("http://example.com/x", true).is_ok());
         assert!(check_endpoint("https://user:pw@example.com/x", false).is_err());

@@ -45,16 +45,15 @@ pub(crate) unsafe fn str_arg<'a>(p: *const c_char, what: &str) -> Result<&'a str
         .map_err(|_| (SV_INVALID_ARGUMENT, format!("{what} is not valid UTF-8")))
 }
 
-/// A pointer+length UTF-8 argument (may hold NUL bytes; NULL only with length 0).
+/// A pointer+length argument (any bytes; NULL only with length 0).
 ///
 /// # Safety
 /// `p` points to `len` readable bytes, or is NULL with `len == 0`.
-pub(crate) unsafe fn bytes_arg<'a>(p: *const c_char, len: usize, what: &str) -> Result<&'a str, Fail> {
+pub(crate) unsafe fn bytes_arg<'a>(p: *const c_char, len: usize, what: &str) -> Result<&'a [u8], Fail> {
     if p.is_null() {
-        return if len == 0 { Ok("") } else { Err(null(what)) };
+        return if len == 0 { Ok(&[]) } else { Err(null(what)) };
     }
-    let bytes = std::slice::from_raw_parts(p.cast::<u8>(), len);
-    std::str::from_utf8(bytes).map_err(|_| (SV_INVALID_ARGUMENT, format!("{what} is not valid UTF-8")))
+    Ok(std::slice::from_raw_parts(p.cast::<u8>(), len))
 }
 
 /// A C copy of a string from the network: a NUL inside would cut it short in

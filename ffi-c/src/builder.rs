@@ -43,6 +43,7 @@ unsafe fn builder<'a>(b: *mut sv_client_builder) -> Result<&'a mut ClientBuilder
 }
 
 /// Creates a builder for `provider` (`SV_PROVIDER_*`) with every default.
+/// An unknown provider number is `SV_CONFIGURATION`.
 #[no_mangle]
 pub extern "C" fn sv_client_builder_new(provider: i32, builder_out: *mut *mut sv_client_builder) -> sv_status {
     guard(std::ptr::null_mut(), || {
@@ -52,7 +53,7 @@ pub extern "C" fn sv_client_builder_new(provider: i32, builder_out: *mut *mut sv
         let provider = match provider {
             SV_PROVIDER_PROSOPO => Provider::Prosopo,
             SV_PROVIDER_GATEKEEPER => Provider::GateKeeper,
-            _ => return Err((SV_INVALID_ARGUMENT, "unknown provider".into())),
+            _ => return Err((SV_CONFIGURATION, "unknown provider".into())),
         };
         let b = Box::new(sv_client_builder {
             inner: ClientBuilder::new(provider),
@@ -241,7 +242,7 @@ pub extern "C" fn sv_client_builder_set_max_age_seconds(builder: *mut sv_client_
     })
 }
 
-/// `SV_FAIL_MODE_CLOSED` (default) or `SV_FAIL_MODE_OPEN`.
+/// `SV_FAIL_MODE_CLOSED` (default) or `SV_FAIL_MODE_OPEN`; another number is `SV_CONFIGURATION`.
 #[no_mangle]
 pub extern "C" fn sv_client_builder_set_fail_mode(builder: *mut sv_client_builder, mode: i32) -> sv_status {
     guard(std::ptr::null_mut(), || {
@@ -250,13 +251,13 @@ pub extern "C" fn sv_client_builder_set_fail_mode(builder: *mut sv_client_builde
         b.fail_mode(match mode {
             SV_FAIL_MODE_CLOSED => FailMode::Closed,
             SV_FAIL_MODE_OPEN => FailMode::Open,
-            _ => return Err((SV_INVALID_ARGUMENT, "unknown fail mode".into())),
+            _ => return Err((SV_CONFIGURATION, "unknown fail mode".into())),
         });
         Ok(())
     })
 }
 
-/// `SV_FAIL_OPEN_ACCEPT` (default) or `SV_FAIL_OPEN_REJECT`.
+/// `SV_FAIL_OPEN_ACCEPT` (default) or `SV_FAIL_OPEN_REJECT`; another number is `SV_CONFIGURATION`.
 #[no_mangle]
 pub extern "C" fn sv_client_builder_set_on_fail_open(builder: *mut sv_client_builder, policy: i32) -> sv_status {
     guard(std::ptr::null_mut(), || {
@@ -265,7 +266,7 @@ pub extern "C" fn sv_client_builder_set_on_fail_open(builder: *mut sv_client_bui
         b.on_fail_open(match policy {
             SV_FAIL_OPEN_ACCEPT => FailOpenPolicy::Accept,
             SV_FAIL_OPEN_REJECT => FailOpenPolicy::Reject,
-            _ => return Err((SV_INVALID_ARGUMENT, "unknown fail-open policy".into())),
+            _ => return Err((SV_CONFIGURATION, "unknown fail-open policy".into())),
         });
         Ok(())
     })

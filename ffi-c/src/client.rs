@@ -146,19 +146,20 @@ unsafe fn call_args(
     token: *const c_char,
     token_len: usize,
     options: *const sv_verify_options,
-) -> Result<(Arc<sv_client>, String, core_api::VerifyOptions), Fail> {
+) -> Result<(Arc<sv_client>, Vec<u8>, core_api::VerifyOptions), Fail> {
     if client.is_null() {
         return Err(null("client"));
     }
     // Take a reference of our own so the client outlives an async call.
     Arc::increment_strong_count(client);
     let client = Arc::from_raw(client);
-    let token = bytes_arg(token, token_len, "token")?.to_string();
+    // Any bytes: a token that is not UTF-8 is an invalid token (an outcome), not an argument error.
+    let token = bytes_arg(token, token_len, "token")?.to_vec();
     let options = options.as_ref().map(|o| o.inner.clone()).unwrap_or_default();
     Ok((client, token, options))
 }
 
-/// Verifies `token` (`token_len` bytes of UTF-8; it may be empty), blocking
+/// Verifies `token` (`token_len` bytes; it may be empty), blocking
 /// the calling thread for at most the client's deadline. `options` may be
 /// NULL. Every verdict, including "provider down", is an outcome with
 /// `SV_OK`; a status other than `SV_OK` means the call itself was wrong.
@@ -177,7 +178,9 @@ pub extern "C" fn sv_client_verify(
         }
         // SAFETY: API contract.
         let (client, token, options) = unsafe { call_args(client, token, token_len, options)? };
-        let outcome = client.client.verify_blocking(&token, &options).map_err(core_fail)?;
+        let outcome = core_api::runtime::block_on(client.client.verify_bytes(&token, &options))
+            .and_then(|r| r)
+            .map_err(core_fail)?;
         // SAFETY: checked non-NULL.
         unsafe { write_out(outcome_out, sv_outcome::boxed(outcome)) };
         Ok(())
@@ -221,7 +224,7 @@ pub extern "C" fn sv_client_verify_async(
             let result = tokio::select! {
                 biased;
                 _ = cancel.notified() => Err(core_api::Error::cancelled()),
-                r = client.client.verify(&token, &options) => r,
+                r = client.client.verify_bytes(&token, &options) => r,
             };
             deliver(callback, userdata, result);
         });

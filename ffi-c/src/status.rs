@@ -18,9 +18,9 @@ pub type sv_status = i32;
 pub const SV_OK: sv_status = 0;
 /// A required pointer argument was NULL.
 pub const SV_NULL_ARGUMENT: sv_status = 100;
-/// An argument is invalid: not UTF-8, an unknown enum value, a bad remote IP or email.
+/// An argument is invalid: a string option that is not UTF-8, a bad remote IP or email.
 pub const SV_INVALID_ARGUMENT: sv_status = 101;
-/// The client configuration is invalid (see the error message).
+/// The client configuration is invalid, or an unknown enum value (see the error message).
 pub const SV_CONFIGURATION: sv_status = 102;
 /// A blocking call was made from a library thread (e.g. inside a verify callback).
 pub const SV_BLOCKING_IN_ASYNC_CONTEXT: sv_status = 103;

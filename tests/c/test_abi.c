@@ -46,13 +46,13 @@ static void test_versions(void) {
 static void test_null_and_utf8(void) {
   sv_client_builder *b = NULL;
   CHECK(sv_client_builder_new(SV_PROVIDER_PROSOPO, NULL) == SV_NULL_ARGUMENT, "builder_out NULL");
-  CHECK(sv_client_builder_new(42, &b) == SV_INVALID_ARGUMENT && b == NULL, "unknown provider leaves out-param alone");
+  CHECK(sv_client_builder_new(42, &b) == SV_CONFIGURATION && b == NULL, "unknown provider leaves out-param alone");
   CHECK(sv_client_builder_new(SV_PROVIDER_PROSOPO, &b) == SV_OK && b, "builder");
   CHECK(sv_client_builder_set_secret(NULL, "x") == SV_NULL_ARGUMENT, "NULL builder");
   CHECK(sv_client_builder_set_secret(b, NULL) == SV_NULL_ARGUMENT, "NULL secret");
   CHECK(sv_client_builder_set_secret(b, "\xff\xfe") == SV_INVALID_ARGUMENT, "invalid UTF-8 secret");
-  CHECK(sv_client_builder_set_fail_mode(b, 7) == SV_INVALID_ARGUMENT, "unknown fail mode");
-  CHECK(sv_client_builder_set_on_fail_open(b, -1) == SV_INVALID_ARGUMENT, "unknown fail-open policy");
+  CHECK(sv_client_builder_set_fail_mode(b, 7) == SV_CONFIGURATION, "unknown fail mode");
+  CHECK(sv_client_builder_set_on_fail_open(b, -1) == SV_CONFIGURATION, "unknown fail-open policy");
 
   /* No secret: a configuration error with a message, out-param untouched. */
   const sv_client *c = (const sv_client *)0x1;
@@ -82,7 +82,11 @@ static void test_null_and_utf8(void) {
   sv_error_free(err);
   CHECK(sv_client_verify(c, NULL, 4, NULL, &o, NULL) == SV_NULL_ARGUMENT && !o, "NULL token with length");
   CHECK(sv_client_verify(c, "pass", 4, NULL, NULL, NULL) == SV_NULL_ARGUMENT, "NULL outcome_out");
-  CHECK(sv_client_verify(c, "\xc3\x28", 2, NULL, &o, NULL) == SV_INVALID_ARGUMENT && !o, "invalid UTF-8 token");
+  /* A token that is not UTF-8 is an invalid token: an outcome, rejected locally. */
+  CHECK(sv_client_verify(c, "\xc3\x28", 2, NULL, &o, NULL) == SV_OK && o, "invalid UTF-8 token");
+  CHECK(!sv_outcome_accepted(o) && sv_outcome_reason(o) == SV_REASON_TOKEN_INVALID && sv_outcome_attempts(o) == 0, "non-UTF-8 token rejected locally");
+  sv_outcome_free(o);
+  o = NULL;
   /* An empty token (NULL, 0) is a local rejection, not an argument error. */
   CHECK(sv_client_verify(c, NULL, 0, NULL, &o, NULL) == SV_OK && o, "empty token");
   CHECK(!sv_outcome_accepted(o) && sv_outcome_reason(o) == SV_REASON_TOKEN_INVALID && sv_outcome_attempts(o) == 0, "empty token rejected locally");

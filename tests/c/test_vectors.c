@@ -62,7 +62,8 @@ static sv_status apply_config(sv_client_builder *b, const char *provider, const 
     st = sv_client_builder_set_endpoint(b, e);
   }
   if (st != SV_OK) return st;
-  if (cJSON_IsString(region)) sv_client_builder_set_region(b, region->valuestring);
+  if (cJSON_IsString(region)) st = sv_client_builder_set_region(b, region->valuestring);
+  if (st != SV_OK) return st;
   const cJSON *item;
   cJSON_ArrayForEach(item, cfg) {
     const char *k = item->string;
@@ -74,12 +75,15 @@ static sv_status apply_config(sv_client_builder *b, const char *provider, const 
     else if (!strcmp(k, "max_age_seconds")) st = sv_client_builder_set_max_age_seconds(b, (uint64_t)item->valuedouble);
     else if (!strcmp(k, "proxy")) st = sv_client_builder_set_proxy(b, item->valuestring);
     else if (!strcmp(k, "allow_http")) st = sv_client_builder_set_allow_http(b, cJSON_IsTrue(item));
+    /* A name with no C constant goes through as -1, which the library must refuse. */
     else if (!strcmp(k, "fail_mode")) {
-      if (!strcmp(item->valuestring, "open")) st = sv_client_builder_set_fail_mode(b, SV_FAIL_MODE_OPEN);
-      else if (!strcmp(item->valuestring, "closed")) st = sv_client_builder_set_fail_mode(b, SV_FAIL_MODE_CLOSED);
-      else st = SV_CONFIGURATION; /* C has no such enum value: the mapping refuses it, like the core */
+      st = sv_client_builder_set_fail_mode(b, !strcmp(item->valuestring, "open")     ? SV_FAIL_MODE_OPEN
+                                              : !strcmp(item->valuestring, "closed") ? SV_FAIL_MODE_CLOSED
+                                                                                     : -1);
     } else if (!strcmp(k, "on_fail_open")) {
-      st = sv_client_builder_set_on_fail_open(b, !strcmp(item->valuestring, "reject") ? SV_FAIL_OPEN_REJECT : SV_FAIL_OPEN_ACCEPT);
+      st = sv_client_builder_set_on_fail_open(b, !strcmp(item->valuestring, "reject")   ? SV_FAIL_OPEN_REJECT
+                                                 : !strcmp(item->valuestring, "accept") ? SV_FAIL_OPEN_ACCEPT
+                                                                                        : -1);
     } else if (!strcmp(k, "expected_hostnames") || !strcmp(k, "expected_actions")) {
       const cJSON *v;
       cJSON_ArrayForEach(v, item) {
@@ -208,8 +212,8 @@ static void run_case(const cJSON *c, mode m) {
   if (o) {
     sv_verify_options_new(&opts);
     const cJSON *ip = cJSON_GetObjectItem(o, "remote_ip"), *email = cJSON_GetObjectItem(o, "email");
-    if (ip) sv_verify_options_set_remote_ip(opts, ip->valuestring);
-    if (email) sv_verify_options_set_email(opts, email->valuestring);
+    if (ip) CHECK(sv_verify_options_set_remote_ip(opts, ip->valuestring) == SV_OK, "%s: remote_ip", name);
+    if (email) CHECK(sv_verify_options_set_email(opts, email->valuestring) == SV_OK, "%s: email", name);
   }
   const cJSON *prior = cJSON_GetObjectItem(c, "prior_verifications");
   for (int i = 0; prior && i < prior->valueint; i++) {
