@@ -2,6 +2,7 @@ package siteverify
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -66,10 +67,10 @@ func TestTokenIsPointerAndLength(t *testing.T) {
 	if o.Accepted || o.Reason != ReasonTokenInvalid || o.Attempts != 0 {
 		t.Fatalf("a token with a NUL byte: %+v", o)
 	}
-	// Go strings need not be UTF-8; the C ABI refuses those.
-	_, err = c.Verify(context.Background(), "pass\xff")
-	if !errors.Is(err, ErrInvalidArgument) {
-		t.Fatalf("non-UTF-8 token: want ErrInvalidArgument, got %v", err)
+	// Go strings need not be UTF-8; such a token is invalid, rejected locally.
+	o, err = c.Verify(context.Background(), "pass\xff")
+	if err != nil || o.Accepted || o.Reason != ReasonTokenInvalid || o.Attempts != 0 {
+		t.Fatalf("non-UTF-8 token: %+v, %v", o, err)
 	}
 	o, err = c.Verify(context.Background(), "")
 	if err != nil || o.Accepted || o.Reason != ReasonTokenInvalid || o.Attempts != 0 {
@@ -120,26 +121,27 @@ func TestErrorsAreTypedAndMatchSentinels(t *testing.T) {
 
 func TestConfigErrors(t *testing.T) {
 	cases := map[string]Config{
-		"no provider":          {Secret: mockSecret, Endpoint: gatekeeperURL()},
-		"unknown provider":     {Provider: "recaptcha", Secret: mockSecret},
-		"no secret":            {Provider: GateKeeper, Endpoint: gatekeeperURL()},
-		"unknown fail mode":    {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), FailMode: "sometimes"},
-		"unknown fail-open":    {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), OnFailOpen: "maybe"},
-		"negative timeout":     {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), Timeout: -time.Second},
-		"sub-ms timeout":       {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), Timeout: time.Microsecond},
-		"too long timeout":     {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), Timeout: time.Hour},
-		"negative retries":     {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), MaxRetries: -2},
-		"too many retries":     {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), MaxRetries: 11},
-		"base above max":       {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), RetryBaseDelay: 3 * time.Second},
-		"threshold too high":   {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), ScoreThreshold: Threshold(1.5)},
-		"NUL in endpoint":      {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL() + "\x00x"},
-		"NUL in secret":        {Provider: GateKeeper, Secret: mockSecret + "\x00", Endpoint: gatekeeperURL()},
-		"unreadable CA file":   {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), CAFiles: []string{"/nonexistent/ca.pem"}},
-		"invalid CA PEM":       {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), CAPEM: []string{"not a certificate"}},
-		"prosopo and hostname": {Provider: Prosopo, Secret: mockSecret, Endpoint: prosopoURL(), ExpectedHostnames: []string{"example.com"}},
-		"prosopo and max age":  {Provider: Prosopo, Secret: mockSecret, Endpoint: prosopoURL(), MaxAge: time.Minute},
-		"region and endpoint":  {Provider: Prosopo, Secret: mockSecret, Endpoint: prosopoURL(), Region: "eu"},
-		"invalid proxy":        {Provider: Prosopo, Secret: mockSecret, Endpoint: prosopoURL(), Proxy: "::not a url::"},
+		"no provider":           {Secret: mockSecret, Endpoint: gatekeeperURL()},
+		"unknown provider":      {Provider: "recaptcha", Secret: mockSecret},
+		"no secret":             {Provider: GateKeeper, Endpoint: gatekeeperURL()},
+		"unknown fail mode":     {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), FailMode: "sometimes"},
+		"unknown fail-open":     {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), OnFailOpen: "maybe"},
+		"negative timeout":      {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), Timeout: -time.Second},
+		"sub-ms timeout":        {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), Timeout: time.Microsecond},
+		"too long timeout":      {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), Timeout: time.Hour},
+		"negative retries":      {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), MaxRetries: -2},
+		"too many retries":      {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), MaxRetries: 11},
+		"base above max":        {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), RetryBaseDelay: 3 * time.Second},
+		"threshold too high":    {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), ScoreThreshold: Threshold(1.5)},
+		"NUL in endpoint":       {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL() + "\x00x"},
+		"NUL in secret":         {Provider: GateKeeper, Secret: mockSecret + "\x00", Endpoint: gatekeeperURL()},
+		"unreadable CA file":    {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), CAFiles: []string{"/nonexistent/ca.pem"}},
+		"invalid CA PEM":        {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), CAPEM: []string{"not a certificate"}},
+		"prosopo and hostname":  {Provider: Prosopo, Secret: mockSecret, Endpoint: prosopoURL(), ExpectedHostnames: []string{"example.com"}},
+		"prosopo and max age":   {Provider: Prosopo, Secret: mockSecret, Endpoint: prosopoURL(), MaxAge: time.Minute},
+		"region and endpoint":   {Provider: Prosopo, Secret: mockSecret, Endpoint: prosopoURL(), Region: "eu"},
+		"invalid proxy":         {Provider: Prosopo, Secret: mockSecret, Endpoint: prosopoURL(), Proxy: "::not a url::"},
+		"proxy with plain HTTP": {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), Proxy: "http://127.0.0.1:3128"},
 	}
 	for name, cfg := range cases {
 		c, err := New(cfg)
@@ -172,7 +174,6 @@ func TestEveryOptionIsAccepted(t *testing.T) {
 		MaxAge:            5 * time.Minute,
 		FailMode:          FailClosed,
 		OnFailOpen:        FailOpenReject,
-		Proxy:             "http://proxy.invalid:3128", // never used for plain-HTTP loopback
 	})
 	o, err := c.Verify(context.Background(), "flaky:fails=2:id="+uniq())
 	if err != nil || !o.Accepted || o.Attempts != 3 {
@@ -200,7 +201,17 @@ func TestSecretNeverPrinted(t *testing.T) {
 		fmt.Sprintf("%s", cfg), fmt.Sprintf("%q", cfg), fmt.Sprintf("%x", cfg), fmt.Sprintf("%v", &cfg),
 		fmt.Sprintf("%+v", []Config{cfg}), cfg.String(), cfg.GoString(), logged.String(),
 	}
-	c, err := New(cfg)
+	for _, v := range []any{cfg, &cfg, []Config{cfg}, map[string]any{"cfg": cfg}} {
+		js, err := json.Marshal(v)
+		if err != nil || !strings.Contains(string(js), `"Secret":"[REDACTED]"`) || !strings.Contains(string(js), `"ScoreThreshold":0.5`) {
+			t.Fatalf("json: %s %v", js, err)
+		}
+		outputs = append(outputs, string(js))
+	}
+	// The client itself goes direct: a proxy is refused for a plain-HTTP endpoint.
+	direct := cfg
+	direct.Proxy = ""
+	c, err := New(direct)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package siteverify
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -209,6 +210,16 @@ func (c Config) String() string { return fmt.Sprintf("%+v", c) }
 
 // GoString is the Config with the secret redacted.
 func (c Config) GoString() string { return fmt.Sprintf("%#v", c) }
+
+// MarshalJSON keeps the secret out of encoding/json output, and so out of
+// loggers that serialise values through it.
+func (c Config) MarshalJSON() ([]byte, error) {
+	type jsonView struct {
+		configView
+		ScoreThreshold *float64
+	}
+	return json.Marshal(jsonView{configView: c.view(), ScoreThreshold: c.ScoreThreshold})
+}
 
 // LogValue keeps the secret out of log/slog output, whatever the handler.
 func (c Config) LogValue() slog.Value {

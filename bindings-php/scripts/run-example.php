@@ -81,6 +81,8 @@ $checks = [
     ['a solved CAPTCHA', ['procaptcha-response' => 'pass', 'message' => 'hello'], 200, 'Thank you'],
     ['a failed CAPTCHA', ['procaptcha-response' => 'fail'], 403, 'not solved'],
     ['no CAPTCHA field', ['message' => 'spam'], 403, 'not solved'],
+    ['the field posted as an array', ['procaptcha-response' => ['pass']], 403, 'not solved'],
+    ['a token that is not UTF-8', ['procaptcha-response' => "pass\xff"], 403, 'not solved'],
     ['an expired token', ['procaptcha-response' => 'expired'], 403, 'not solved'],
     ['the provider down', ['procaptcha-response' => 'status:code=503'], 503, 'try again in a moment'],
     ['a second solved CAPTCHA', ['procaptcha-response' => 'pass'], 200, 'Thank you'],

@@ -74,7 +74,6 @@ final class ClientTest extends TestCase
             'endpoint' => Mock::endpoint('gatekeeper'),
             'expected_hostnames' => ['example.com', 'www.example.com'],
             'expected_actions' => ['login'],
-            'proxy' => 'http://127.0.0.1:9',
             'ca_pems' => [$ca],
             'ca_files' => [$caFile],
             'timeout_ms' => 5000,
@@ -92,7 +91,6 @@ final class ClientTest extends TestCase
             'library_path' => null,
             'header_path' => null,
         ]);
-        // The proxy does not apply to plain-HTTP loopback: the mock answers.
         self::assertSame('verified', $client->verify('pass:score=0.1')->reason);
         self::assertFalse($client->isShared());
     }
@@ -107,6 +105,7 @@ final class ClientTest extends TestCase
         yield 'empty secret' => [['secret' => ''], ConfigurationException::class, 'configuration', '/secret/'];
         yield 'unknown fail mode' => [['fail_mode' => 'sometimes'], ConfigurationException::class, 'configuration', '/fail_mode/'];
         yield 'unknown on_fail_open' => [['on_fail_open' => 'maybe'], ConfigurationException::class, 'configuration', '/on_fail_open/'];
+        yield 'proxy with plain HTTP' => [['proxy' => 'http://127.0.0.1:9'], ConfigurationException::class, 'configuration', '/proxy/'];
         yield 'zero timeout' => [['timeout_ms' => 0], ConfigurationException::class, 'configuration', '/timeout/'];
         yield 'threshold out of range' => [['score_threshold' => 1.5], ConfigurationException::class, 'configuration', '/threshold/'];
         yield 'timeout as a string' => [['timeout_ms' => '5000'], InvalidArgumentException::class, 'invalid-argument', "/'timeout_ms' must be an int, got string/"];

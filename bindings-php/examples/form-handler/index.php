@@ -26,8 +26,10 @@ $client = new Client([
     'fail_mode' => 'closed',                            // provider down: reject (the default)
 ]);
 
+// A form field is hostile: a bot can post an array (procaptcha-response[]=x).
+$token = $_POST['procaptcha-response'] ?? '';
 try {
-    $outcome = $client->verify($_POST['procaptcha-response'] ?? '', $_SERVER['REMOTE_ADDR'] ?? null);
+    $outcome = $client->verify(is_string($token) ? $token : '', $_SERVER['REMOTE_ADDR'] ?? null);
 } catch (SiteverifyException $e) {
     // The call itself was wrong (e.g. an invalid remote address): not the visitor's fault.
     error_log("siteverify {$e->getErrorCode()}: {$e->getMessage()}");
