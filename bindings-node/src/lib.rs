@@ -38,7 +38,8 @@ pub struct Client {
 impl Client {
     /// Validates every option and builds the client. Throws a
     /// `ConfigurationError` for an invalid or unknown option.
-    #[napi(constructor, ts_args_type = "options: ClientOptions")]
+    // catch_unwind: a Rust panic becomes a thrown Error instead of aborting Node.
+    #[napi(constructor, catch_unwind, ts_args_type = "options: ClientOptions")]
     pub fn new(env: Env, options: Unknown) -> Result<Self> {
         let builder = options::client_builder(&env, options)?;
         let inner = builder.build().map_err(|e| js_error(&env, &e))?;
@@ -108,6 +109,7 @@ impl Client {
     /// Blocking `verify`, for scripts and CLIs: blocks the calling thread
     /// until the outcome is known. Never use it in a server.
     #[napi(
+        catch_unwind,
         js_name = "verifySync",
         ts_args_type = "token: string, options?: VerifyOptions | undefined | null"
     )]
@@ -121,7 +123,7 @@ impl Client {
     }
 
     /// A point-in-time copy of this client's counters.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn stats(&self) -> Stats {
         Stats::from(self.inner.stats())
     }

@@ -2,6 +2,7 @@ package org.siteverify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,7 +46,9 @@ class AsyncTest {
     void completesOnTheExecutorSoDependentStagesMayBlock() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2, r -> new Thread(r, "app-pool"));
         try (SiteverifyClient client = MockServer.gatekeeperClient().executor(pool).build()) {
-            CompletableFuture<String> chained = client.verifyAsync("pass")
+            // Slow enough that the stage is attached before completion (an already
+            // complete future would run it on this thread instead).
+            CompletableFuture<String> chained = client.verifyAsync("slow:ms=300")
                     .thenApply(o -> {
                         // On a library thread this would fail with blocking-in-async-context.
                         Outcome again = client.verify("pass:score=0.1");
@@ -60,9 +63,12 @@ class AsyncTest {
     @Test
     void defaultExecutorIsNotALibraryThread() throws Exception {
         try (SiteverifyClient client = MockServer.gatekeeperClient().build()) {
-            String thread = client.verifyAsync("pass").thenApply(o -> Thread.currentThread().getName())
+            // Slow, so the stage runs on the completing thread, not on this one.
+            String thread = client.verifyAsync("slow:ms=300").thenApply(o -> Thread.currentThread().getName())
                     .get(10, TimeUnit.SECONDS);
-            assertFalse(thread.contains("tokio"), thread);
+            // The core's runtime threads are named siteverify-rt.
+            assertFalse(thread.contains("siteverify-rt"), thread);
+            assertNotEquals(Thread.currentThread().getName(), thread);
         }
     }
 
