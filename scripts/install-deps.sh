@@ -9,7 +9,8 @@ command -v valgrind >/dev/null || need_apt+=(valgrind)
 command -v python3 >/dev/null || need_apt+=(python3)
 [ -f /usr/include/cjson/cJSON.h ] || need_apt+=(libcjson-dev)
 # Debian's system python3 ships venv separately (bindings-python makes a venv).
-python3 -m venv --help >/dev/null 2>&1 || need_apt+=(python3-venv)
+# (`import venv` works without it; `ensurepip`, which venv needs, does not.)
+python3 -c 'import ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
 if ((${#need_apt[@]})); then
   if [ "$(id -u)" = 0 ]; then SUDO=(); else SUDO=(sudo); fi
   "${SUDO[@]}" apt-get update -qq
