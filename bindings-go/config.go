@@ -110,7 +110,8 @@ type Config struct {
 	OnFailOpen FailOpenPolicy
 
 	// Proxy is an explicit proxy URL. Without it HTTPS_PROXY and NO_PROXY
-	// apply (never to plain-HTTP loopback).
+	// apply. Refused with a plain-HTTP endpoint (the proxy would see the
+	// secret); environment proxies never apply to one.
 	Proxy string
 	// CAPEM holds extra CA certificates to trust, as PEM text.
 	CAPEM []string

@@ -174,7 +174,9 @@ sv_status sv_client_builder_add_expected_hostname(sv_client_builder *builder, co
 // Adds an accepted action (exact, case-sensitive).
 sv_status sv_client_builder_add_expected_action(sv_client_builder *builder, const char *action);
 
-// An explicit proxy URL; without it HTTPS_PROXY/NO_PROXY apply (never to plain-HTTP loopback).
+// An explicit proxy URL; without it HTTPS_PROXY/NO_PROXY apply. Refused at build
+// with a plain-HTTP endpoint, and environment proxies never apply to one
+// (a proxy would see the secret).
 sv_status sv_client_builder_set_proxy(sv_client_builder *builder, const char *proxy);
 
 // Trusts the CA certificates in this PEM text too.

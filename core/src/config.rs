@@ -181,6 +181,8 @@ impl ClientBuilder {
     }
     /// An explicit proxy URL (`http://`, `https://` or `socks5://`). Without
     /// it, `HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY` from the environment apply.
+    /// Refused at build with a plain-HTTP endpoint, to which environment
+    /// proxies never apply either: the proxy would see the secret.
     pub fn proxy(&mut self, url: impl Into<String>) -> &mut Self {
         self.proxy = Some(url.into());
         self

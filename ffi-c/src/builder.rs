@@ -150,7 +150,9 @@ pub extern "C" fn sv_client_builder_add_expected_action(
     })
 }
 
-/// An explicit proxy URL; without it HTTPS_PROXY/NO_PROXY apply (never to plain-HTTP loopback).
+/// An explicit proxy URL; without it HTTPS_PROXY/NO_PROXY apply. Refused at build
+/// with a plain-HTTP endpoint, and environment proxies never apply to one
+/// (a proxy would see the secret).
 #[no_mangle]
 pub extern "C" fn sv_client_builder_set_proxy(builder: *mut sv_client_builder, proxy: *const c_char) -> sv_status {
     set_str(builder, proxy, "proxy", |b, v| {

@@ -363,7 +363,10 @@ public final class SiteverifyClient implements AutoCloseable {
             return this;
         }
 
-        /** An explicit proxy URL; without it HTTPS_PROXY/NO_PROXY apply (never to plain-HTTP loopback). */
+        /**
+         * An explicit proxy URL; without it HTTPS_PROXY/NO_PROXY apply. Refused at {@code build()} with a
+         * plain-HTTP endpoint (the proxy would see the secret); environment proxies never apply to one.
+         */
         public Builder proxy(String url) {
             this.proxy = requireArg(url, "proxy");
             return this;
