@@ -25,6 +25,7 @@ const (
 	ReasonProviderRejectedRequest Reason = "provider-rejected-request"
 	ReasonProtocolError           Reason = "protocol-error"
 	ReasonAmbiguousRetry          Reason = "ambiguous-retry"
+	ReasonTLSFailure              Reason = "tls-failure"
 )
 
 // Outcome is the result of one verification, every field as the core

@@ -74,6 +74,9 @@
 // A retry was told the token was used, but an earlier attempt may have used it.
 #define SV_REASON_AMBIGUOUS_RETRY 12
 
+// The provider's TLS certificate or handshake failed verification; never accepted.
+#define SV_REASON_TLS_FAILURE 13
+
 // Library major version (matches Cargo.toml).
 #define SV_VERSION_MAJOR 0
 

@@ -54,6 +54,8 @@ pub enum Reason {
     ProtocolError,
     /// A retry was told the single-use token was already used by an earlier attempt that may have landed.
     AmbiguousRetry,
+    /// The provider's TLS certificate or handshake failed verification: never retried, never accepted.
+    TlsFailure,
 }
 
 /// Options of `new Client(...)`: every option of the core's `ClientBuilder`.

@@ -42,6 +42,7 @@ final class Native
     public const REASON_PROVIDER_REJECTED_REQUEST = 10;
     public const REASON_PROTOCOL_ERROR = 11;
     public const REASON_AMBIGUOUS_RETRY = 12;
+    public const REASON_TLS_FAILURE = 13;
 
     /** Status codes (`sv_status`). */
     public const OK = 0;

@@ -42,7 +42,7 @@ final class Stats
     {
         $json = json_decode((string) $ffi->sv_stats_to_json($s), true, 16, JSON_THROW_ON_ERROR);
         $byReason = [];
-        for ($reason = Native::REASON_VERIFIED; $reason <= Native::REASON_AMBIGUOUS_RETRY; $reason++) {
+        for ($reason = Native::REASON_VERIFIED; $reason <= Native::REASON_TLS_FAILURE; $reason++) {
             $byReason[(string) $ffi->sv_reason_str($reason)] = $ffi->sv_stats_reason_count($s, $reason);
         }
         $byErrorKey = [];

@@ -27,6 +27,7 @@ mod retry;
 pub mod runtime;
 mod secret;
 mod stats;
+mod tls;
 mod transport;
 
 pub use client::{Client, VerifyOptions};

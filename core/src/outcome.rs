@@ -41,11 +41,15 @@ pub enum Reason {
     /// An earlier attempt may have consumed the single-use token, and the retry
     /// was told it was already used: nobody can tell whether the user passed.
     AmbiguousRetry,
+    /// The provider's TLS certificate or handshake failed verification (unknown
+    /// CA, wrong hostname, expired). Either an attack on the connection or a
+    /// misconfiguration: never retried, never accepted in any fail mode.
+    TlsFailure,
 }
 
 impl Reason {
     /// Every reason, in declaration order (bindings and tests iterate it).
-    pub const ALL: [Reason; 13] = [
+    pub const ALL: [Reason; 14] = [
         Reason::Verified,
         Reason::TokenInvalid,
         Reason::TokenExpiredOrDuplicate,
@@ -59,6 +63,7 @@ impl Reason {
         Reason::ProviderRejectedRequest,
         Reason::ProtocolError,
         Reason::AmbiguousRetry,
+        Reason::TlsFailure,
     ];
 
     /// The stable kebab-case code, e.g. `"score-above-threshold"`.
@@ -77,6 +82,7 @@ impl Reason {
             Reason::ProviderRejectedRequest => "provider-rejected-request",
             Reason::ProtocolError => "protocol-error",
             Reason::AmbiguousRetry => "ambiguous-retry",
+            Reason::TlsFailure => "tls-failure",
         }
     }
 
@@ -89,6 +95,7 @@ impl Reason {
                 | Reason::ProviderRejectedRequest
                 | Reason::ProtocolError
                 | Reason::AmbiguousRetry
+                | Reason::TlsFailure
         )
     }
 }

@@ -137,6 +137,11 @@ impl Policy {
                 outcome.retryable = true;
             }
             Verdict::Protocol => self.inconclusive(&mut outcome, Reason::ProtocolError),
+            // Whoever can intercept the connection could otherwise open every form.
+            Verdict::TlsFailure => {
+                outcome.conclusive = false;
+                outcome.reason = Reason::TlsFailure;
+            }
         }
         outcome
     }

@@ -114,6 +114,16 @@ struct Reply {
 }
 
 impl Reply {
+    /// A certificate or handshake failure: not transient, so never retried.
+    fn tls_failure(detail: String) -> Self {
+        Reply {
+            status: None,
+            answer: Answer::new(Verdict::TlsFailure).with_detail(format!("TLS verification failed: {detail}")),
+            retry_after: None,
+            may_have_landed: false,
+        }
+    }
+
     fn failed(may_have_landed: bool, detail: String) -> Self {
         Reply {
             status: None,
@@ -138,6 +148,9 @@ async fn attempt(http: &reqwest::Client, endpoint: &Url, protocol: &dyn Protocol
     }
     let mut response = match builder.send().await {
         Ok(r) => r,
+        Err(e) if crate::tls::is_tls_failure(&e) => {
+            return Reply::tls_failure(describe(&e));
+        }
         Err(e) => return Reply::failed(!e.is_connect(), describe(&e)),
     };
     let status = response.status().as_u16();

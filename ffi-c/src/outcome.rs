@@ -36,6 +36,8 @@ pub const SV_REASON_PROVIDER_REJECTED_REQUEST: i32 = 10;
 pub const SV_REASON_PROTOCOL_ERROR: i32 = 11;
 /// A retry was told the token was used, but an earlier attempt may have used it.
 pub const SV_REASON_AMBIGUOUS_RETRY: i32 = 12;
+/// The provider's TLS certificate or handshake failed verification; never accepted.
+pub const SV_REASON_TLS_FAILURE: i32 = 13;
 
 /// The result of a verification. Free with `sv_outcome_free`.
 pub struct sv_outcome {
@@ -246,6 +248,7 @@ mod tests {
             SV_REASON_PROVIDER_REJECTED_REQUEST,
             SV_REASON_PROTOCOL_ERROR,
             SV_REASON_AMBIGUOUS_RETRY,
+            SV_REASON_TLS_FAILURE,
         ];
         assert_eq!(consts.len(), Reason::ALL.len());
         for (i, (c, r)) in consts.iter().zip(Reason::ALL).enumerate() {

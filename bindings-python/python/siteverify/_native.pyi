@@ -22,6 +22,7 @@ ReasonCode: TypeAlias = Literal[
     "provider-rejected-request",
     "protocol-error",
     "ambiguous-retry",
+    "tls-failure",
 ]
 
 REASONS: Tuple[ReasonCode, ...]

@@ -98,6 +98,8 @@ pub(crate) enum Verdict {
     Transient,
     /// Not the documented shape.
     Protocol,
+    /// The TLS handshake or certificate failed verification.
+    TlsFailure,
 }
 
 /// A parsed answer: the verdict plus everything the provider reported.

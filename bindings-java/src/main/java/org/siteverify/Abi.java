@@ -36,6 +36,7 @@ final class Abi {
     static final int SV_REASON_PROVIDER_REJECTED_REQUEST = 10;
     static final int SV_REASON_PROTOCOL_ERROR = 11;
     static final int SV_REASON_AMBIGUOUS_RETRY = 12;
+    static final int SV_REASON_TLS_FAILURE = 13;
 
     static final int SV_OK = 0;
     static final int SV_NULL_ARGUMENT = 100;

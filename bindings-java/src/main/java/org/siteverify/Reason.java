@@ -34,10 +34,12 @@ public enum Reason {
     PROTOCOL_ERROR(Abi.SV_REASON_PROTOCOL_ERROR, "protocol-error"),
     /** A retry was told the token was used, but an earlier attempt may have used it. */
     AMBIGUOUS_RETRY(Abi.SV_REASON_AMBIGUOUS_RETRY, "ambiguous-retry"),
+    /** The provider's TLS certificate or handshake failed verification: never retried, never accepted. */
+    TLS_FAILURE(Abi.SV_REASON_TLS_FAILURE, "tls-failure"),
     /** A reason added to the library after this binding was written. */
     UNKNOWN(-1, "unknown");
 
-    private static final Reason[] BY_NUMBER = new Reason[Abi.SV_REASON_AMBIGUOUS_RETRY + 1];
+    private static final Reason[] BY_NUMBER = new Reason[Abi.SV_REASON_TLS_FAILURE + 1];
 
     static {
         for (Reason r : values()) {
