@@ -110,6 +110,15 @@ pub struct Stats {
     pub retries: i64,
     /// Calls that failed with an error instead of an outcome.
     pub errors: i64,
+    /// Inconclusive outcomes `failMode: "open"` accepted during a confirmed outage.
+    pub outage_accepted: i64,
+    /// Inconclusive outcomes `failMode: "open"` refused: no outage was confirmed.
+    pub outage_refused: i64,
+    /// Outage probes sent.
+    pub outage_probes: i64,
+    /// The provider's health as the outage check sees it.
+    #[napi(ts_type = "'up' | 'down' | 'unknown'")]
+    pub provider_health: String,
     /// Outcomes per reason code (reasons never seen are absent).
     #[napi(ts_type = "Partial<Record<Reason, number>>")]
     pub by_reason: BTreeMap<String, i64>,
@@ -131,6 +140,10 @@ impl From<siteverify::StatsSnapshot> for Stats {
             fail_open_suspected,
             retries,
             errors,
+            outage_accepted,
+            outage_refused,
+            outage_probes,
+            provider_health,
             by_reason,
             by_error_key,
         } = s;
@@ -143,6 +156,10 @@ impl From<siteverify::StatsSnapshot> for Stats {
             fail_open_suspected: count(fail_open_suspected),
             retries: count(retries),
             errors: count(errors),
+            outage_accepted: count(outage_accepted),
+            outage_refused: count(outage_refused),
+            outage_probes: count(outage_probes),
+            provider_health,
             by_reason: counts(by_reason),
             by_error_key: counts(by_error_key),
         }

@@ -2,7 +2,7 @@
 //!
 //! Exit codes: 0 accepted, 1 not accepted, 2 usage or configuration error.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -92,12 +92,15 @@ struct VerifyArgs {
     /// Reject challenges solved more than SECS seconds ago.
     #[arg(long, value_name = "SECS")]
     max_age: Option<u64>,
-    /// What an inconclusive outcome becomes.
+    /// What an inconclusive outcome becomes. `open` accepts one only during a
+    /// confirmed outage: the provider unreachable, or siteverify's outage probe
+    /// (one extra request, sent by this run) failing too.
     #[arg(long, value_enum, default_value = "closed")]
     fail_mode: FailModeArg,
-    /// What the provider's fail-open answer counts as.
-    #[arg(long, value_enum, default_value = "accept")]
-    on_fail_open: FailOpenArg,
+    /// What the provider's fail-open answer counts as (default: rejected under
+    /// `--fail-mode closed`, accepted and flagged under `open`).
+    #[arg(long, value_enum)]
+    on_fail_open: Option<FailOpenArg>,
     /// Total deadline in milliseconds, retries included (default 10000).
     #[arg(long)]
     timeout_ms: Option<u64>,
@@ -125,7 +128,7 @@ struct VerifyArgs {
     /// Allow a plain-HTTP endpoint that is not loopback (sends the secret in the clear).
     #[arg(long)]
     allow_http: bool,
-    /// The token from the form field; `-` reads one line from stdin.
+    /// The token from the form field; `-` reads one line from stdin (at most 1 MiB).
     token: String,
 }
 
@@ -150,7 +153,8 @@ fn read_secret(args: &VerifyArgs) -> Result<String, String> {
         };
     }
     let path = args.secret_file.as_ref().expect("clap requires one secret source");
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read secret file {}: {e}", path.display()))?;
+    // The path is not echoed: it is configuration, and may say more than it should.
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the secret file: {}", e.kind()))?;
     Ok(text.trim().to_string())
 }
 
@@ -158,11 +162,18 @@ fn read_token(arg: &str) -> Result<String, String> {
     if arg != "-" {
         return Ok(arg.to_string());
     }
-    let mut line = String::new();
+    // Far above any provider's token bound; an endless stdin must not grow memory.
+    const MAX_STDIN: u64 = 1 << 20;
+    let mut line = Vec::new();
     std::io::stdin()
         .lock()
-        .read_line(&mut line)
+        .take(MAX_STDIN + 1)
+        .read_until(b'\n', &mut line)
         .map_err(|e| format!("cannot read token from stdin: {e}"))?;
+    if line.len() as u64 > MAX_STDIN {
+        return Err(format!("the token on stdin is longer than {MAX_STDIN} bytes"));
+    }
+    let line = String::from_utf8(line).map_err(|_| "the token on stdin is not UTF-8".to_string())?;
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
@@ -195,10 +206,12 @@ fn verify(args: VerifyArgs) -> Result<bool, String> {
         FailModeArg::Open => FailMode::Open,
         FailModeArg::Closed => FailMode::Closed,
     });
-    b.on_fail_open(match args.on_fail_open {
-        FailOpenArg::Accept => FailOpenPolicy::Accept,
-        FailOpenArg::Reject => FailOpenPolicy::Reject,
-    });
+    if let Some(policy) = args.on_fail_open {
+        b.on_fail_open(match policy {
+            FailOpenArg::Accept => FailOpenPolicy::Accept,
+            FailOpenArg::Reject => FailOpenPolicy::Reject,
+        });
+    }
     if let Some(ms) = args.timeout_ms {
         b.timeout(Duration::from_millis(ms));
     }

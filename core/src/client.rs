@@ -4,8 +4,12 @@ use std::sync::Arc;
 
 use url::Url;
 
+use tokio::time::Instant;
+
+use crate::catch::catch_panic;
 use crate::config::ClientBuilder;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::health::{Health, PROBE_TOKEN};
 use crate::input::{email_domain, remote_ip, token_problem};
 use crate::outcome::{Outcome, Reason};
 use crate::policy::{Finished, Policy};
@@ -50,6 +54,7 @@ fn local_rejection(problem: String) -> Finished {
         http_status: None,
         attempts: 0,
         earlier_attempt_may_have_landed: false,
+        token_sent: false,
     }
 }
 
@@ -71,6 +76,7 @@ pub(crate) struct Inner {
     pub plan: Plan,
     pub transport: Transport,
     pub stats: Stats,
+    pub health: Arc<Health>,
 }
 
 impl std::fmt::Debug for Client {
@@ -103,7 +109,22 @@ impl Client {
     /// provider outages; an `Err` only for an invalid `remote_ip` or `email`.
     ///
     /// Dropping the future cancels the request.
+    ///
+    /// A panic inside the verification (a bug) is an `internal` error, never
+    /// a lost completion, however the caller drives this future.
     pub async fn verify(&self, token: &str, options: &VerifyOptions) -> Result<Outcome> {
+        match catch_panic(self.verify_unguarded(token, options)).await {
+            Ok(result) => result,
+            Err(()) => {
+                self.inner.stats.record_error();
+                Err(Error::internal(
+                    "the verification panicked; this is a siteverify bug, please report it",
+                ))
+            }
+        }
+    }
+
+    async fn verify_unguarded(&self, token: &str, options: &VerifyOptions) -> Result<Outcome> {
         let inner = &*self.inner;
         let extras = match options.extras() {
             Ok(extras) => extras,
@@ -112,15 +133,32 @@ impl Client {
                 return Err(e);
             }
         };
-        let outcome = match token_problem(token, inner.protocol.max_token_len()) {
-            Some(problem) => inner.policy.decide(local_rejection(problem)),
+        crate::fault::maybe_panic(token);
+        let outcome = match token_problem(token, inner.protocol.token_limits()) {
+            Some(problem) => inner.policy.decide(local_rejection(problem), None),
             None => {
+                let deadline = Instant::now() + inner.plan.timeout;
                 let request = inner.protocol.request(&inner.secret, token, &extras);
                 let finished = inner
                     .transport
-                    .exchange(&inner.endpoint, inner.protocol, &request, &inner.plan)
+                    .exchange(&inner.endpoint, inner.protocol, &request, &inner.plan, deadline)
                     .await;
-                inner.policy.decide(finished)
+                if finished.answer.verdict.is_conclusive_answer() {
+                    inner.health.mark_up();
+                }
+                let outage = if inner.policy.needs_outage_check(&finished) {
+                    let probe = || {
+                        let request = inner.protocol.request(&inner.secret, PROBE_TOKEN, &Extras::default());
+                        let timeout = inner.plan.attempt_timeout;
+                        inner.transport.probe(&inner.endpoint, inner.protocol, request, timeout)
+                    };
+                    Some(inner.health.check(finished.token_sent, deadline, probe).await)
+                } else {
+                    None
+                };
+                let outcome = inner.policy.decide(finished, outage);
+                inner.stats.record_outage(outage, outcome.accepted);
+                outcome
             }
         };
         inner.stats.record(&outcome);
@@ -140,7 +178,9 @@ impl Client {
                     inner.stats.record_error();
                     return Err(e);
                 }
-                let outcome = inner.policy.decide(local_rejection("token is not valid UTF-8".into()));
+                let outcome = inner
+                    .policy
+                    .decide(local_rejection("token is not valid UTF-8".into()), None);
                 inner.stats.record(&outcome);
                 Ok(outcome)
             }
@@ -155,6 +195,6 @@ impl Client {
 
     /// The client's counters.
     pub fn stats(&self) -> StatsSnapshot {
-        self.inner.stats.snapshot()
+        self.inner.stats.snapshot(self.inner.health.state(), &self.inner.health)
     }
 }

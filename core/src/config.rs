@@ -61,7 +61,7 @@ pub struct ClientBuilder {
     score_threshold: Option<f64>,
     max_age: Option<Duration>,
     fail_mode: FailMode,
-    on_fail_open: FailOpenPolicy,
+    on_fail_open: Option<FailOpenPolicy>,
     proxy: Option<String>,
     ca_pems: Vec<Vec<u8>>,
     ca_files: Vec<PathBuf>,
@@ -100,7 +100,7 @@ impl ClientBuilder {
             score_threshold: None,
             max_age: None,
             fail_mode: FailMode::Closed,
-            on_fail_open: FailOpenPolicy::Accept,
+            on_fail_open: None,
             proxy: None,
             ca_pems: Vec::new(),
             ca_files: Vec::new(),
@@ -174,9 +174,10 @@ impl ClientBuilder {
         self.fail_mode = mode;
         self
     }
-    /// What a suspected provider fail-open counts as (default [`FailOpenPolicy::Accept`], flagged).
+    /// What a suspected provider fail-open counts as. Unset, it follows the
+    /// fail mode: rejected under `closed`, accepted and flagged under `open`.
     pub fn on_fail_open(&mut self, policy: FailOpenPolicy) -> &mut Self {
-        self.on_fail_open = policy;
+        self.on_fail_open = Some(policy);
         self
     }
     /// An explicit proxy URL (`http://`, `https://` or `socks5://`). Without
@@ -299,7 +300,8 @@ impl ClientBuilder {
         let mut pems = self.ca_pems.clone();
         for path in &self.ca_files {
             let pem = std::fs::read(path)
-                .map_err(|e| Error::config(format!("cannot read CA file {}: {e}", path.display())))?;
+                // The path is configuration: not echoed, like every other value.
+                .map_err(|e| Error::config(format!("cannot read a CA file: {}", e.kind())))?;
             pems.push(pem);
         }
         for pem in &pems {
@@ -342,6 +344,7 @@ impl ClientBuilder {
                 plan,
                 transport,
                 stats: Stats::default(),
+                health: Default::default(),
             }),
         })
     }

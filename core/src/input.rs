@@ -3,17 +3,26 @@
 use std::net::IpAddr;
 
 use crate::error::{Error, Result};
+use crate::provider::TokenLimits;
 
 /// Why a token was refused before any request was sent.
-pub(crate) fn token_problem(token: &str, max_len: usize) -> Option<String> {
+pub(crate) fn token_problem(token: &str, limits: TokenLimits) -> Option<String> {
     if token.is_empty() {
         return Some("token is empty".into());
     }
-    // Count characters, as the providers do (Prosopo bounds the token at 131072).
-    let len = token.chars().count();
-    if len > max_len {
+    if token.len() > limits.max_bytes {
         return Some(format!(
-            "token is {len} characters; the limit for this provider is {max_len}"
+            "token is {} bytes; the limit for this provider is {}",
+            token.len(),
+            limits.max_bytes
+        ));
+    }
+    // Count characters too, as the providers do (Prosopo bounds the token at 131072).
+    let len = token.chars().count();
+    if len > limits.max_chars {
+        return Some(format!(
+            "token is {len} characters; the limit for this provider is {}",
+            limits.max_chars
         ));
     }
     if token.chars().any(char::is_control) {
@@ -34,23 +43,30 @@ pub(crate) fn remote_ip(ip: &str) -> Result<IpAddr> {
 }
 
 /// Reduces an email address to its domain: only the domain leaves the server.
+///
+/// The domain is normalised the way browsers and mail servers do (UTS 46:
+/// NFKC mapping, lower case, IDNA), and sent as its ASCII form: full-width or
+/// otherwise look-alike spellings of one domain become the same A-label, and
+/// what does not normalise is refused.
 pub(crate) fn email_domain(email: &str) -> Result<String> {
-    let domain = match email.rsplit_once('@') {
+    let raw = match email.rsplit_once('@') {
         Some((_, domain)) => domain,
         None => email,
     }
-    .trim()
-    .trim_end_matches('.')
-    .to_ascii_lowercase();
+    .trim();
+    let invalid = || Error::argument("email does not end in a valid domain");
+    // UTS 46 maps full stops such as U+3002 to '.', so strip the root dot after it.
+    let ascii = idna::domain_to_ascii(raw).map_err(|_| invalid())?;
+    let domain = ascii.trim_end_matches('.').to_string();
     let valid_label = |l: &str| {
         !l.is_empty()
             && l.len() <= 63
-            && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+            && l.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
             && !l.starts_with('-')
             && !l.ends_with('-')
     };
     if domain.is_empty() || domain.len() > 253 || !domain.split('.').all(valid_label) {
-        return Err(Error::argument("email does not end in a valid domain"));
+        return Err(invalid());
     }
     Ok(domain)
 }
@@ -61,14 +77,20 @@ mod tests {
 
     #[test]
     fn tokens() {
-        assert!(token_problem("", 10).is_some());
-        assert!(token_problem("abc", 10).is_none());
-        assert!(token_problem("abcdefghijk", 10).is_some());
-        assert!(token_problem("ab\ncd", 10).is_some());
-        assert!(token_problem("ab\u{0}cd", 10).is_some());
-        assert!(token_problem(" abc", 10).is_some());
-        // Multi-byte characters count once.
-        assert!(token_problem("ééééé", 5).is_none());
+        let ten = TokenLimits {
+            max_chars: 10,
+            max_bytes: 20,
+        };
+        assert!(token_problem("", ten).is_some());
+        assert!(token_problem("abc", ten).is_none());
+        assert!(token_problem("abcdefghijk", ten).is_some());
+        assert!(token_problem("ab\ncd", ten).is_some());
+        assert!(token_problem("ab\u{0}cd", ten).is_some());
+        assert!(token_problem(" abc", ten).is_some());
+        // Multi-byte characters count once against the character bound...
+        assert!(token_problem("éééééééééé", ten).is_none());
+        // ...and by their bytes against the byte bound (ten 4-byte characters).
+        assert!(token_problem("😀😀😀😀😀😀😀😀😀😀", ten).is_some());
     }
 
     #[test]
@@ -87,5 +109,11 @@ mod tests {
         assert!(email_domain("alice@").is_err());
         assert!(email_domain("alice@exa mple.com").is_err());
         assert!(email_domain("alice@exa\"mple.com").is_err());
+        // Full-width letters normalise (NFKC) to the ASCII domain.
+        assert_eq!(email_domain("a@ｅｘａｍｐｌｅ.com").unwrap(), "example.com");
+        // Unicode domains are sent as their A-label.
+        assert_eq!(email_domain("a@bücher.example").unwrap(), "xn--bcher-kva.example");
+        assert!(email_domain("a@exa\u{200b}mple.com").map_or(true, |d| d == "example.com"));
+        assert!(email_domain("a@ex_ample.com").is_err());
     }
 }

@@ -16,9 +16,13 @@
 //! # }
 //! ```
 
+mod catch;
 mod client;
 mod config;
 mod error;
+pub mod fault;
+mod forksafe;
+mod health;
 mod input;
 mod outcome;
 mod policy;
@@ -36,6 +40,7 @@ pub use config::{
     DEFAULT_RETRY_MAX_DELAY, DEFAULT_TIMEOUT,
 };
 pub use error::{Error, ErrorCode, Result};
+pub use health::{ProviderHealth, PROBE_TTL};
 pub use outcome::{Outcome, Reason};
 pub use policy::{FailMode, FailOpenPolicy};
 pub use provider::Provider;

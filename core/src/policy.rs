@@ -6,17 +6,24 @@ use std::time::Duration;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+use crate::health::Outage;
 use crate::outcome::{Outcome, Reason};
 use crate::provider::{Answer, Verdict};
 
 /// What happens when nobody can tell whether the user passed (provider down,
-/// provider refused our request, unreadable answer, ambiguous retry).
+/// provider refused our request, unreadable answer, ambiguous retry). A TLS
+/// failure is never accepted, whatever the mode.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum FailMode {
     /// Not accepted. The safe default for login and signup forms.
     #[default]
     Closed,
-    /// Accepted, with `conclusive == false` so the application can flag it.
+    /// Accepted, with `conclusive == false` so the application can flag it,
+    /// but only during a confirmed outage: when the token never left the
+    /// machine (the provider was unreachable), or when siteverify's own probe
+    /// fails too. A failure while the provider answers other tokens may come
+    /// from the token itself and is not accepted (see the README's fail-open
+    /// section).
     Open,
 }
 
@@ -32,11 +39,11 @@ impl std::str::FromStr for FailMode {
 }
 
 /// What a suspected provider fail-open answer (Prosopo's
-/// `{verified:true, score:0}` after its own timeout) counts as.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// `{verified:true, score:0}` after its own timeout) counts as. Unset, it
+/// follows the fail mode: rejected under `closed`, accepted under `open`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FailOpenPolicy {
     /// Accepted, flagged with `reason = provider-fail-open`, never `verified`.
-    #[default]
     Accept,
     /// Not accepted.
     Reject,
@@ -62,7 +69,8 @@ pub(crate) struct Policy {
     pub score_threshold: Option<f64>,
     pub max_age: Option<Duration>,
     pub fail_mode: FailMode,
-    pub on_fail_open: FailOpenPolicy,
+    /// `None`: follow the fail mode.
+    pub on_fail_open: Option<FailOpenPolicy>,
 }
 
 /// The last answer of a verification, with what the transport knows about it.
@@ -72,6 +80,9 @@ pub(crate) struct Finished {
     pub attempts: u32,
     /// An earlier attempt may have reached the provider and used the token.
     pub earlier_attempt_may_have_landed: bool,
+    /// Some attempt may have carried the token to the provider (false when
+    /// every attempt failed to connect, or the token was refused locally).
+    pub token_sent: bool,
 }
 
 pub(crate) fn normalize_hostname(h: &str) -> String {
@@ -79,12 +90,26 @@ pub(crate) fn normalize_hostname(h: &str) -> String {
 }
 
 impl Policy {
-    pub(crate) fn decide(&self, finished: Finished) -> Outcome {
+    /// True when `finished` is an outcome the fail mode decides, for which
+    /// `fail_mode=open` needs the outage check.
+    pub(crate) fn needs_outage_check(&self, finished: &Finished) -> bool {
+        self.fail_mode == FailMode::Open
+            && match finished.answer.verdict {
+                Verdict::Transient | Verdict::Protocol | Verdict::RequestRefused => true,
+                Verdict::Rejected(Reason::TokenExpiredOrDuplicate) => finished.earlier_attempt_may_have_landed,
+                _ => false,
+            }
+    }
+
+    /// The verdict. `outage` is the outage check's answer when
+    /// [`needs_outage_check`](Self::needs_outage_check) asked for one.
+    pub(crate) fn decide(&self, finished: Finished, outage: Option<Outage>) -> Outcome {
         let Finished {
             answer,
             http_status,
             attempts,
             earlier_attempt_may_have_landed,
+            token_sent: _,
         } = finished;
         let mut outcome = Outcome {
             accepted: false,
@@ -122,21 +147,21 @@ impl Policy {
                 outcome.fail_open_suspected = true;
                 outcome.conclusive = false;
                 outcome.reason = Reason::ProviderFailOpen;
-                outcome.accepted = self.on_fail_open == FailOpenPolicy::Accept;
+                outcome.accepted = self.fail_open_policy() == FailOpenPolicy::Accept;
                 outcome.detail = Some("provider answered with its fail-open shape (verified with score 0)".into());
             }
             Verdict::Rejected(Reason::TokenExpiredOrDuplicate) if earlier_attempt_may_have_landed => {
-                self.inconclusive(&mut outcome, Reason::AmbiguousRetry);
                 outcome.detail =
                     Some("a retry was told the token was already used, but an earlier attempt may have used it".into());
+                self.inconclusive(&mut outcome, Reason::AmbiguousRetry, outage);
             }
             Verdict::Rejected(reason) => outcome.reason = reason,
-            Verdict::RequestRefused => self.inconclusive(&mut outcome, Reason::ProviderRejectedRequest),
+            Verdict::RequestRefused => self.inconclusive(&mut outcome, Reason::ProviderRejectedRequest, outage),
             Verdict::Transient => {
-                self.inconclusive(&mut outcome, Reason::ProviderUnavailable);
+                self.inconclusive(&mut outcome, Reason::ProviderUnavailable, outage);
                 outcome.retryable = true;
             }
-            Verdict::Protocol => self.inconclusive(&mut outcome, Reason::ProtocolError),
+            Verdict::Protocol => self.inconclusive(&mut outcome, Reason::ProtocolError, outage),
             // Whoever can intercept the connection could otherwise open every form.
             Verdict::TlsFailure => {
                 outcome.conclusive = false;
@@ -146,10 +171,34 @@ impl Policy {
         outcome
     }
 
-    fn inconclusive(&self, outcome: &mut Outcome, reason: Reason) {
+    /// What a suspected provider fail-open counts as: `on_fail_open` if set,
+    /// else the fail mode (nobody could decide, and `closed` accepts no such thing).
+    pub(crate) fn fail_open_policy(&self) -> FailOpenPolicy {
+        self.on_fail_open.unwrap_or(match self.fail_mode {
+            FailMode::Closed => FailOpenPolicy::Reject,
+            FailMode::Open => FailOpenPolicy::Accept,
+        })
+    }
+
+    /// Nobody could tell: `fail_mode=open` accepts only a confirmed outage.
+    fn inconclusive(&self, outcome: &mut Outcome, reason: Reason, outage: Option<Outage>) {
         outcome.conclusive = false;
         outcome.reason = reason;
-        outcome.accepted = self.fail_mode == FailMode::Open;
+        if self.fail_mode == FailMode::Closed {
+            return;
+        }
+        let outage = outage.unwrap_or(Outage::Unknown);
+        outcome.accepted = outage.confirmed();
+        let why = match outage {
+            Outage::Unreachable => "accepted by fail_mode=open: the provider could not be reached, so the token was never sent",
+            Outage::Confirmed => "accepted by fail_mode=open: the provider is failing for every token (outage probe)",
+            Outage::Refuted => "not accepted by fail_mode=open: the provider answers other tokens, so this failure may come from the token",
+            Outage::Unknown => "not accepted by fail_mode=open: no outage could be confirmed in time",
+        };
+        outcome.detail = Some(match outcome.detail.take() {
+            Some(d) => format!("{d}; {why}"),
+            None => why.to_string(),
+        });
     }
 
     /// The first local check a provider-verified answer fails, if any.
@@ -226,6 +275,7 @@ mod tests {
             http_status: Some(200),
             attempts: 1,
             earlier_attempt_may_have_landed: false,
+            token_sent: true,
         }
     }
 
@@ -241,12 +291,12 @@ mod tests {
             score_threshold: Some(0.5),
             ..Policy::default()
         };
-        assert_eq!(p.decide(finished(verified(None))).reason, Reason::ScoreMissing);
+        assert_eq!(p.decide(finished(verified(None)), None).reason, Reason::ScoreMissing);
         assert_eq!(
-            p.decide(finished(verified(Some(0.51)))).reason,
+            p.decide(finished(verified(Some(0.51))), None).reason,
             Reason::ScoreAboveThreshold
         );
-        let ok = p.decide(finished(verified(Some(0.5))));
+        let ok = p.decide(finished(verified(Some(0.5))), None);
         assert!(ok.accepted && ok.verified && ok.conclusive);
     }
 
@@ -258,35 +308,66 @@ mod tests {
         };
         let mut a = verified(None);
         a.hostname = Some("EXAMPLE.com.".into());
-        assert!(p.decide(finished(a.clone())).accepted);
+        assert!(p.decide(finished(a.clone()), None).accepted);
         a.hostname = Some("example.com.evil.net".into());
-        assert_eq!(p.decide(finished(a.clone())).reason, Reason::HostnameMismatch);
+        assert_eq!(p.decide(finished(a.clone()), None).reason, Reason::HostnameMismatch);
         a.hostname = None;
-        assert_eq!(p.decide(finished(a)).reason, Reason::HostnameMismatch);
+        assert_eq!(p.decide(finished(a), None).reason, Reason::HostnameMismatch);
+    }
+
+    fn open() -> Policy {
+        Policy {
+            fail_mode: FailMode::Open,
+            ..Policy::default()
+        }
     }
 
     #[test]
-    fn fail_mode_decides_inconclusive_only() {
-        let open = Policy {
-            fail_mode: FailMode::Open,
-            ..Policy::default()
-        };
-        let down = open.decide(finished(Answer::new(Verdict::Transient)));
-        assert!(down.accepted && !down.verified && !down.conclusive && down.retryable);
-        let bad = open.decide(finished(Answer::new(Verdict::Rejected(Reason::TokenInvalid))));
+    fn open_accepts_only_a_confirmed_outage() {
+        let down = || finished(Answer::new(Verdict::Transient));
+        for (outage, accepted) in [
+            (Outage::Unreachable, true),
+            (Outage::Confirmed, true),
+            (Outage::Refuted, false),
+            (Outage::Unknown, false),
+        ] {
+            let o = open().decide(down(), Some(outage));
+            assert_eq!(o.accepted, accepted, "{outage:?}");
+            assert!(!o.verified && !o.conclusive && o.retryable);
+        }
+        // Without an outage check's answer nothing inconclusive passes.
+        assert!(!open().decide(down(), None).accepted);
+        let bad = open().decide(
+            finished(Answer::new(Verdict::Rejected(Reason::TokenInvalid))),
+            Some(Outage::Confirmed),
+        );
         assert!(!bad.accepted && bad.conclusive);
     }
 
     #[test]
-    fn fail_open_is_never_verified() {
-        let p = Policy::default();
-        let o = p.decide(finished(Answer::new(Verdict::FailOpen)));
-        assert!(o.accepted && !o.verified && !o.conclusive && o.fail_open_suspected);
+    fn tls_failure_is_never_accepted() {
+        let o = open().decide(finished(Answer::new(Verdict::TlsFailure)), Some(Outage::Confirmed));
+        assert!(!o.accepted && !o.retryable);
+        assert_eq!(o.reason, Reason::TlsFailure);
+        assert!(!open().needs_outage_check(&finished(Answer::new(Verdict::TlsFailure))));
+    }
+
+    #[test]
+    fn fail_open_answer_follows_the_fail_mode() {
+        let closed = Policy::default().decide(finished(Answer::new(Verdict::FailOpen)), None);
+        assert!(!closed.accepted && !closed.verified && !closed.conclusive && closed.fail_open_suspected);
+        let o = open().decide(finished(Answer::new(Verdict::FailOpen)), None);
+        assert!(o.accepted && !o.verified && o.fail_open_suspected);
         let strict = Policy {
-            on_fail_open: FailOpenPolicy::Reject,
+            on_fail_open: Some(FailOpenPolicy::Reject),
+            ..open()
+        };
+        assert!(!strict.decide(finished(Answer::new(Verdict::FailOpen)), None).accepted);
+        let lenient = Policy {
+            on_fail_open: Some(FailOpenPolicy::Accept),
             ..Policy::default()
         };
-        assert!(!strict.decide(finished(Answer::new(Verdict::FailOpen))).accepted);
+        assert!(lenient.decide(finished(Answer::new(Verdict::FailOpen)), None).accepted);
     }
 
     #[test]
@@ -294,7 +375,8 @@ mod tests {
         let p = Policy::default();
         let mut f = finished(Answer::new(Verdict::Rejected(Reason::TokenExpiredOrDuplicate)));
         f.earlier_attempt_may_have_landed = true;
-        let o = p.decide(f);
+        assert!(open().needs_outage_check(&f));
+        let o = p.decide(f, None);
         assert_eq!(o.reason, Reason::AmbiguousRetry);
         assert!(!o.conclusive && !o.accepted);
     }

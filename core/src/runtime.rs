@@ -7,37 +7,26 @@
 //! would wait for threads that do not exist.
 
 use std::future::Future;
-use std::sync::Mutex;
 
 use tokio::runtime::{Handle, Runtime};
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::forksafe::PerProcess;
 
-static RUNTIME: Mutex<Option<(u32, &'static Runtime)>> = Mutex::new(None);
-/// Runtimes inherited from a parent process: never used or dropped again, but
-/// kept reachable so leak checkers see them as owned, not lost.
-static INHERITED: Mutex<Vec<&'static Runtime>> = Mutex::new(Vec::new());
+/// Lock-free: a child forked while another thread was here must not hang.
+/// Runtimes inherited from a parent stay reachable in the slot's chain,
+/// never used or dropped again.
+static RUNTIME: PerProcess<Runtime> = PerProcess::empty();
 
 fn runtime() -> &'static Runtime {
-    let pid = std::process::id();
-    let mut slot = RUNTIME.lock().unwrap_or_else(|p| p.into_inner());
-    match *slot {
-        Some((owner, rt)) if owner == pid => rt,
-        previous => {
-            if let Some((_, old)) = previous {
-                INHERITED.lock().unwrap_or_else(|p| p.into_inner()).push(old);
-            }
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 8)))
-                .thread_name("siteverify-rt")
-                .enable_all()
-                .build()
-                .expect("siteverify: cannot start the tokio runtime");
-            let rt: &'static Runtime = Box::leak(Box::new(rt));
-            *slot = Some((pid, rt));
-            rt
-        }
-    }
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 8)))
+            .thread_name("siteverify-rt")
+            .enable_all()
+            .build()
+            .expect("siteverify: cannot start the tokio runtime")
+    })
 }
 
 /// A handle to the shared runtime, for bindings that spawn verifications.
@@ -62,9 +51,4 @@ pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
         ));
     }
     Ok(runtime().block_on(future))
-}
-
-/// The process id the shared runtime and connection pools belong to.
-pub(crate) fn current_pid() -> u32 {
-    std::process::id()
 }

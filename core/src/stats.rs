@@ -2,10 +2,11 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::sync::Mutex;
 
 use serde::Serialize;
 
+use crate::forksafe::KeyCounter;
+use crate::health::{Health, Outage, ProviderHealth};
 use crate::outcome::{Outcome, Reason};
 
 /// Distinct provider error keys tracked; further keys count under `"other"`,
@@ -21,8 +22,11 @@ pub(crate) struct Stats {
     fail_open_suspected: AtomicU64,
     retries: AtomicU64,
     errors: AtomicU64,
+    outage_accepted: AtomicU64,
+    outage_refused: AtomicU64,
     by_reason: [AtomicU64; Reason::ALL.len()],
-    by_error_key: Mutex<BTreeMap<String, u64>>,
+    /// Lock-free: a forked child keeps counting with the client it inherited.
+    by_error_key: KeyCounter<MAX_KEYS>,
 }
 
 /// A point-in-time copy of a client's counters.
@@ -46,6 +50,19 @@ pub struct StatsSnapshot {
     pub retries: u64,
     /// Calls that returned an error instead of an outcome.
     pub errors: u64,
+    /// Inconclusive outcomes that `fail_mode=open` accepted during a
+    /// confirmed outage (provider unreachable, or the outage probe failed too).
+    pub outage_accepted: u64,
+    /// Inconclusive outcomes that `fail_mode=open` did not accept because no
+    /// outage was confirmed: the provider answered other tokens (a token that
+    /// makes the provider fail looks like this), or the probe was too slow.
+    pub outage_refused: u64,
+    /// Outage probes sent (at most one per client at a time, one per
+    /// [`PROBE_TTL`](crate::PROBE_TTL) while the provider is down).
+    pub outage_probes: u64,
+    /// The provider's health as the outage check sees it now: `"up"`,
+    /// `"down"` or `"unknown"`.
+    pub provider_health: String,
     /// Outcomes per reason code.
     pub by_reason: BTreeMap<String, u64>,
     /// Provider error keys and codes seen (Prosopo `error.key`, GateKeeper `error_codes`).
@@ -60,6 +77,18 @@ impl StatsSnapshot {
 }
 
 impl Stats {
+    /// Counts what the outage check decided for an inconclusive outcome.
+    pub(crate) fn record_outage(&self, outage: Option<Outage>, accepted: bool) {
+        if outage.is_some() {
+            if accepted {
+                &self.outage_accepted
+            } else {
+                &self.outage_refused
+            }
+            .fetch_add(1, Relaxed);
+        }
+    }
+
     pub(crate) fn record(&self, o: &Outcome) {
         self.verifications.fetch_add(1, Relaxed);
         if o.accepted { &self.accepted } else { &self.rejected }.fetch_add(1, Relaxed);
@@ -75,14 +104,8 @@ impl Stats {
         if o.error_key.is_none() && o.error_codes.is_empty() {
             return;
         }
-        let mut keys = self.by_error_key.lock().unwrap_or_else(|p| p.into_inner());
         for key in o.error_key.iter().chain(o.error_codes.iter()) {
-            let slot = if keys.contains_key(key) || keys.len() < MAX_KEYS {
-                key.as_str()
-            } else {
-                "other"
-            };
-            *keys.entry(slot.to_string()).or_default() += 1;
+            self.by_error_key.add(key);
         }
     }
 
@@ -90,7 +113,7 @@ impl Stats {
         self.errors.fetch_add(1, Relaxed);
     }
 
-    pub(crate) fn snapshot(&self) -> StatsSnapshot {
+    pub(crate) fn snapshot(&self, health: ProviderHealth, probes: &Health) -> StatsSnapshot {
         StatsSnapshot {
             verifications: self.verifications.load(Relaxed),
             accepted: self.accepted.load(Relaxed),
@@ -99,13 +122,17 @@ impl Stats {
             fail_open_suspected: self.fail_open_suspected.load(Relaxed),
             retries: self.retries.load(Relaxed),
             errors: self.errors.load(Relaxed),
+            outage_accepted: self.outage_accepted.load(Relaxed),
+            outage_refused: self.outage_refused.load(Relaxed),
+            outage_probes: probes.probes.load(Relaxed),
+            provider_health: health.as_str().to_string(),
             by_reason: Reason::ALL
                 .iter()
                 .zip(self.by_reason.iter())
                 .map(|(r, n)| (r.as_str().to_string(), n.load(Relaxed)))
                 .filter(|(_, n)| *n > 0)
                 .collect(),
-            by_error_key: self.by_error_key.lock().unwrap_or_else(|p| p.into_inner()).clone(),
+            by_error_key: self.by_error_key.snapshot(),
         }
     }
 }

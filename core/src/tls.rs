@@ -17,7 +17,10 @@ pub(crate) fn is_tls_failure(err: &(dyn StdError + 'static)) -> bool {
         // hyper-rustls wraps the rustls error in an io::Error whose `source`
         // is the inner error only on some versions; look inside explicitly.
         if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            if io.get_ref().is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some()) {
+            if io
+                .get_ref()
+                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
+            {
                 return true;
             }
         }

@@ -2,7 +2,6 @@
 //! and no redirects.
 
 use std::error::Error as _;
-use std::sync::Mutex;
 use std::time::Duration;
 
 use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
@@ -10,10 +9,10 @@ use tokio::time::Instant;
 use url::Url;
 
 use crate::error::{Error, Result};
+use crate::forksafe::PerProcess;
 use crate::policy::Finished;
 use crate::provider::{truncate, Answer, Protocol, Verdict, WireRequest};
 use crate::retry::{parse_retry_after, RetryPolicy};
-use crate::runtime::current_pid;
 
 /// Largest provider answer read; anything bigger is a protocol error.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -41,7 +40,8 @@ pub(crate) struct Transport {
     settings: HttpSettings,
     /// The pool belongs to the process that built it: its connection tasks
     /// live on that process's runtime, which a forked child does not have.
-    http: Mutex<(u32, reqwest::Client)>,
+    /// Lock-free, so a child forked mid-verification cannot inherit it locked.
+    http: PerProcess<reqwest::Client>,
 }
 
 impl Transport {
@@ -49,57 +49,84 @@ impl Transport {
         let http = build_http(&settings)?;
         Ok(Transport {
             settings,
-            http: Mutex::new((current_pid(), http)),
+            http: PerProcess::new(http),
         })
     }
 
     fn http(&self) -> reqwest::Client {
-        let mut slot = self.http.lock().unwrap_or_else(|p| p.into_inner());
-        if slot.0 != current_pid() {
+        self.http
             // Building succeeded once with the same settings; failing now is a bug.
-            let fresh = build_http(&self.settings).expect("rebuilding the HTTP client after fork");
-            *slot = (current_pid(), fresh);
-        }
-        slot.1.clone()
+            .get_or_init(|| build_http(&self.settings).expect("rebuilding the HTTP client after fork"))
+            .clone()
     }
 
-    /// Sends `request`, retrying what is worth retrying, within the plan's deadline.
+    /// Sends `request`, retrying what is worth retrying, until `deadline`.
     pub async fn exchange(
         &self,
         endpoint: &Url,
         protocol: &dyn Protocol,
         request: &WireRequest,
         plan: &Plan,
+        deadline: Instant,
     ) -> Finished {
         let http = self.http();
-        let deadline = Instant::now() + plan.timeout;
         let mut attempts = 0u32;
         let mut landed = false;
+        let mut sent = false;
         loop {
             attempts += 1;
             let limit = deadline
                 .saturating_duration_since(Instant::now())
                 .min(plan.attempt_timeout);
-            let sent = tokio::time::timeout(limit, attempt(&http, endpoint, protocol, request)).await;
-            let reply = match sent {
+            let reply = match tokio::time::timeout(limit, attempt(&http, endpoint, protocol, request)).await {
                 Ok(reply) => reply,
                 Err(_) => Reply::failed(true, format!("no answer within {} ms", limit.as_millis())),
             };
+            sent |= reply.may_have_landed || reply.status.is_some();
             let finished = Finished {
                 answer: reply.answer,
                 http_status: reply.status,
                 attempts,
                 earlier_attempt_may_have_landed: landed,
+                token_sent: sent,
             };
             if !matches!(finished.answer.verdict, Verdict::Transient) || attempts > plan.retry.max_retries {
                 return finished;
             }
             landed |= reply.may_have_landed;
             let delay = reply.retry_after.unwrap_or_else(|| plan.retry.backoff(attempts));
-            if Instant::now() + delay >= deadline {
+            // A provider-sent delay can be any size: compare without adding to
+            // an Instant, which would overflow (and panic) on a huge Retry-After.
+            if delay >= deadline.saturating_duration_since(Instant::now()) {
                 return finished;
             }
             tokio::time::sleep(delay).await;
+        }
+    }
+}
+
+impl Transport {
+    /// One attempt with `request` (the outage probe's), as a task of its own:
+    /// true when the provider answered it as a working provider does
+    /// (conclusively, or 429: over quota is not an outage, and a flood of
+    /// requests, which an attacker controls, can cause it).
+    pub fn probe(
+        &self,
+        endpoint: &Url,
+        protocol: &'static dyn Protocol,
+        request: WireRequest,
+        timeout: Duration,
+    ) -> impl std::future::Future<Output = bool> + Send + 'static {
+        let http = self.http();
+        let endpoint = endpoint.clone();
+        async move {
+            match tokio::time::timeout(timeout, attempt(&http, &endpoint, protocol, &request)).await {
+                Ok(reply) => {
+                    reply.status == Some(429)
+                        || matches!(reply.answer.verdict, Verdict::Verified | Verdict::Rejected(_))
+                }
+                Err(_) => false,
+            }
         }
     }
 }

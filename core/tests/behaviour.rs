@@ -115,7 +115,10 @@ fn wrong_secret_is_reported_not_hidden() {
         .build()
         .unwrap();
     let o = c.verify_blocking("pass", &VerifyOptions::default()).unwrap();
-    assert_eq!(o.reason, Reason::ProviderRejectedRequest);
+    // The same key answers a token from another site: a definite rejection,
+    // whose key and count make a wrong secret visible.
+    assert_eq!(o.reason, Reason::TokenInvalid);
+    assert!(o.conclusive && !o.accepted);
     assert_eq!(o.error_key.as_deref(), Some("API.INVALID_SITE_KEY"));
     assert_eq!(c.stats().by_error_key.get("API.INVALID_SITE_KEY"), Some(&1));
 }
@@ -139,9 +142,9 @@ fn stats_count_what_happened() {
         .is_err());
     let s = c.stats();
     assert_eq!(s.verifications, 5);
-    assert_eq!(s.accepted, 3); // pass + two fail-open (accepted and flagged by default)
-    assert_eq!(s.rejected, 2);
-    assert_eq!(s.inconclusive, 3);
+    assert_eq!(s.accepted, 1); // pass; fail-open answers follow fail_mode=closed
+    assert_eq!(s.rejected, 4);
+    assert_eq!(s.inconclusive, 2);
     assert_eq!(s.fail_open_suspected, 2);
     assert_eq!(s.errors, 1);
     assert_eq!(s.by_reason.get("provider-fail-open"), Some(&2));

@@ -65,6 +65,8 @@ struct State {
     used: Mutex<HashSet<String>>,
     seen: Mutex<HashMap<String, u32>>,
     addr: Mutex<Option<SocketAddr>>,
+    /// A provider-wide outage (`outage` scenario): until when, and its status.
+    outage: Mutex<Option<(std::time::Instant, u16)>>,
 }
 
 impl State {
@@ -242,8 +244,10 @@ fn prosopo_error(status: u16, key: &str, message: &str) -> Reply {
     )
 }
 
+/// `code` may list several codes separated by commas.
 fn gk_error(status: u16, code: &str) -> Reply {
-    Reply::json(status, json!({"success": false, "error_codes": [code]}))
+    let codes: Vec<&str> = code.split(',').collect();
+    Reply::json(status, json!({"success": false, "error_codes": codes}))
 }
 
 /// Checks the request contract; `Err` is the provider's documented answer.
@@ -403,6 +407,17 @@ async fn verify(state: &State, api: Api, req: &Request) -> Reply {
         Err(reply) => return reply,
     };
     let s = Scenario::parse(&token);
+    if s.name == "outage" {
+        let until = std::time::Instant::now() + Duration::from_millis(s.num("ms").unwrap_or(1000).min(600_000));
+        *state.outage.lock().unwrap() = Some((until, s.num("status").unwrap_or(503)));
+    }
+    // During an outage every token, the client's outage probe included, fails alike.
+    let outage = *state.outage.lock().unwrap();
+    if let Some((until, status)) = outage {
+        if std::time::Instant::now() < until {
+            return server_error(api, status);
+        }
+    }
     if let Some(ms) = s.num::<u64>("delay") {
         tokio::time::sleep(Duration::from_millis(ms.min(600_000))).await;
     }

@@ -8,7 +8,9 @@
 use serde_json::{json, Value};
 
 use super::json::{opt_bool, opt_codes, opt_object, opt_score, opt_str, parse_object, Obj};
-use super::{is_transient_status, Answer, Capabilities, Extras, Protocol, Verdict, WireRequest};
+use super::{
+    endpoint_refusal, is_transient_status, Answer, Capabilities, Extras, Protocol, TokenLimits, Verdict, WireRequest,
+};
 use crate::error::{Error, Result};
 use crate::outcome::Reason;
 use crate::secret::Secret;
@@ -30,8 +32,11 @@ impl Protocol for GateKeeper {
         }
     }
 
-    fn max_token_len(&self) -> usize {
-        MAX_TOKEN_LEN
+    fn token_limits(&self) -> TokenLimits {
+        TokenLimits {
+            max_chars: MAX_TOKEN_LEN,
+            max_bytes: 4 * MAX_TOKEN_LEN,
+        }
     }
 
     fn capabilities(&self) -> Capabilities {
@@ -54,6 +59,9 @@ impl Protocol for GateKeeper {
     }
 
     fn parse(&self, status: u16, body: &[u8]) -> Answer {
+        if let Some(refused) = endpoint_refusal(status) {
+            return refused;
+        }
         if status == 429 {
             return Answer::new(Verdict::Transient).with_detail("HTTP 429: rate limited");
         }
@@ -113,22 +121,37 @@ fn parse_failure(status: u16, obj: &Obj) -> std::result::Result<Answer, String> 
     Ok(answer)
 }
 
-/// Request problems win over token problems: a bad secret must be reported as
-/// such even if the token is also bad.
+/// Codes only the integrator's configuration can cause.
+const CONFIG_CODES: [&str; 2] = ["missing-input-secret", "invalid-input-secret"];
+
+/// Documented codes a crafted or foreign token can cause. `bad-request`
+/// counts: the token is the only free-form field we send.
+const TOKEN_CODES: [&str; 3] = ["invalid-input-response", "missing-input-response", "bad-request"];
+
+/// Token problems win over request problems: a documented token code, or any
+/// undocumented code outside a 5xx/429, makes the answer a definite rejection,
+/// so that no fail mode can turn it into a pass. A bad secret still shows in
+/// `error_codes` and the stats. Undocumented codes under 5xx/429 mean the
+/// provider is in trouble (or a token made it throw): inconclusive, and the
+/// fail mode's outage check tells which.
 fn classify_codes(codes: &[String], failed_status: Option<u16>) -> Verdict {
     let has = |c: &str| codes.iter().any(|x| x == c);
-    if has("missing-input-secret") || has("invalid-input-secret") || has("bad-request") {
-        Verdict::RequestRefused
-    } else if has("timeout-or-duplicate") {
+    let transient = failed_status.is_some_and(is_transient_status);
+    if has("timeout-or-duplicate") {
         Verdict::Rejected(Reason::TokenExpiredOrDuplicate)
-    } else if has("invalid-input-response") || has("missing-input-response") {
+    } else if TOKEN_CODES.iter().any(|c| has(c)) {
         Verdict::Rejected(Reason::TokenInvalid)
+    } else if transient {
+        Verdict::Transient
+    } else if codes.iter().any(|c| !CONFIG_CODES.contains(&c.as_str())) {
+        Verdict::Rejected(Reason::TokenInvalid)
+    } else if !codes.is_empty() {
+        Verdict::RequestRefused
     } else {
         match failed_status {
-            // `success:false` with no code we know: the request failed, not the token.
-            Some(s) if is_transient_status(s) => Verdict::Transient,
-            Some(_) => Verdict::RequestRefused,
-            // `verified:false` with no code we know: the challenge failed.
+            // `success:false` without any code: not the documented shape.
+            Some(_) => Verdict::Protocol,
+            // `verified:false` without any code: the challenge failed.
             None => Verdict::Rejected(Reason::TokenInvalid),
         }
     }
@@ -138,6 +161,7 @@ fn detail_for(verdict: &Verdict) -> &'static str {
     match verdict {
         Verdict::Rejected(_) => "provider rejected the token",
         Verdict::Transient => "provider reported a temporary failure",
+        Verdict::Protocol => "provider answered `success:false` without an error code",
         _ => "provider refused the request",
     }
 }

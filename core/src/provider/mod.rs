@@ -84,7 +84,7 @@ pub(crate) struct WireRequest {
 }
 
 /// What the provider said, normalised across providers.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Verdict {
     /// The provider verified the token.
     Verified,
@@ -100,6 +100,22 @@ pub(crate) enum Verdict {
     Protocol,
     /// The TLS handshake or certificate failed verification.
     TlsFailure,
+}
+
+impl Verdict {
+    /// The provider decided about the token: it is up and working.
+    pub fn is_conclusive_answer(&self) -> bool {
+        matches!(self, Verdict::Verified | Verdict::Rejected(_))
+    }
+}
+
+/// How long a token may be before it is refused without a request.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TokenLimits {
+    /// In characters, as the provider counts.
+    pub max_chars: usize,
+    /// In UTF-8 bytes: bounds the request body whatever the characters.
+    pub max_bytes: usize,
 }
 
 /// A parsed answer: the verdict plus everything the provider reported.
@@ -154,8 +170,20 @@ impl Answer {
     }
 }
 
+/// The endpoint does not serve this request at all (wrong path or method):
+/// configuration, whatever the body says, since no token changes the path.
+pub(crate) fn endpoint_refusal(status: u16) -> Option<Answer> {
+    matches!(status, 404 | 405 | 501).then(|| {
+        Answer::new(Verdict::RequestRefused).with_detail(format!(
+            "HTTP {status}: the endpoint does not serve verify requests; check the endpoint URL"
+        ))
+    })
+}
+
+/// 429 and 5xx are worth retrying, except 501 (the method or feature will
+/// not start working) and 505 (nor will the HTTP version).
 pub(crate) fn is_transient_status(status: u16) -> bool {
-    status == 429 || status >= 500
+    status == 429 || (status >= 500 && status != 501 && status != 505)
 }
 
 /// One provider's wire protocol.
@@ -163,8 +191,8 @@ pub(crate) trait Protocol: Send + Sync {
     fn name(&self) -> &'static str;
     /// The endpoint for a region (`None`: the global default).
     fn endpoint(&self, region: Option<&str>) -> Result<&'static str>;
-    /// Longest token accepted before any request is sent, in characters.
-    fn max_token_len(&self) -> usize;
+    /// Longest token accepted before any request is sent.
+    fn token_limits(&self) -> TokenLimits;
     fn capabilities(&self) -> Capabilities;
     fn request(&self, secret: &Secret, token: &str, extras: &Extras) -> WireRequest;
     /// Reads an answer. `status` is never 3xx (redirects are handled earlier)

@@ -7,7 +7,9 @@
 use serde_json::json;
 
 use super::json::{opt_bool, opt_object, opt_score, opt_str, parse_object, Obj};
-use super::{is_transient_status, Answer, Capabilities, Extras, Protocol, Verdict, WireRequest};
+use super::{
+    endpoint_refusal, is_transient_status, Answer, Capabilities, Extras, Protocol, TokenLimits, Verdict, WireRequest,
+};
 use crate::error::{Error, Result};
 use crate::outcome::Reason;
 use crate::secret::Secret;
@@ -34,8 +36,14 @@ impl Protocol for Prosopo {
         }
     }
 
-    fn max_token_len(&self) -> usize {
-        MAX_TOKEN_LEN
+    fn token_limits(&self) -> TokenLimits {
+        // The provider bounds tokens at 131072 characters; its tokens are
+        // ASCII, and a byte bound also caps what JavaScript counts (UTF-16
+        // units), so no token under our bound fails its schema for length.
+        TokenLimits {
+            max_chars: MAX_TOKEN_LEN,
+            max_bytes: MAX_TOKEN_LEN,
+        }
     }
 
     fn capabilities(&self) -> Capabilities {
@@ -61,6 +69,9 @@ impl Protocol for Prosopo {
     }
 
     fn parse(&self, status: u16, body: &[u8]) -> Answer {
+        if let Some(refused) = endpoint_refusal(status) {
+            return refused;
+        }
         let obj = match parse_object(body) {
             Ok(obj) => obj,
             Err(e) => return Answer::unusable(status, e),
@@ -73,8 +84,9 @@ impl Protocol for Prosopo {
             return Answer::new(Verdict::Transient).with_detail(format!("HTTP {status} from provider"));
         }
         if !(200..300).contains(&status) {
-            return Answer::new(Verdict::RequestRefused)
-                .with_detail(format!("HTTP {status} without an error envelope; check the endpoint"));
+            // Not the documented shape: inconclusive, so the fail mode and the
+            // outage check decide (a WAF in front could answer this to one token).
+            return Answer::protocol(format!("HTTP {status} without an error envelope; check the endpoint"));
         }
         parse_success(&obj).unwrap_or_else(Answer::protocol)
     }
@@ -121,18 +133,30 @@ fn parse_error(status: u16, obj: &Obj) -> std::result::Result<Answer, String> {
     Ok(answer)
 }
 
-/// Maps an `error.key` to a verdict. Token keys are definitive whatever the
-/// status; a bad keypair is a credential problem even though it comes as 500.
+/// Maps an `error.key` to a verdict, by who can cause the answer (the table in
+/// the README). Only keys that nothing but our own request or the integrator's
+/// configuration can produce are a refused request; everything a crafted or
+/// foreign token can produce, and every key not listed, is a definite
+/// rejection, so that no fail mode can turn it into a pass.
 fn classify_key(key: &str, status: u16) -> Verdict {
     match key {
-        "API.USER_NOT_VERIFIED" | "CAPTCHA.PARSE_ERROR" | "API.PROVIDER_VERIFY_FAILED" => {
-            Verdict::Rejected(Reason::TokenInvalid)
-        }
+        // An empty body or a secret that is not a keypair: never the token's doing.
+        "API.MISSING_BODY" | "GENERAL.MISSING_SECRET_KEY" => Verdict::RequestRefused,
         "API.USER_NOT_VERIFIED_TIME_EXPIRED" | "API.USER_ALREADY_VERIFIED" | "API.TIMESTAMP_TOO_OLD" => {
             Verdict::Rejected(Reason::TokenExpiredOrDuplicate)
         }
-        "GENERAL.MISSING_SECRET_KEY" => Verdict::RequestRefused,
+        // The site key travels inside the token: a token from another site
+        // (or a wrong secret, which rejects every token the same way and shows
+        // in the stats by this key) answers these.
+        "API.INVALID_SITE_KEY" | "API.SITE_KEY_NOT_REGISTERED" => Verdict::Rejected(Reason::TokenInvalid),
+        "API.USER_NOT_VERIFIED" | "CAPTCHA.PARSE_ERROR" | "API.PROVIDER_VERIFY_FAILED" => {
+            Verdict::Rejected(Reason::TokenInvalid)
+        }
+        // Any other key under 5xx/429: the provider is in trouble, or a token
+        // made it throw. Inconclusive; the fail mode's outage check tells which.
         _ if is_transient_status(status) => Verdict::Transient,
-        _ => Verdict::RequestRefused,
+        // API.PARSE_ERROR, API.UNKNOWN_ERROR, API.UNKNOWN, forwarded and
+        // unknown keys: the token is the only free-form field we send.
+        _ => Verdict::Rejected(Reason::TokenInvalid),
     }
 }
