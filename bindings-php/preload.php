@@ -4,13 +4,19 @@
  * opcache.preload script for siteverify (production, php-fpm).
  *
  *   opcache.preload=/path/to/vendor/siteverify/siteverify/preload.php
- *   opcache.preload_user=www-data      ; the user php-fpm's master preloads as, when run as root
  *   ; ffi.enable=preload is PHP's default: leave it
+ *   ; PHP started as root (a php-fpm service) also needs, see README.md:
+ *   ;   ffi.preload=/etc/php/siteverify-ffi.h   (vendor/bin/siteverify-ffi-header writes it)
+ *   ;   opcache.preload_user=www-data
  *
- * It loads libsiteverify once, in the master process, with FFI::load() under
- * the scope "siteverify", and preloads the package's classes. Every request
+ * It preloads the package's classes and, unless ffi.preload already did,
+ * loads libsiteverify once, in the master process, with FFI::load() under
+ * the scope "siteverify" (FFI::load() does not work when PHP started as root:
+ * it then preloads in a child process as opcache.preload_user). Every request
  * of every forked worker then reaches the library through FFI::scope(), which
- * ffi.enable=preload allows (FFI::cdef() it does not, outside the CLI).
+ * ffi.enable=preload allows outside the CLI only to preloaded code: these
+ * classes (FFI::cdef() it never allows there). So this file is needed with
+ * ffi.preload too.
  *
  * The library and header are found as in development: $SITEVERIFY_LIBRARY_PATH
  * and $SITEVERIFY_HEADER_PATH (or the default search, see src/Library.php) in

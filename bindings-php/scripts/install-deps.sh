@@ -3,23 +3,28 @@
 # php-cli (FFI and pcntl built in), php-opcache (the preload path), phpunit,
 # php-mbstring/php-xml (PHPUnit needs them), composer (the autoloader; the
 # package has no dependencies, so it never downloads anything) and
-# php-codesniffer (phpcs: the PSR-12 check).
+# php-codesniffer (phpcs: the PSR-12 check); php-fpm and libfcgi-bin (cgi-fcgi) for
+# the php-fpm test of the form handler (scripts/fpm-test.sh).
 set -euo pipefail
 
 has_ext() { php -r "exit(extension_loaded('$1') ? 0 : 1);" 2>/dev/null; }
 
 need=()
 if ! command -v php >/dev/null; then
-  need+=(php-cli php-opcache php-mbstring php-xml)
+  need+=(php-cli php-opcache php-mbstring php-xml php-fpm)
 else
   has_ext ffi || { echo "install-deps: this php has no FFI extension" >&2; exit 1; }
   has_ext 'Zend OPcache' || need+=(php-opcache)
   has_ext mbstring || need+=(php-mbstring)
   has_ext dom || need+=(php-xml)
+  # php-fpm of the same PHP version as php (Debian: /usr/sbin/php-fpm8.2).
+  fpm="php-fpm$(php -r 'echo PHP_MAJOR_VERSION, ".", PHP_MINOR_VERSION;')"
+  command -v "$fpm" >/dev/null || [ -x "/usr/sbin/$fpm" ] || need+=(php-fpm)
 fi
 command -v phpunit >/dev/null || need+=(phpunit)
 command -v composer >/dev/null || need+=(composer)
 command -v phpcs >/dev/null || need+=(php-codesniffer)
+command -v cgi-fcgi >/dev/null || need+=(libfcgi-bin)
 
 if ((${#need[@]})); then
   if [ "$(id -u)" = 0 ]; then SUDO=(); else SUDO=(sudo); fi

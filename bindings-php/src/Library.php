@@ -11,10 +11,11 @@ use Siteverify\Exception\LibraryException;
  * Loads libsiteverify through ext-ffi, once per request (an `FFI` object
  * cannot outlive a request; the library itself stays loaded in the process).
  *
- * Production: `preload.php` (set as `opcache.preload`) calls `Library::preload()`,
- * which registers the FFI scope `siteverify` in the master process; every
+ * Production: `preload.php` (set as `opcache.preload`) preloads these classes
+ * and calls `Library::preload()`, which registers the FFI scope `siteverify`
+ * in the master process (or finds it registered by `ffi.preload`); every
  * request and every forked worker then gets it with `FFI::scope()`, which the
- * default `ffi.enable=preload` allows.
+ * default `ffi.enable=preload` allows outside the CLI only to preloaded code.
  *
  * Development: without a preloaded scope, `FFI::cdef()` reads the header and
  * opens the library (this needs `ffi.enable=1`, or the CLI). The library is the
@@ -95,7 +96,9 @@ final class Library
      *
      * PHP started as root (a php-fpm master) runs opcache.preload in a child
      * process as `opcache.preload_user`, where `FFI::load()` refuses to work:
-     * there, use `ffi.preload` with the header `bin/siteverify-ffi-header` writes.
+     * there, use `ffi.preload` with the header `bin/siteverify-ffi-header` writes,
+     * and keep `opcache.preload`: outside the CLI, `ffi.enable=preload` lets only
+     * preloaded code (the package's classes, preloaded by preload.php) use FFI.
      *
      * @throws LibraryException
      */
@@ -126,7 +129,8 @@ final class Library
                     ? ' PHP runs as root here, so opcache.preload runs as opcache.preload_user in a child process,'
                     . ' where FFI::load() cannot work. Write the header once with'
                     . ' `vendor/bin/siteverify-ffi-header /etc/php/siteverify-ffi.h` and set'
-                    . ' ffi.preload=/etc/php/siteverify-ffi.h (keep opcache.preload for the classes).'
+                    . ' ffi.preload=/etc/php/siteverify-ffi.h'
+                    . ' (and keep this opcache.preload: only preloaded code may use FFI).'
                     : '';
                 $message = 'FFI::load() failed: ' . $e->getMessage() . $hint;
                 throw new LibraryException($message, 'library-unavailable', 0, $e);
@@ -175,9 +179,17 @@ final class Library
         try {
             return FFI::cdef($header, $library);
         } catch (\FFI\Exception $e) {
-            $hint = str_contains($e->getMessage(), 'restricted')
-                ? ' (with ffi.enable=preload, set opcache.preload to siteverify\'s preload.php; or set ffi.enable=1)'
-                : ' (set the library_path option or $SITEVERIFY_LIBRARY_PATH)';
+            if (!str_contains($e->getMessage(), 'restricted')) {
+                $hint = ' (set the library_path option or $SITEVERIFY_LIBRARY_PATH)';
+            } elseif ((string) ini_get('ffi.preload') !== '') {
+                // FFI::scope() was refused too: outside the CLI, ffi.enable=preload lets only
+                // preloaded code call FFI, so ffi.preload without opcache.preload cannot work.
+                $hint = ' (ffi.preload loaded the library, but with ffi.enable=preload only preloaded code may'
+                    . ' use FFI: set opcache.preload to siteverify\'s preload.php too, so this package is preloaded)';
+            } else {
+                $hint = ' (with ffi.enable=preload, set opcache.preload to siteverify\'s preload.php;'
+                    . ' or set ffi.enable=1)';
+            }
             $message = "cannot load $library: " . $e->getMessage() . $hint;
             throw new LibraryException($message, 'library-unavailable', 0, $e);
         }
