@@ -410,6 +410,15 @@ void sv_stats_free(sv_stats *s);
 // string; `"unknown"` for numbers this library does not know.
 const char *sv_status_str(sv_status status);
 
+// Arms (`true`) or disarms the injected panic, process-wide: while armed,
+// verifying the token `sv_testing_panic_token()` panics inside the
+// verification, and every entry point must still complete exactly once with
+// `SV_INTERNAL`. For tests only; no token or provider answer can arm it.
+void sv_testing_arm_injected_panic(bool armed);
+
+// The token that panics while the injected panic is armed (a static string).
+const char *sv_testing_panic_token(void);
+
 // The library version as "MAJOR.MINOR.PATCH" (a static string).
 const char *sv_version(void);
 

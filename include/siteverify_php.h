@@ -181,6 +181,10 @@ void sv_stats_free(sv_stats *s);
 
 const char *sv_status_str(sv_status status);
 
+void sv_testing_arm_injected_panic(bool armed);
+
+const char *sv_testing_panic_token(void);
+
 const char *sv_version(void);
 
 uint32_t sv_abi_version(void);

@@ -8,7 +8,7 @@
 use std::cell::UnsafeCell;
 use std::collections::BTreeMap;
 use std::ptr;
-use std::sync::atomic::{AtomicPtr, AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, AtomicU8, Ordering};
 
 /// The process id the shared runtime and connection pools belong to.
 pub(crate) fn current_pid() -> u32 {
@@ -18,8 +18,8 @@ pub(crate) fn current_pid() -> u32 {
 struct Owned<T> {
     pid: u32,
     value: T,
-    /// What an earlier process owned, kept reachable (leak checkers) and
-    /// never used again.
+    /// What an earlier process owned (or an earlier value of this one),
+    /// kept reachable for leak checkers and never used again.
     previous: *mut Owned<T>,
 }
 
@@ -27,6 +27,11 @@ struct Owned<T> {
 /// a fresh one, built on first use, instead of the parent's.
 pub(crate) struct PerProcess<T> {
     current: AtomicPtr<Owned<T>>,
+    /// The pid of the process one of whose threads is building the value (0:
+    /// none). Other threads of that process wait for it; a child that
+    /// inherited a build in progress (its builder thread does not exist
+    /// there) takes over instead of waiting forever.
+    building: AtomicU32,
 }
 
 // SAFETY: the value is shared by reference across threads (so T: Sync) and
@@ -34,10 +39,20 @@ pub(crate) struct PerProcess<T> {
 unsafe impl<T: Send + Sync> Sync for PerProcess<T> {}
 unsafe impl<T: Send> Send for PerProcess<T> {}
 
+/// Clears a build claim even if building panicked, so nobody waits forever.
+struct Claim<'a>(&'a AtomicU32);
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        self.0.store(0, Ordering::Release);
+    }
+}
+
 impl<T> PerProcess<T> {
     pub(crate) const fn empty() -> Self {
         PerProcess {
             current: AtomicPtr::new(ptr::null_mut()),
+            building: AtomicU32::new(0),
         }
     }
 
@@ -49,42 +64,54 @@ impl<T> PerProcess<T> {
         }));
         PerProcess {
             current: AtomicPtr::new(owned),
+            building: AtomicU32::new(0),
         }
     }
 
-    /// This process's value, made by `make` if there is none yet.
-    ///
-    /// Threads racing to make it each build one; one wins and the others'
-    /// are leaked rather than dropped (dropping a runtime from inside another
-    /// runtime panics). Races only happen on first use and after a fork.
+    /// This process's value, made by `make` if there is none yet. One thread
+    /// builds it while the process's others wait (a runtime must not be built
+    /// twice: each has its own threads).
     pub(crate) fn get_or_init(&self, make: impl FnOnce() -> T) -> &T {
         let pid = current_pid();
+        loop {
+            if let Some(value) = self.mine(pid) {
+                return value;
+            }
+            let builder = self.building.load(Ordering::Acquire);
+            if builder == pid {
+                // Another thread of this process is building it.
+                std::thread::yield_now();
+                continue;
+            }
+            if self
+                .building
+                .compare_exchange(builder, pid, Ordering::AcqRel, Ordering::Acquire)
+                .is_err()
+            {
+                continue;
+            }
+            let _claim = Claim(&self.building);
+            if let Some(value) = self.mine(pid) {
+                return value;
+            }
+            let previous = self.current.load(Ordering::Acquire);
+            let fresh = Box::into_raw(Box::new(Owned {
+                pid,
+                value: make(),
+                previous,
+            }));
+            // Only the claim holder of this process stores, so nothing raced us.
+            self.current.store(fresh, Ordering::Release);
+            // SAFETY: `fresh` is now owned by the slot, freed only in Drop.
+            return unsafe { &(*fresh).value };
+        }
+    }
+
+    fn mine(&self, pid: u32) -> Option<&T> {
         let seen = self.current.load(Ordering::Acquire);
         // SAFETY: non-null pointers in `current` come from Box::into_raw and
         // are freed only in Drop, which needs `&mut self`.
-        if let Some(owned) = unsafe { seen.as_ref() } {
-            if owned.pid == pid {
-                return &owned.value;
-            }
-        }
-        let fresh = Box::into_raw(Box::new(Owned {
-            pid,
-            value: make(),
-            previous: seen,
-        }));
-        match self
-            .current
-            .compare_exchange(seen, fresh, Ordering::AcqRel, Ordering::Acquire)
-        {
-            // SAFETY: as above; `fresh` is now owned by the slot.
-            Ok(_) => unsafe { &(*fresh).value },
-            Err(winner) => {
-                // SAFETY: `winner` is non-null (it replaced `seen`) and from
-                // this process; ours was never shared, so leaking it is sound.
-                std::mem::forget(unsafe { Box::from_raw(fresh) });
-                unsafe { &(*winner).value }
-            }
-        }
+        unsafe { seen.as_ref() }.filter(|owned| owned.pid == pid).map(|owned| &owned.value)
     }
 }
 

@@ -219,33 +219,63 @@ pub extern "C" fn sv_client_verify_async(
             // SAFETY: checked non-NULL.
             unsafe { write_out(task_out, Box::into_raw(Box::new(sv_task { cancel: cancel.clone() }))) };
         }
-        let userdata = UserData(userdata);
+        // Created before the task, so that the callback runs even if the task
+        // never completes normally (a panic, a dropped task).
+        let completion = Completion {
+            callback,
+            userdata: Some(UserData(userdata)),
+        };
         runtime.spawn(async move {
             let result = tokio::select! {
                 biased;
                 _ = cancel.notified() => Err(core_api::Error::cancelled()),
                 r = client.client.verify_bytes(&token, &options) => r,
             };
-            deliver(callback, userdata, result);
+            completion.complete(result);
         });
         Ok(())
     })
 }
 
-fn deliver(
+/// The callback of one async verification: runs exactly once, with the
+/// result, or from `Drop` with an internal error if the task ended any other
+/// way (a panic unwinding through it, or the task being dropped).
+struct Completion {
     callback: unsafe extern "C" fn(*mut c_void, sv_status, *mut sv_outcome, *mut sv_error),
-    userdata: UserData,
-    result: core_api::Result<core_api::Outcome>,
-) {
-    let (status, outcome, error) = match result {
-        Ok(o) => (SV_OK, sv_outcome::boxed(o), std::ptr::null_mut()),
-        Err(e) => {
-            let status = from_core(e.code());
-            (status, std::ptr::null_mut(), sv_error::boxed(status, e.message()))
+    /// `None` once the callback ran.
+    userdata: Option<UserData>,
+}
+
+impl Completion {
+    fn complete(mut self, result: core_api::Result<core_api::Outcome>) {
+        let converted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match result {
+            Ok(o) => (SV_OK, sv_outcome::boxed(o), std::ptr::null_mut()),
+            Err(e) => {
+                let status = from_core(e.code());
+                (status, std::ptr::null_mut(), sv_error::boxed(status, e.message()))
+            }
+        }));
+        if let Ok((status, outcome, error)) = converted {
+            self.call(status, outcome, error);
         }
-    };
-    // SAFETY: the caller supplied a valid function pointer; it owns what it receives.
-    unsafe { callback(userdata.0, status, outcome, error) };
+        // Otherwise Drop reports the internal error.
+    }
+
+    fn call(&mut self, status: sv_status, outcome: *mut sv_outcome, error: *mut sv_error) {
+        if let Some(userdata) = self.userdata.take() {
+            // SAFETY: the caller supplied a valid function pointer; it owns what it receives.
+            unsafe { (self.callback)(userdata.0, status, outcome, error) };
+        }
+    }
+}
+
+impl Drop for Completion {
+    fn drop(&mut self) {
+        if self.userdata.is_some() {
+            let error = sv_error::boxed(SV_INTERNAL, "the verification task ended without a result");
+            self.call(SV_INTERNAL, std::ptr::null_mut(), error);
+        }
+    }
 }
 
 /// Cancels the verification: the request is dropped and the callback runs

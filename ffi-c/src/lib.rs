@@ -18,6 +18,7 @@ mod error;
 mod outcome;
 mod stats;
 mod status;
+mod testing;
 mod version;
 
 pub use builder::*;

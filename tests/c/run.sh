@@ -13,7 +13,7 @@ ln -sf libsiteverify.so "$LIB/libsiteverify.so.$abi"
 
 CFLAGS=(-std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g -I"$ROOT/include" -I"$ROOT/tests/c")
 LIBS=(-lcjson -lpthread -lm)
-for t in test_vectors test_abi; do
+for t in test_vectors test_abi test_fork_stress; do
   gcc "${CFLAGS[@]}" "$ROOT/tests/c/$t.c" -L"$LIB" -lsiteverify -Wl,-rpath,"$LIB" "${LIBS[@]}" -o "$OUT/$t"
   gcc "${CFLAGS[@]}" -fsanitize=address,undefined -fno-omit-frame-pointer "$ROOT/tests/c/$t.c" \
     "$LIB/libsiteverify.a" "${LIBS[@]}" -ldl -o "$OUT/$t-asan"
@@ -31,10 +31,12 @@ VECTORS=$ROOT/tests/vectors
 echo "== C, dynamic library"
 "$OUT/test_vectors" "$URL" "$VECTORS"
 "$OUT/test_abi" "$URL"
+"$OUT/test_fork_stress" "$URL" 300
 echo "== C, ASan + UBSan"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 "$OUT/test_vectors-asan" "$URL" "$VECTORS"
 "$OUT/test_abi-asan" "$URL"
+"$OUT/test_fork_stress-asan" "$URL" 50
 echo "== C, valgrind"
 VG=(valgrind --quiet --leak-check=full --error-exitcode=1 --trace-children=yes --suppressions="$ROOT/tests/c/valgrind.supp")
 "${VG[@]}" "$OUT/test_vectors" "$URL" "$VECTORS"

@@ -222,6 +222,27 @@ static void test_fork(void) {
   sv_client_free(c);
 }
 
+/* A panic inside a verification completes every entry point exactly once. */
+static void test_injected_panic(void) {
+  const sv_client *c = make_client(g_prosopo, SV_PROVIDER_PROSOPO);
+  const char *token = sv_testing_panic_token();
+  sv_testing_arm_injected_panic(true);
+  sv_outcome *o = NULL;
+  sv_error *err = NULL;
+  CHECK(sv_client_verify(c, token, strlen(token), NULL, &o, &err) == SV_INTERNAL && o == NULL && err, "blocking: internal");
+  sv_error_free(err);
+  async_result r;
+  async_result_init(&r);
+  CHECK(sv_client_verify_async(c, token, strlen(token), NULL, on_verified, &r, NULL, NULL) == SV_OK, "start");
+  async_result_wait(&r);
+  usleep(20 * 1000);
+  CHECK(r.calls == 1 && r.status == SV_INTERNAL && r.outcome == NULL && r.error, "async: %d calls, %s", r.calls, sv_status_str(r.status));
+  async_result_destroy(&r);
+  sv_testing_arm_injected_panic(false);
+  CHECK(verify_accepted(c, "pass"), "the client verifies after a panic");
+  sv_client_free(c);
+}
+
 static void test_shared(void) {
   sv_client_builder *b = NULL;
   sv_client_builder_new(SV_PROVIDER_GATEKEEPER, &b);
@@ -265,5 +286,6 @@ int main(int argc, char **argv) {
   test_threads();
   test_fork();
   test_shared();
+  test_injected_panic();
   return finish("c abi");
 }
