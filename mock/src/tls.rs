@@ -2,8 +2,10 @@
 //! TLS accept path that hands each connection to HTTP/1.1 or HTTP/2 by ALPN.
 
 use std::io;
+use std::sync::atomic::AtomicU64;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
@@ -46,9 +48,11 @@ fn tls_error(e: impl std::fmt::Display) -> io::Error {
 pub(crate) fn identity(options: &TlsOptions) -> io::Result<Identity> {
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(tls_error)?;
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    // A name of its own: two mocks' CAs with one subject would be confused
+    // for each other in a trust store (a signature failure, not "unknown CA").
     ca_params
         .distinguished_name
-        .push(DnType::CommonName, "siteverify-mock test CA");
+        .push(DnType::CommonName, format!("siteverify-mock test CA {}", unique()));
     ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
     let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().map_err(tls_error)?).map_err(tls_error)?;
 
@@ -83,6 +87,16 @@ pub(crate) fn identity(options: &TlsOptions) -> io::Result<Identity> {
         ca_pem: ca.pem(),
         acceptor: TlsAcceptor::from(Arc::new(config)),
     })
+}
+
+/// Distinct for every CA this process generates (and, by the clock, across processes).
+fn unique() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("{}-{nanos:x}-{}", std::process::id(), COUNTER.fetch_add(1, Relaxed))
 }
 
 /// Handshakes, counts, then serves the connection with the protocol ALPN chose.
