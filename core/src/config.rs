@@ -188,12 +188,15 @@ impl ClientBuilder {
         self.proxy = Some(url.into());
         self
     }
-    /// Trusts the CA certificates in this PEM text, in addition to the built-in roots.
+    /// Trusts the CA certificates in this PEM text, in addition to the default
+    /// roots: the system trust store (`SSL_CERT_FILE`/`SSL_CERT_DIR` honoured),
+    /// or the bundled Mozilla roots if that store is empty or unreadable.
     pub fn ca_pem(&mut self, pem: impl Into<Vec<u8>>) -> &mut Self {
         self.ca_pems.push(pem.into());
         self
     }
-    /// Trusts the CA certificates in this PEM file, read at build time.
+    /// Trusts the CA certificates in this PEM file, read at build time, in
+    /// addition to the default roots (see [`ClientBuilder::ca_pem`]).
     pub fn ca_file(&mut self, path: impl Into<PathBuf>) -> &mut Self {
         self.ca_files.push(path.into());
         self

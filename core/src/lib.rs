@@ -15,6 +15,12 @@
 //! Ok(outcome.accepted)
 //! # }
 //! ```
+//!
+//! TLS: the provider's certificate is checked against the system trust store
+//! (`SSL_CERT_FILE`/`SSL_CERT_DIR` honoured; the bundled Mozilla roots if the
+//! store is empty or unreadable) plus any [`ClientBuilder::ca_pem`] /
+//! [`ClientBuilder::ca_file`]. A certificate or handshake failure is
+//! [`Reason::TlsFailure`]: one attempt, never accepted in any fail mode.
 
 mod catch;
 mod client;

@@ -245,8 +245,8 @@ fn describe(e: &reqwest::Error) -> String {
 }
 
 fn build_http(s: &HttpSettings) -> Result<reqwest::Client> {
-    let mut b = reqwest::Client::builder()
-        .use_rustls_tls()
+    // The system trust store (or the bundled roots without one); see tls.rs.
+    let mut b = crate::tls::with_default_roots(reqwest::Client::builder().use_rustls_tls())
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(s.connect_timeout)
         .pool_idle_timeout(Duration::from_secs(60))

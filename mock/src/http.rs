@@ -1,13 +1,36 @@
 //! A deliberately small HTTP/1.1 server: the mock must be able to misbehave
-//! (reset, hang, redirect, oversize) in ways a full framework hides.
+//! (reset, hang, redirect, oversize) in ways a full framework hides. It runs
+//! over plain TCP and over TLS alike (see [`Conn`]).
 
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
+/// A byte stream the HTTP/1.1 server can answer on, and abort.
+pub trait Conn: AsyncRead + AsyncWrite + Unpin {
+    /// Closes the underlying TCP connection with a reset, answering nothing.
+    fn reset(self);
+}
+
+impl Conn for TcpStream {
+    fn reset(self) {
+        // Linger 0 makes close send RST at once; it does not block.
+        #[allow(deprecated)]
+        let _ = self.set_linger(Some(Duration::ZERO));
+        drop(self);
+    }
+}
+
+impl Conn for tokio_rustls::server::TlsStream<TcpStream> {
+    fn reset(self) {
+        // No close_notify: the peer sees the TCP reset, as in plain mode.
+        self.into_inner().0.reset();
+    }
+}
+
 const MAX_HEAD: usize = 16 * 1024;
-const MAX_BODY: usize = 1024 * 1024;
+pub(crate) const MAX_BODY: usize = 1024 * 1024;
 const IDLE: Duration = Duration::from_secs(60);
 
 /// A parsed request.
@@ -55,7 +78,7 @@ enum Read {
     Bad(&'static str),
 }
 
-async fn read_request(reader: &mut BufReader<TcpStream>) -> Read {
+async fn read_request<S: Conn>(reader: &mut BufReader<S>) -> Read {
     let mut head = Vec::new();
     loop {
         let before = head.len();
@@ -130,12 +153,12 @@ fn reason_phrase(status: u16) -> &'static str {
 }
 
 /// Serves one connection, keep-alive, until the peer closes it.
-pub async fn serve_connection<F, Fut>(stream: TcpStream, handle: F)
+pub async fn serve_connection<S, F, Fut>(stream: S, handle: F)
 where
+    S: Conn,
     F: Fn(Request) -> Fut,
     Fut: std::future::Future<Output = Reply>,
 {
-    let _ = stream.set_nodelay(true);
     let mut reader = BufReader::new(stream);
     loop {
         let request = match read_request(&mut reader).await {
@@ -150,6 +173,7 @@ where
                 let stream = reader.get_mut();
                 let _ = stream.write_all(head.as_bytes()).await;
                 let _ = stream.write_all(body.as_bytes()).await;
+                let _ = stream.flush().await;
                 return;
             }
         };
@@ -171,7 +195,11 @@ where
                 }
                 head.push_str("\r\n");
                 let stream = reader.get_mut();
-                if stream.write_all(head.as_bytes()).await.is_err() || stream.write_all(&body).await.is_err() {
+                // The flush matters over TLS, where writes are buffered records.
+                if stream.write_all(head.as_bytes()).await.is_err()
+                    || stream.write_all(&body).await.is_err()
+                    || stream.flush().await.is_err()
+                {
                     return;
                 }
                 if close {
@@ -179,11 +207,7 @@ where
                 }
             }
             Reply::Reset => {
-                let stream = reader.into_inner();
-                // Linger 0 makes close send RST at once; it does not block.
-                #[allow(deprecated)]
-                let _ = stream.set_linger(Some(Duration::ZERO));
-                drop(stream);
+                reader.into_inner().reset();
                 return;
             }
             Reply::Hang => {

@@ -5,8 +5,10 @@
 //! auth, body schema, secret) and answers according to the scenario token the
 //! client sends; see the crate README for the list.
 
+mod h2;
 mod http;
 pub mod scenario;
+mod tls;
 
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
@@ -17,9 +19,11 @@ use std::time::{Duration, SystemTime};
 use serde::Serialize;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
 
 use crate::http::{Reply, Request};
 use crate::scenario::Scenario;
+pub use crate::tls::{TlsOptions, WRONG_HOSTNAME};
 
 /// The secret the mock accepts when none is configured.
 pub const DEFAULT_SECRET: &str = "mock-secret";
@@ -54,11 +58,34 @@ pub struct MockStats {
     pub requests: u64,
     /// Requests that arrived at the redirect target `/__mock/captured`.
     pub captured: u64,
+    /// HTTPS mode: TLS handshakes completed, full and resumed together.
+    pub tls_handshakes: u64,
+    /// HTTPS mode: of those, the ones that resumed an earlier session.
+    pub tls_resumed: u64,
+    /// HTTPS mode: handshakes that failed (e.g. the client refused the certificate).
+    pub tls_failed: u64,
+    /// HTTPS mode: connections that negotiated HTTP/2 through ALPN.
+    pub h2_connections: u64,
+    /// HTTPS mode: requests served over HTTP/2.
+    pub h2_requests: u64,
+}
+
+/// HTTPS-mode counters (all zero in plain mode).
+#[derive(Default)]
+pub(crate) struct TlsCounters {
+    pub full: AtomicU64,
+    pub resumed: AtomicU64,
+    pub failed: AtomicU64,
+    pub h2_connections: AtomicU64,
+    pub h2_requests: AtomicU64,
 }
 
 #[derive(Default)]
-struct State {
+pub(crate) struct State {
     secrets: Vec<String>,
+    /// Serving HTTPS (for the scheme of redirect targets).
+    https: bool,
+    tls: TlsCounters,
     connections: AtomicU64,
     requests: AtomicU64,
     captured: AtomicU64,
@@ -95,6 +122,11 @@ impl State {
             connections: self.connections.load(Relaxed),
             requests: self.requests.load(Relaxed),
             captured: self.captured.load(Relaxed),
+            tls_handshakes: self.tls.full.load(Relaxed) + self.tls.resumed.load(Relaxed),
+            tls_resumed: self.tls.resumed.load(Relaxed),
+            tls_failed: self.tls.failed.load(Relaxed),
+            h2_connections: self.tls.h2_connections.load(Relaxed),
+            h2_requests: self.tls.h2_requests.load(Relaxed),
         }
     }
 }
@@ -106,24 +138,48 @@ pub async fn serve(listener: TcpListener, config: MockConfig) {
         ..State::default()
     });
     *state.addr.lock().unwrap() = listener.local_addr().ok();
-    accept_loop(listener, state).await
+    accept_loop(listener, state, None).await
 }
 
-async fn accept_loop(listener: TcpListener, state: Arc<State>) {
+/// Serves HTTPS on `listener` with a CA generated here, until the future is
+/// dropped. `on_ready` receives the CA certificate (PEM) before the first accept.
+pub async fn serve_tls(
+    listener: TcpListener,
+    config: MockConfig,
+    options: TlsOptions,
+    on_ready: impl FnOnce(&str),
+) -> std::io::Result<()> {
+    let identity = tls::identity(&options)?;
+    let state = Arc::new(State {
+        secrets: config.secrets,
+        https: true,
+        ..State::default()
+    });
+    *state.addr.lock().unwrap() = listener.local_addr().ok();
+    on_ready(&identity.ca_pem);
+    accept_loop(listener, state, Some(identity.acceptor)).await;
+    Ok(())
+}
+
+async fn accept_loop(listener: TcpListener, state: Arc<State>, tls: Option<TlsAcceptor>) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             tokio::time::sleep(Duration::from_millis(10)).await;
             continue;
         };
+        let _ = stream.set_nodelay(true);
         state.connections.fetch_add(1, Relaxed);
         let state = state.clone();
-        tokio::spawn(async move {
-            http::serve_connection(stream, |req| {
-                let state = state.clone();
-                async move { route(&state, req).await }
-            })
-            .await
-        });
+        match &tls {
+            None => tokio::spawn(async move {
+                http::serve_connection(stream, |req| {
+                    let state = state.clone();
+                    async move { route(&state, req).await }
+                })
+                .await
+            }),
+            Some(acceptor) => tokio::spawn(tls::serve(acceptor.clone(), stream, state)),
+        };
     }
 }
 
@@ -143,10 +199,40 @@ pub fn run_printing_url(port: u16, config: MockConfig) -> std::io::Result<()> {
     })
 }
 
+/// Like [`run_printing_url`], over HTTPS with a CA generated at start: the CA
+/// certificate (PEM) is written to `ca_out` before the base URL
+/// (`https://127.0.0.1:PORT`) is printed, so a reader of the first line can
+/// use the file at once.
+pub fn run_printing_url_tls(
+    port: u16,
+    config: MockConfig,
+    options: TlsOptions,
+    ca_out: &std::path::Path,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await?;
+        let url = format!("https://{}", listener.local_addr()?);
+        let mut ready = Ok(());
+        serve_tls(listener, config, options, |ca_pem| {
+            ready = std::fs::write(ca_out, ca_pem).and_then(|()| {
+                let mut out = std::io::stdout().lock();
+                writeln!(out, "{url}")?;
+                out.flush()
+            });
+        })
+        .await?;
+        ready
+    })
+}
+
 /// A mock running on its own thread, for in-process tests. Stops on drop.
 pub struct MockServer {
     addr: SocketAddr,
     state: Arc<State>,
+    /// HTTPS mode: the generated CA certificate, PEM.
+    ca_pem: Option<String>,
     runtime: Option<tokio::runtime::Runtime>,
 }
 
@@ -162,6 +248,18 @@ impl Drop for MockServer {
 impl MockServer {
     /// Starts on an ephemeral loopback port.
     pub fn start(config: MockConfig) -> std::io::Result<MockServer> {
+        Self::launch(config, None)
+    }
+
+    /// Starts in HTTPS mode on an ephemeral loopback port, with a CA
+    /// generated now ([`MockServer::ca_pem`]) and a leaf for `localhost`,
+    /// `127.0.0.1` and `::1` (unless `options` asks for a wrong name).
+    /// ALPN offers `h2` and `http/1.1`.
+    pub fn start_tls(config: MockConfig, options: TlsOptions) -> std::io::Result<MockServer> {
+        Self::launch(config, Some(tls::identity(&options)?))
+    }
+
+    fn launch(config: MockConfig, identity: Option<tls::Identity>) -> std::io::Result<MockServer> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("siteverify-mock")
@@ -175,22 +273,35 @@ impl MockServer {
             let _guard = runtime.enter();
             TcpListener::from_std(std_listener)?
         };
+        let (ca_pem, acceptor) = match identity {
+            Some(id) => (Some(id.ca_pem), Some(id.acceptor)),
+            None => (None, None),
+        };
         let state = Arc::new(State {
             secrets: config.secrets,
+            https: acceptor.is_some(),
             ..State::default()
         });
         *state.addr.lock().unwrap() = Some(addr);
-        runtime.spawn(accept_loop(listener, state.clone()));
+        runtime.spawn(accept_loop(listener, state.clone(), acceptor));
         Ok(MockServer {
             addr,
             state,
+            ca_pem,
             runtime: Some(runtime),
         })
     }
 
-    /// `http://127.0.0.1:PORT`
+    /// `http://127.0.0.1:PORT`, or `https://127.0.0.1:PORT` in HTTPS mode.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.state.https { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// HTTPS mode: the CA certificate (PEM) that signed the server's
+    /// certificate, to give the client as an extra CA. `None` in plain mode.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
     }
 
     /// The Prosopo endpoint.
@@ -215,7 +326,7 @@ enum Api {
     GateKeeper,
 }
 
-async fn route(state: &State, req: Request) -> Reply {
+pub(crate) async fn route(state: &State, req: Request) -> Reply {
     state.requests.fetch_add(1, Relaxed);
     let path = req.path.split('?').next().unwrap_or_default();
     match (req.method.as_str(), path) {
@@ -507,7 +618,10 @@ async fn verify(state: &State, api: Api, req: &Request) -> Reply {
                 .addr
                 .lock()
                 .unwrap()
-                .map(|a| format!("http://{a}/__mock/captured"))
+                .map(|a| {
+                    let scheme = if state.https { "https" } else { "http" };
+                    format!("{scheme}://{a}/__mock/captured")
+                })
                 .unwrap_or_default();
             Reply::Answer {
                 status: s.num("status").unwrap_or(307),
