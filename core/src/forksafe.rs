@@ -111,7 +111,9 @@ impl<T> PerProcess<T> {
         let seen = self.current.load(Ordering::Acquire);
         // SAFETY: non-null pointers in `current` come from Box::into_raw and
         // are freed only in Drop, which needs `&mut self`.
-        unsafe { seen.as_ref() }.filter(|owned| owned.pid == pid).map(|owned| &owned.value)
+        unsafe { seen.as_ref() }
+            .filter(|owned| owned.pid == pid)
+            .map(|owned| &owned.value)
     }
 }
 

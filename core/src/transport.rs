@@ -107,9 +107,11 @@ impl Transport {
 
 impl Transport {
     /// One attempt with `request` (the outage probe's), as a task of its own:
-    /// true when the provider answered it as a working provider does
-    /// (conclusively, or 429: over quota is not an outage, and a flood of
-    /// requests, which an attacker controls, can cause it).
+    /// false only when the probe fails the way an outage does (no answer,
+    /// 5xx, garbage, a refused request). Anything else refutes an outage: a
+    /// conclusive answer; a 429 (over quota is not an outage, and a flood of
+    /// requests, which an attacker controls, can cause it); a TLS failure
+    /// (never an outage to accept).
     pub fn probe(
         &self,
         endpoint: &Url,
@@ -123,7 +125,10 @@ impl Transport {
             match tokio::time::timeout(timeout, attempt(&http, &endpoint, protocol, &request)).await {
                 Ok(reply) => {
                     reply.status == Some(429)
-                        || matches!(reply.answer.verdict, Verdict::Verified | Verdict::Rejected(_))
+                        || !matches!(
+                            reply.answer.verdict,
+                            Verdict::Transient | Verdict::Protocol | Verdict::RequestRefused | Verdict::FailOpen
+                        )
                 }
                 Err(_) => false,
             }

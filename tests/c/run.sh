@@ -36,7 +36,9 @@ echo "== C, ASan + UBSan"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 "$OUT/test_vectors-asan" "$URL" "$VECTORS"
 "$OUT/test_abi-asan" "$URL"
-"$OUT/test_fork_stress-asan" "$URL" 50
+# No fork stress under ASan: its own allocator can deadlock a child forked
+# while other threads allocate (seen with gcc 12's libasan), which says
+# nothing about ours. The plain run above forks 300 times.
 echo "== C, valgrind"
 VG=(valgrind --quiet --leak-check=full --error-exitcode=1 --trace-children=yes --suppressions="$ROOT/tests/c/valgrind.supp")
 "${VG[@]}" "$OUT/test_vectors" "$URL" "$VECTORS"
