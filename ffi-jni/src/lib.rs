@@ -512,6 +512,8 @@ impl Drop for Completion {
 /// the rest of its life (jni detaches it when the thread ends). Never panics, never leaves a
 /// Java exception pending.
 fn deliver(id: jlong, delivery: Delivery) {
+    #[cfg(test)]
+    tests::record(id, &delivery);
     let _ = catch_unwind(AssertUnwindSafe(move || {
         let Some(g) = GLOBALS.get() else { return };
         let Ok(mut env) = g.vm.attach_current_thread_as_daemon() else {
@@ -548,4 +550,72 @@ fn deliver(id: jlong, delivery: Delivery) {
             let _ = env.exception_clear();
         }
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    use super::*;
+
+    /// Deliveries per id (no JVM in these tests: `deliver` stops after recording).
+    static DELIVERED: Mutex<Option<HashMap<jlong, Vec<String>>>> = Mutex::new(None);
+
+    pub(super) fn record(id: jlong, delivery: &Delivery) {
+        let what = match delivery {
+            Ok(_) => "ok".to_owned(),
+            Err((code, _)) => (*code).to_owned(),
+        };
+        DELIVERED
+            .lock()
+            .unwrap()
+            .get_or_insert_with(HashMap::new)
+            .entry(id)
+            .or_default()
+            .push(what);
+    }
+
+    fn delivered(id: jlong) -> Vec<String> {
+        DELIVERED
+            .lock()
+            .unwrap()
+            .as_ref()
+            .and_then(|m| m.get(&id).cloned())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_result_is_delivered_once() {
+        Completion {
+            id: 1,
+            delivered: false,
+        }
+        .finish(Err(siteverify::Error::cancelled()));
+        assert_eq!(delivered(1), ["cancelled"]);
+    }
+
+    #[test]
+    fn a_task_dropped_without_a_result_delivers_internal() {
+        drop(Completion {
+            id: 2,
+            delivered: false,
+        });
+        assert_eq!(delivered(2), ["internal"]);
+    }
+
+    #[test]
+    fn a_panicking_task_still_completes_exactly_once() {
+        let completion = Completion {
+            id: 3,
+            delivered: false,
+        };
+        let task = siteverify::runtime::handle().spawn(async move {
+            let _completion = completion;
+            panic!("simulated bug inside a verification");
+        });
+        let joined = siteverify::runtime::block_on(task).unwrap();
+        assert!(joined.unwrap_err().is_panic());
+        assert_eq!(delivered(3), ["internal"]);
+    }
 }
