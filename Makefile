@@ -25,7 +25,7 @@ help:
 # libsiteverify.so's SONAME is libsiteverify.so.<ABI>: programs linked with
 # -lsiteverify look for that name, so it sits beside the library.
 build:
-	$(CARGO) build --release --locked -p siteverify-cli -p siteverify-mock -p siteverify-ffi
+	$(CARGO) build --release --locked -p siteverify-cli -p siteverify-mock -p siteverify-ffi -p siteverify-jni
 	ln -sf libsiteverify.so target/release/libsiteverify.so.$$(sed -n 's/^#define SV_ABI_VERSION //p' include/siteverify.h)
 
 demo: build

@@ -1,11 +1,23 @@
 #!/usr/bin/env bash
-# Prints the home of a JDK new enough for java.lang.foreign (22+), or fails
-# naming what it found. Order: $JAVA_HOME if new enough, then the newest JDK
-# under /usr/lib/jvm, /usr/java, /opt/java (or the directories in
+# Prints the home of the JDK that builds siteverify-java: one new enough to compile the
+# java.lang.foreign classes (22+), or fails naming what it found. Order: $JAVA_HOME if new
+# enough, then the newest JDK under /usr/lib/jvm, /usr/java, /opt/java (or the directories in
 # $SITEVERIFY_JDK_SEARCH), then `javac` on PATH.
 # With --version, prints "HOME MAJOR" instead of just HOME.
+# With --release N, prints a JDK of exactly feature release N instead (the test JDKs: 17, 21),
+# $JAVA_HOME not preferred; fails quietly (exit 1, nothing printed) when there is none.
 set -uo pipefail
 NEED=22
+EXACT=""
+VERSION_FLAG=""
+while (($#)); do
+  case $1 in
+    --version) VERSION_FLAG=--version ;;
+    --release) EXACT=${2:?--release needs a number}; shift ;;
+    *) echo "usage: find-jdk.sh [--version] [--release N]" >&2; exit 2 ;;
+  esac
+  shift
+done
 
 # The feature number of the JDK at $1, or nothing when it is not a JDK.
 major_of() {
@@ -30,7 +42,11 @@ consider() {
   home=$(cd "$home" 2>/dev/null && pwd -P) || return
   m=$(major_of "$home") || return
   found+=("$home ($m)")
-  if ((m >= NEED && m > best_major)); then best_home=$home best_major=$m; fi
+  if [ -n "$EXACT" ]; then
+    if ((m == EXACT)) && [ -z "$best_home" ]; then best_home=$home best_major=$m; fi
+  elif ((m >= NEED && m > best_major)); then
+    best_home=$home best_major=$m
+  fi
 }
 
 print() {
@@ -38,9 +54,9 @@ print() {
 }
 
 # $JAVA_HOME wins whenever it is new enough, even if a newer JDK is installed.
-if [ -n "${JAVA_HOME:-}" ]; then
+if [ -n "${JAVA_HOME:-}" ] && [ -z "$EXACT" ]; then
   consider "$JAVA_HOME"
-  if ((best_major >= NEED)); then print "${1:-}"; exit 0; fi
+  if ((best_major >= NEED)); then print "$VERSION_FLAG"; exit 0; fi
 fi
 for root in ${SITEVERIFY_JDK_SEARCH:-/usr/lib/jvm /usr/java /opt/java}; do
   for d in "$root"/*; do
@@ -50,7 +66,11 @@ done
 if command -v javac >/dev/null 2>&1; then
   consider "$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")"
 fi
-if ((best_major >= NEED)); then print "${1:-}"; exit 0; fi
+if [ -n "$EXACT" ]; then
+  if [ -n "$best_home" ]; then print "$VERSION_FLAG"; exit 0; fi
+  exit 1
+fi
+if ((best_major >= NEED)); then print "$VERSION_FLAG"; exit 0; fi
 
 if ((${#found[@]})); then
   # Each JDK once, in the order seen (symlinked names resolve to one home).
@@ -58,5 +78,5 @@ if ((${#found[@]})); then
 else
   list="no JDK (set JAVA_HOME, or install one such as Temurin $NEED+ under /usr/lib/jvm)"
 fi
-echo "siteverify-java needs JDK $NEED or newer (java.lang.foreign); found: $list" >&2
+echo "building siteverify-java needs JDK $NEED or newer (it compiles the java.lang.foreign classes; the jar runs on 17+); found: $list" >&2
 exit 1

@@ -1,9 +1,11 @@
 package org.siteverify;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Just enough JSON for this binding: a string writer, and a reader for the stats object. */
+/** Just enough JSON for this binding: a string writer, and a reader for the core's outcome and stats objects. */
 final class Json {
     private Json() {}
 
@@ -36,8 +38,8 @@ final class Json {
     }
 
     /**
-     * Reads an object whose values are numbers or objects of numbers (the shape of
-     * {@code sv_stats_to_json}). Numbers come back as {@code Long}, objects as maps.
+     * Reads a JSON object. Whole numbers come back as {@code Long}, others as {@code Double};
+     * objects as maps, arrays as lists, {@code null} as null.
      */
     static Map<String, Object> parseObject(String text) {
         Reader r = new Reader(text);
@@ -110,15 +112,53 @@ final class Json {
             if (c == '"') {
                 return str();
             }
+            if (c == '[') {
+                return array();
+            }
+            if (s.startsWith("true", pos)) {
+                pos += 4;
+                return Boolean.TRUE;
+            }
+            if (s.startsWith("false", pos)) {
+                pos += 5;
+                return Boolean.FALSE;
+            }
+            if (s.startsWith("null", pos)) {
+                pos += 4;
+                return null;
+            }
             int start = pos;
             while (pos < s.length() && "+-0123456789.eE".indexOf(s.charAt(pos)) >= 0) {
                 pos++;
             }
             String num = s.substring(start, pos);
             try {
-                return Long.parseLong(num);
+                if (num.indexOf('.') < 0 && num.indexOf('e') < 0 && num.indexOf('E') < 0) {
+                    return Long.parseLong(num);
+                }
+                return Double.parseDouble(num);
             } catch (NumberFormatException e) {
-                throw error("expected a whole number");
+                throw error("expected a number");
+            }
+        }
+
+        List<Object> array() {
+            List<Object> list = new ArrayList<>();
+            expect('[');
+            ws();
+            if (pos < s.length() && s.charAt(pos) == ']') {
+                pos++;
+                return list;
+            }
+            while (true) {
+                list.add(value());
+                ws();
+                if (pos < s.length() && s.charAt(pos) == ',') {
+                    pos++;
+                    continue;
+                }
+                expect(']');
+                return list;
             }
         }
 

@@ -1,15 +1,14 @@
 package org.siteverify;
 
-import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The native {@code const sv_client *}, reference-counted on the Java side so that it is freed
+ * The native client handle (of either {@link Backend}), reference-counted on the Java side so that it is freed
  * exactly once and never while a call is using it.
  *
  * <p>The count starts at 1 (the owner's reference, dropped by {@link #close()}); every call
- * {@link #acquire()}s one more for its duration. {@code sv_client_free} runs when the count
+ * {@link #acquire()}s one more for its duration. the backend's free runs when the count
  * reaches 0, which is either in {@code close()} or at the end of the last call that was running
  * while it closed. After {@code close()} no new call can acquire: it gets a
  * {@link SiteverifyException} with code {@code closed}. Closing never waits for running calls.
@@ -21,17 +20,19 @@ final class NativeClient implements Runnable {
     /** Native clients not yet freed, in this JVM (for tests: no leak after close). */
     static final AtomicLong LIVE = new AtomicLong();
 
-    private final MemorySegment ptr;
+    private final Backend backend;
+    private final long ptr;
     private final AtomicLong refs = new AtomicLong(1);
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    NativeClient(MemorySegment ptr) {
+    NativeClient(Backend backend, long ptr) {
+        this.backend = backend;
         this.ptr = ptr;
         LIVE.incrementAndGet();
     }
 
     /** A reference for one call; pair with {@link #release()} in a finally block. */
-    MemorySegment acquire() {
+    long acquire() {
         while (true) {
             long n = refs.get();
             if (n == 0 || closed.get()) {
@@ -45,7 +46,7 @@ final class NativeClient implements Runnable {
 
     void release() {
         if (refs.decrementAndGet() == 0) {
-            Native.clientFree(ptr);
+            backend.free(ptr);
             LIVE.decrementAndGet();
         }
     }

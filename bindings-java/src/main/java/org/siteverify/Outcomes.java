@@ -1,62 +1,53 @@
 package org.siteverify;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
-import org.siteverify.Native.OutcomeString;
-
-/** Copies a native {@code sv_outcome} into an {@link Outcome}. */
+/** Builds an {@link Outcome} from the core's JSON of it ({@code Outcome::to_json}, the JNI path). */
 final class Outcomes {
     private Outcomes() {}
 
-    /** Reads every field of {@code o} (not freed here). */
-    static Outcome read(MemorySegment o) {
-        OptionalDouble score;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ValueLayout.JAVA_DOUBLE);
-            score = Native.outcomeScore(o, out) ? OptionalDouble.of(out.get(ValueLayout.JAVA_DOUBLE, 0))
-                                                : OptionalDouble.empty();
-        }
-        long n = Native.outcomeErrorCodeCount(o);
-        List<String> codes = new ArrayList<>((int) Math.min(n, 64));
-        for (long i = 0; i < n; i++) {
-            String c = Native.outcomeErrorCode(o, i);
-            if (c != null) {
-                codes.add(c);
+    static Outcome fromJson(String json) {
+        Map<String, Object> m = Json.parseObject(json);
+        Object score = m.get("score");
+        Object http = m.get("http_status");
+        List<String> codes = new ArrayList<>();
+        if (m.get("error_codes") instanceof List<?> list) {
+            for (Object c : list) {
+                if (c instanceof String s) {
+                    codes.add(s);
+                }
             }
         }
-        int http = Native.outcomeHttpStatus(o);
-        Reason reason = Reason.fromNumber(Native.outcomeReason(o));
-        if (reason == Reason.UNKNOWN) {
-            reason = Reason.fromCode(Native.outcomeReasonStr(o));
-        }
         return new Outcome(
-                Native.outcomeAccepted(o),
-                Native.outcomeVerified(o),
-                Native.outcomeConclusive(o),
-                reason,
-                score,
-                str(OutcomeString.HOSTNAME, o),
-                str(OutcomeString.ACTION, o),
-                str(OutcomeString.CHALLENGE_TS, o),
-                str(OutcomeString.TIMESTAMP, o),
-                str(OutcomeString.ERROR_KEY, o),
+                bool(m, "accepted"),
+                bool(m, "verified"),
+                bool(m, "conclusive"),
+                Reason.fromCode(String.valueOf(m.get("reason"))),
+                score instanceof Number n ? OptionalDouble.of(n.doubleValue()) : OptionalDouble.empty(),
+                str(m, "hostname"),
+                str(m, "action"),
+                str(m, "challenge_ts"),
+                str(m, "timestamp"),
+                str(m, "error_key"),
                 codes,
-                str(OutcomeString.PROVIDER_REASON, o),
-                http == 0 ? OptionalInt.empty() : OptionalInt.of(http),
-                Native.outcomeRetryable(o),
-                (int) Math.min(Native.outcomeAttempts(o), Integer.MAX_VALUE),
-                Native.outcomeFailOpenSuspected(o),
-                str(OutcomeString.DETAIL, o));
+                str(m, "provider_reason"),
+                http instanceof Number n && n.intValue() != 0 ? OptionalInt.of(n.intValue()) : OptionalInt.empty(),
+                bool(m, "retryable"),
+                m.get("attempts") instanceof Number n ? (int) Math.min(n.longValue(), Integer.MAX_VALUE) : 0,
+                bool(m, "fail_open_suspected"),
+                str(m, "detail"));
     }
 
-    private static Optional<String> str(OutcomeString field, MemorySegment o) {
-        return Optional.ofNullable(Native.outcomeString(field, o));
+    private static boolean bool(Map<String, Object> m, String key) {
+        return Boolean.TRUE.equals(m.get(key));
+    }
+
+    private static Optional<String> str(Map<String, Object> m, String key) {
+        return m.get(key) instanceof String s ? Optional.of(s) : Optional.empty();
     }
 }

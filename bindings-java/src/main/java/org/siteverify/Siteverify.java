@@ -16,24 +16,35 @@ public final class Siteverify {
      * @throws UnsatisfiedLinkError when libsiteverify cannot be found or has another ABI version
      */
     public static String libraryVersion() {
-        NativeLoader.lookup();
-        return Native.version();
+        return Backend.get().version();
     }
 
-    /** The loaded library's ABI version ({@code sv_abi_version}); equal to {@link #ABI_VERSION} once loaded. */
+    /**
+     * The loaded library's ABI version ({@code sv_abi_version}; on the JNI path, the ABI version of
+     * the tree libsiteverify_jni was built from); equal to {@link #ABI_VERSION} once loaded.
+     */
     public static int libraryAbiVersion() {
-        NativeLoader.lookup();
-        return Native.abiVersion();
+        return Backend.get().abiVersion();
     }
 
-    /** Where the library was loaded from: a path, or {@code "java.library.path"}. */
+    /** Where the native library was loaded from: a path, a jar resource, or {@code "java.library.path"}. */
     public static String librarySource() {
-        return NativeLoader.source();
+        return Backend.get().source();
+    }
+
+    /**
+     * The native path this JVM uses: {@code "ffm"} (Java 22+: libsiteverify's C ABI through
+     * {@code java.lang.foreign}) or {@code "jni"} (Java 17 to 21, or {@code -Dsiteverify.backend=jni}:
+     * libsiteverify_jni). Both sit over the same Rust core and give the same results.
+     *
+     * @throws UnsatisfiedLinkError when the native library cannot be found or has another ABI version
+     */
+    public static String nativePath() {
+        return Backend.get().name();
     }
 
     /** The stable kebab-case name of a C status number ({@code sv_status_str}), {@code "unknown"} if unknown. */
     public static String statusName(int status) {
-        NativeLoader.lookup();
-        return Native.statusStr(status);
+        return Backend.get().statusName(status);
     }
 }

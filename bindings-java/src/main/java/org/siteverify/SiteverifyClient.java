@@ -1,9 +1,5 @@
 package org.siteverify;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 import java.net.URI;
 import java.nio.file.Path;
@@ -12,8 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-
-import org.siteverify.Native.StringOption;
 
 /**
  * Verifies CAPTCHA tokens with one provider, secret and policy.
@@ -41,13 +35,16 @@ import org.siteverify.Native.StringOption;
 public final class SiteverifyClient implements AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();
 
+    private final Backend backend;
     private final NativeClient handle;
     private final Cleaner.Cleanable cleanable;
     private final Provider provider;
     private final String endpoint;
     private final Executor executor;
 
-    private SiteverifyClient(NativeClient handle, Provider provider, String endpoint, Executor executor) {
+    private SiteverifyClient(Backend backend, NativeClient handle, Provider provider, String endpoint,
+                             Executor executor) {
+        this.backend = backend;
         this.handle = handle;
         this.provider = provider;
         this.endpoint = endpoint;
@@ -103,38 +100,18 @@ public final class SiteverifyClient implements AutoCloseable {
         return verify(token, options, null);
     }
 
-    /** {@link #verify(String, VerifyOptions)}, also handing {@code sv_outcome_to_json} to {@code nativeJson} (tests). */
+    /** {@link #verify(String, VerifyOptions)}, also handing the core's JSON of the outcome to {@code nativeJson} (tests). */
     Outcome verify(String token, VerifyOptions options, String[] nativeJson) {
         requireArg(token, "token");
         VerifyOptions opts = options == null ? VerifyOptions.none() : options;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment tok = Utf8.bytes(arena, token, "token");
-            MemorySegment nativeOptions = nativeOptions(arena, opts);
-            try {
-                MemorySegment outcomeOut = arena.allocate(ADDRESS);
-                MemorySegment errOut = arena.allocate(ADDRESS);
-                MemorySegment client = handle.acquire();
-                int status;
-                try {
-                    status = Native.verify(client, tok, tok.byteSize(), nativeOptions, outcomeOut, errOut);
-                } finally {
-                    handle.release();
-                }
-                if (status != Abi.SV_OK) {
-                    throw Native.takeError(status, errOut.get(ADDRESS, 0));
-                }
-                MemorySegment o = outcomeOut.get(ADDRESS, 0);
-                try {
-                    if (nativeJson != null) {
-                        nativeJson[0] = Native.outcomeString(Native.OutcomeString.JSON, o);
-                    }
-                    return Outcomes.read(o);
-                } finally {
-                    Native.outcomeFree(o);
-                }
-            } finally {
-                Native.optionsFree(nativeOptions);
-            }
+        byte[] tok = Utf8.encode(token, "token");
+        byte[] ip = Utf8.cBytes(opts.remoteIp(), "remote IP");
+        byte[] email = Utf8.cBytes(opts.email(), "email");
+        long client = handle.acquire();
+        try {
+            return backend.verify(client, tok, ip, email, nativeJson);
+        } finally {
+            handle.release();
         }
     }
 
@@ -161,32 +138,23 @@ public final class SiteverifyClient implements AutoCloseable {
         try {
             requireArg(token, "token");
             VerifyOptions opts = options == null ? VerifyOptions.none() : options;
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment tok = Utf8.bytes(arena, token, "token");
-                MemorySegment nativeOptions = nativeOptions(arena, opts);
-                try {
-                    MemorySegment taskOut = arena.allocate(ADDRESS);
-                    MemorySegment errOut = arena.allocate(ADDRESS);
-                    MemorySegment client = handle.acquire();
-                    Async.Pending pending = Async.register(future, executor);
-                    int status;
-                    try {
-                        // The library copies the token and options and takes its own client
-                        // reference before returning: all of them may go right after.
-                        status = Native.verifyAsync(client, tok, tok.byteSize(), nativeOptions, Async.CALLBACK,
-                                Async.userdata(pending), taskOut, errOut);
-                    } finally {
-                        handle.release();
-                    }
-                    if (status != Abi.SV_OK) {
-                        Async.unregister(pending);
-                        throw Native.takeError(status, errOut.get(ADDRESS, 0));
-                    }
-                    pending.attach(taskOut.get(ADDRESS, 0));
-                } finally {
-                    Native.optionsFree(nativeOptions);
-                }
+            byte[] tok = Utf8.encode(token, "token");
+            byte[] ip = Utf8.cBytes(opts.remoteIp(), "remote IP");
+            byte[] email = Utf8.cBytes(opts.email(), "email");
+            long client = handle.acquire();
+            Async.Pending pending = Async.register(future, executor, backend);
+            long task;
+            try {
+                // The library copies the token and options and takes its own client reference
+                // before returning: all of them may go right after.
+                task = backend.verifyAsync(client, tok, ip, email, pending.id);
+            } catch (RuntimeException | Error e) {
+                Async.unregister(pending);
+                throw e;
+            } finally {
+                handle.release();
             }
+            pending.attach(task);
         } catch (SiteverifyException e) {
             future.completeExceptionally(e);
         }
@@ -199,24 +167,11 @@ public final class SiteverifyClient implements AutoCloseable {
      * @throws SiteverifyException with code {@code closed} after {@link #close()}
      */
     public Stats stats() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            MemorySegment client = handle.acquire();
-            int status;
-            try {
-                status = Native.clientStats(client, out);
-            } finally {
-                handle.release();
-            }
-            if (status != Abi.SV_OK) {
-                throw Native.takeError(status, MemorySegment.NULL);
-            }
-            MemorySegment s = out.get(ADDRESS, 0);
-            try {
-                return Stats.read(s);
-            } finally {
-                Native.statsFree(s);
-            }
+        long client = handle.acquire();
+        try {
+            return backend.stats(client);
+        } finally {
+            handle.release();
         }
     }
 
@@ -233,34 +188,6 @@ public final class SiteverifyClient implements AutoCloseable {
     public String toString() {
         return "SiteverifyClient[provider=" + provider + ", endpoint=" + endpoint
                 + (isClosed() ? ", closed" : "") + "]";
-    }
-
-    /** A native {@code sv_verify_options}, or NULL when there is nothing to send. Freed by the caller. */
-    private static MemorySegment nativeOptions(Arena arena, VerifyOptions opts) {
-        if (opts.isEmpty()) {
-            return MemorySegment.NULL;
-        }
-        MemorySegment out = arena.allocate(ADDRESS);
-        check(Native.optionsNew(out), "options");
-        MemorySegment o = out.get(ADDRESS, 0);
-        try {
-            if (opts.remoteIp() != null) {
-                check(Native.optionsSetRemoteIp(o, Utf8.cString(arena, opts.remoteIp(), "remote IP")), "remote IP");
-            }
-            if (opts.email() != null) {
-                check(Native.optionsSetEmail(o, Utf8.cString(arena, opts.email(), "email")), "email");
-            }
-            return o;
-        } catch (RuntimeException e) {
-            Native.optionsFree(o);
-            throw e;
-        }
-    }
-
-    private static void check(int status, String what) {
-        if (status != Abi.SV_OK) {
-            throw SiteverifyException.of(status, Native.statusStr(status), "invalid " + what);
-        }
     }
 
     private static <T> T requireArg(T value, String what) {
@@ -467,101 +394,57 @@ public final class SiteverifyClient implements AutoCloseable {
          * @throws UnsatisfiedLinkError libsiteverify cannot be found
          */
         public SiteverifyClient build() {
-            NativeLoader.lookup();
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment out = arena.allocate(ADDRESS);
-                check(Native.builderNew(provider.number, out), "provider");
-                MemorySegment b = out.get(ADDRESS, 0);
-                try {
-                    apply(arena, b);
-                    MemorySegment clientOut = arena.allocate(ADDRESS);
-                    MemorySegment errOut = arena.allocate(ADDRESS);
-                    int status = Native.build(b, clientOut, errOut);
-                    if (status != Abi.SV_OK) {
-                        throw Native.takeError(status, errOut.get(ADDRESS, 0));
-                    }
-                    MemorySegment ptr = clientOut.get(ADDRESS, 0);
-                    NativeClient handle = new NativeClient(ptr);
-                    String url;
-                    try {
-                        url = Native.string(Native.clientEndpoint(ptr));
-                    } catch (RuntimeException | Error e) {
-                        handle.close();
-                        throw e;
-                    }
-                    Executor ex = executor != null ? executor : new CompletableFuture<Void>().defaultExecutor();
-                    return new SiteverifyClient(handle, provider, url, ex);
-                } finally {
-                    Native.builderFree(b);
-                }
+            Backend backend = Backend.get();
+            ClientConfig config = config();
+            long ptr;
+            try {
+                ptr = backend.build(config);
+            } finally {
+                config.wipe(); // the library copied it (and zeroizes its copy when freed)
             }
+            NativeClient handle = new NativeClient(backend, ptr);
+            String url;
+            try {
+                url = backend.endpoint(ptr);
+            } catch (RuntimeException | Error e) {
+                handle.close();
+                throw e;
+            }
+            Executor ex = executor != null ? executor : new CompletableFuture<Void>().defaultExecutor();
+            return new SiteverifyClient(backend, handle, provider, url, ex);
         }
 
-        private void apply(Arena arena, MemorySegment b) {
-            if (secret != null) {
-                // The library copies it (and zeroizes its copy when freed); wipe ours right after.
-                MemorySegment s = Utf8.cString(arena, secret, "secret");
-                try {
-                    check(Native.setString(StringOption.SECRET, b, s), "secret");
-                } finally {
-                    s.fill((byte) 0);
-                }
-            }
-            if (endpoint != null) {
-                set(arena, b, StringOption.ENDPOINT, endpoint, "endpoint");
-            }
-            if (region != null) {
-                set(arena, b, StringOption.REGION, region, "region");
-            }
-            for (String h : hostnames) {
-                set(arena, b, StringOption.EXPECTED_HOSTNAME, h, "expected hostname");
-            }
-            for (String a : actions) {
-                set(arena, b, StringOption.EXPECTED_ACTION, a, "expected action");
-            }
-            if (proxy != null) {
-                set(arena, b, StringOption.PROXY, proxy, "proxy");
-            }
-            for (String pem : caPems) {
-                set(arena, b, StringOption.CA_PEM, pem, "CA PEM");
-            }
-            for (String file : caFiles) {
-                set(arena, b, StringOption.CA_FILE, file, "CA file");
-            }
-            if (timeoutMs != null) {
-                check(Native.setTimeoutMs(b, timeoutMs), "timeout");
-            }
-            if (connectTimeoutMs != null) {
-                check(Native.setConnectTimeoutMs(b, connectTimeoutMs), "connect timeout");
-            }
-            if (attemptTimeoutMs != null) {
-                check(Native.setAttemptTimeoutMs(b, attemptTimeoutMs), "attempt timeout");
-            }
-            if (maxRetries != null) {
-                check(Native.setMaxRetries(b, maxRetries), "max retries");
-            }
-            if (backoffBaseMs >= 0) {
-                check(Native.setRetryBackoffMs(b, backoffBaseMs, backoffMaxMs), "retry backoff");
-            }
-            if (scoreThreshold != null) {
-                check(Native.setScoreThreshold(b, scoreThreshold), "score threshold");
-            }
-            if (maxAgeSeconds != null) {
-                check(Native.setMaxAgeSeconds(b, maxAgeSeconds), "max age");
-            }
-            if (failMode != null) {
-                check(Native.setFailMode(b, failMode.number), "fail mode");
-            }
-            if (onFailOpen != null) {
-                check(Native.setOnFailOpen(b, onFailOpen.number), "fail-open policy");
-            }
-            if (allowHttp != null) {
-                check(Native.setAllowHttp(b, allowHttp), "allow HTTP");
-            }
+        /** The options, checked and encoded; unset ones stay unset so that the core's defaults apply. */
+        private ClientConfig config() {
+            return new ClientConfig(
+                    provider,
+                    Utf8.cBytes(secret, "secret"),
+                    Utf8.cBytes(endpoint, "endpoint"),
+                    Utf8.cBytes(region, "region"),
+                    Utf8.cBytes(proxy, "proxy"),
+                    encodeAll(hostnames, "expected hostname"),
+                    encodeAll(actions, "expected action"),
+                    encodeAll(caPems, "CA PEM"),
+                    encodeAll(caFiles, "CA file"),
+                    timeoutMs == null ? -1 : timeoutMs,
+                    connectTimeoutMs == null ? -1 : connectTimeoutMs,
+                    attemptTimeoutMs == null ? -1 : attemptTimeoutMs,
+                    maxRetries == null ? -1 : maxRetries,
+                    backoffBaseMs,
+                    backoffMaxMs,
+                    maxAgeSeconds == null ? -1 : maxAgeSeconds,
+                    scoreThreshold,
+                    failMode,
+                    onFailOpen,
+                    allowHttp);
         }
 
-        private static void set(Arena arena, MemorySegment b, StringOption option, String value, String what) {
-            check(Native.setString(option, b, Utf8.cString(arena, value, what)), what);
+        private static List<byte[]> encodeAll(List<String> values, String what) {
+            List<byte[]> out = new ArrayList<>(values.size());
+            for (String v : values) {
+                out.add(Utf8.cBytes(v, what));
+            }
+            return out;
         }
 
         /** The options set, without the secret's value. */

@@ -1,13 +1,10 @@
 package org.siteverify;
 
-import java.lang.foreign.MemorySegment;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
-
-import org.siteverify.Native.StatsCounter;
 
 /**
  * A point-in-time copy of a client's counters ({@link SiteverifyClient#stats()}).
@@ -75,32 +72,33 @@ public record Stats(
         }
     }
 
-    /** Reads a native {@code sv_stats} (not freed here). */
-    static Stats read(MemorySegment s) {
+    /** From the core's JSON of a snapshot ({@code StatsSnapshot::to_json}; the JNI path). */
+    static Stats fromJson(String json) {
+        Map<String, Object> m = Json.parseObject(json);
         Map<Reason, Long> byReason = new EnumMap<>(Reason.class);
-        for (Reason r : Reason.values()) {
-            if (r != Reason.UNKNOWN) {
-                long n = Native.statsReasonCount(s, r.number());
-                if (n > 0) {
+        if (m.get("by_reason") instanceof Map<?, ?> reasons) {
+            reasons.forEach((k, v) -> {
+                Reason r = Reason.fromCode((String) k);
+                if (r != Reason.UNKNOWN && v instanceof Long n && n > 0) {
                     byReason.put(r, n);
                 }
-            }
+            });
         }
-        // The error-key map has no accessor in the C ABI: it is only in the JSON.
+        return new Stats(counter(m, "verifications"), counter(m, "accepted"), counter(m, "rejected"),
+                counter(m, "inconclusive"), counter(m, "fail_open_suspected"), counter(m, "retries"),
+                counter(m, "errors"), byReason, errorKeys(json));
+    }
+
+    /** The {@code by_error_key} object of the core's stats JSON (both paths: the C ABI has no accessor for it). */
+    static Map<String, Long> errorKeys(String json) {
         Map<String, Long> byErrorKey = new LinkedHashMap<>();
-        String json = Native.statsToJson(s);
         if (json != null && Json.parseObject(json).get("by_error_key") instanceof Map<?, ?> keys) {
             keys.forEach((k, v) -> byErrorKey.put((String) k, (Long) v));
         }
-        return new Stats(
-                Native.statsCounter(StatsCounter.VERIFICATIONS, s),
-                Native.statsCounter(StatsCounter.ACCEPTED, s),
-                Native.statsCounter(StatsCounter.REJECTED, s),
-                Native.statsCounter(StatsCounter.INCONCLUSIVE, s),
-                Native.statsCounter(StatsCounter.FAIL_OPEN_SUSPECTED, s),
-                Native.statsCounter(StatsCounter.RETRIES, s),
-                Native.statsCounter(StatsCounter.ERRORS, s),
-                byReason,
-                byErrorKey);
+        return byErrorKey;
+    }
+
+    private static long counter(Map<String, Object> m, String key) {
+        return m.get(key) instanceof Long n ? n : 0;
     }
 }

@@ -1,8 +1,5 @@
 package org.siteverify;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -32,23 +29,17 @@ final class Utf8 {
         }
     }
 
-    /** The bytes of {@code s} without a terminator, for pointer + length arguments (a NUL inside is kept). */
-    static MemorySegment bytes(Arena arena, String s, String what) {
-        byte[] b = encode(s, what);
-        MemorySegment seg = arena.allocate(Math.max(1, b.length));
-        MemorySegment.copy(b, 0, seg, ValueLayout.JAVA_BYTE, 0, b.length);
-        return seg.asSlice(0, b.length);
-    }
-
-    /** A NUL-terminated copy of {@code s}; a NUL inside would cut it short in C, so it is refused. */
-    static MemorySegment cString(Arena arena, String s, String what) {
+    /**
+     * The bytes of a string that becomes a C string on the FFM path: a NUL inside would cut it
+     * short there, so it is refused on both paths. Null stays null.
+     */
+    static byte[] cBytes(String s, String what) {
+        if (s == null) {
+            return null;
+        }
         if (s.indexOf('\0') >= 0) {
             throw new InvalidArgumentException(what + " contains a NUL character");
         }
-        byte[] b = encode(s, what);
-        MemorySegment seg = arena.allocate(b.length + 1L);
-        MemorySegment.copy(b, 0, seg, ValueLayout.JAVA_BYTE, 0, b.length);
-        Arrays.fill(b, (byte) 0); // secrets pass through here: fewer stray copies (the String itself stays)
-        return seg; // zeroed by the arena: the last byte is the terminator
+        return encode(s, what);
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** One client shared by many threads: every outcome is the right one, and the counters add up. */
@@ -73,10 +74,12 @@ class ConcurrencyTest {
         }
     }
 
+    /** Java 21+ only (the tests compile for 17, so the executor is looked up reflectively). */
     @Test
     void virtualThreadsToo() throws Exception {
-        try (SiteverifyClient client = MockServer.gatekeeperClient().build();
-             ExecutorService vt = Executors.newVirtualThreadPerTaskExecutor()) {
+        Assumptions.assumeTrue(Runtime.version().feature() >= 21, "virtual threads need Java 21");
+        ExecutorService vt = (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+        try (SiteverifyClient client = MockServer.gatekeeperClient().build()) {
             List<Future<Boolean>> results = new ArrayList<>();
             for (int i = 0; i < 256; i++) {
                 final int n = i;
@@ -89,6 +92,8 @@ class ConcurrencyTest {
                 assertTrue(r.get(60, TimeUnit.SECONDS));
             }
             assertEquals(256, client.stats().verifications());
+        } finally {
+            vt.shutdown();
         }
     }
 }

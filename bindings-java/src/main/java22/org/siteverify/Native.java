@@ -17,16 +17,18 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Downcall handles for every function of {@code siteverify.h}, created once, and thin typed
- * wrappers around them. Nothing here owns memory: callers free what they receive.
+ * wrappers around them (the FFM path, Java 22+). Nothing here owns memory: callers free what
+ * they receive.
  *
- * <p>Touch this class only after {@link NativeLoader#lookup()} succeeded (the public entry
- * points do), so that a missing library gives a clear error instead of a failed class init.
+ * <p>Touch this class only after {@link FfmBackend} loaded the library (the public entry points
+ * go through {@link Backend#get()}), so that a missing library gives a clear error instead of a
+ * failed class init.
  */
 final class Native {
     private Native() {}
 
     static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIB = NativeLoader.lookup();
+    private static final SymbolLookup LIB = FfmBackend.lookup();
     private static final MemoryLayout SIZE_T = LINKER.canonicalLayouts().get("size_t");
 
     static {

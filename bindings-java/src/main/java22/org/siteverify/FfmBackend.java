@@ -1,0 +1,444 @@
+package org.siteverify;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+
+import org.siteverify.Native.OutcomeString;
+import org.siteverify.Native.StatsCounter;
+import org.siteverify.Native.StringOption;
+
+/**
+ * The FFM path (Java 22+, in the jar's {@code META-INF/versions/22}): libsiteverify's C ABI
+ * through {@code java.lang.foreign}, with no JNI and no glue library. Every function of the
+ * header is a downcall handle in {@link Native}; async results come back through one upcall stub.
+ */
+final class FfmBackend extends Backend {
+    static final String LIBRARY = "siteverify";
+
+    private static volatile SymbolLookup lookup;
+    private final String source;
+
+    FfmBackend() {
+        NativeLoader.Location where = NativeLoader.locate(LIBRARY);
+        SymbolLookup l;
+        if (where.path() != null) {
+            l = SymbolLookup.libraryLookup(where.path(), Arena.global());
+        } else {
+            try {
+                System.loadLibrary(LIBRARY);
+            } catch (UnsatisfiedLinkError e) {
+                throw NativeLoader.notFound(LIBRARY, e);
+            }
+            l = SymbolLookup.loaderLookup();
+        }
+        this.source = where.source();
+        checkAbi(l, source);
+        lookup = l;
+    }
+
+    /** The library's symbols, for {@link Native} (only touched after the constructor succeeded). */
+    static SymbolLookup lookup() {
+        SymbolLookup l = lookup;
+        if (l == null) {
+            throw new UnsatisfiedLinkError("libsiteverify is not loaded");
+        }
+        return l;
+    }
+
+    private static void checkAbi(SymbolLookup lookup, String source) {
+        MethodHandle abi = Linker.nativeLinker().downcallHandle(
+                lookup.find("sv_abi_version").orElseThrow(() -> new UnsatisfiedLinkError(
+                        source + " is not libsiteverify (no sv_abi_version)")),
+                FunctionDescriptor.of(JAVA_INT));
+        int loaded;
+        try {
+            loaded = (int) abi.invokeExact();
+        } catch (Throwable t) {
+            UnsatisfiedLinkError e = new UnsatisfiedLinkError("sv_abi_version failed in " + source);
+            e.initCause(t);
+            throw e;
+        }
+        if (loaded != Abi.SV_ABI_VERSION) {
+            throw new UnsatisfiedLinkError("libsiteverify at " + source + " has ABI version " + loaded
+                    + ", this binding needs ABI version " + Abi.SV_ABI_VERSION);
+        }
+    }
+
+    @Override
+    String name() {
+        return "ffm";
+    }
+
+    @Override
+    String source() {
+        return source;
+    }
+
+    @Override
+    String version() {
+        return Native.version();
+    }
+
+    @Override
+    int abiVersion() {
+        return Native.abiVersion();
+    }
+
+    @Override
+    String reasonStr(int number) {
+        return Native.reasonStr(number);
+    }
+
+    @Override
+    String statusName(int status) {
+        return Native.statusStr(status);
+    }
+
+    // ---- client ----
+    @Override
+    long build(ClientConfig c) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            check(Native.builderNew(c.provider().number, out), "provider");
+            MemorySegment b = out.get(ADDRESS, 0);
+            try {
+                apply(arena, b, c);
+                MemorySegment clientOut = arena.allocate(ADDRESS);
+                MemorySegment errOut = arena.allocate(ADDRESS);
+                int status = Native.build(b, clientOut, errOut);
+                if (status != Abi.SV_OK) {
+                    throw Native.takeError(status, errOut.get(ADDRESS, 0));
+                }
+                return clientOut.get(ADDRESS, 0).address();
+            } finally {
+                Native.builderFree(b);
+            }
+        }
+    }
+
+    private static void apply(Arena arena, MemorySegment b, ClientConfig c) {
+        if (c.secret() != null) {
+            // The library copies it (and zeroizes its copy when freed); wipe ours right after.
+            MemorySegment s = cString(arena, c.secret());
+            try {
+                check(Native.setString(StringOption.SECRET, b, s), "secret");
+            } finally {
+                s.fill((byte) 0);
+            }
+        }
+        set(arena, b, StringOption.ENDPOINT, c.endpoint(), "endpoint");
+        set(arena, b, StringOption.REGION, c.region(), "region");
+        for (byte[] h : c.hostnames()) {
+            set(arena, b, StringOption.EXPECTED_HOSTNAME, h, "expected hostname");
+        }
+        for (byte[] a : c.actions()) {
+            set(arena, b, StringOption.EXPECTED_ACTION, a, "expected action");
+        }
+        set(arena, b, StringOption.PROXY, c.proxy(), "proxy");
+        for (byte[] pem : c.caPems()) {
+            set(arena, b, StringOption.CA_PEM, pem, "CA PEM");
+        }
+        for (byte[] file : c.caFiles()) {
+            set(arena, b, StringOption.CA_FILE, file, "CA file");
+        }
+        if (c.timeoutMs() >= 0) {
+            check(Native.setTimeoutMs(b, c.timeoutMs()), "timeout");
+        }
+        if (c.connectTimeoutMs() >= 0) {
+            check(Native.setConnectTimeoutMs(b, c.connectTimeoutMs()), "connect timeout");
+        }
+        if (c.attemptTimeoutMs() >= 0) {
+            check(Native.setAttemptTimeoutMs(b, c.attemptTimeoutMs()), "attempt timeout");
+        }
+        if (c.maxRetries() >= 0) {
+            check(Native.setMaxRetries(b, (int) c.maxRetries()), "max retries");
+        }
+        if (c.backoffBaseMs() >= 0) {
+            check(Native.setRetryBackoffMs(b, c.backoffBaseMs(), c.backoffMaxMs()), "retry backoff");
+        }
+        if (c.scoreThreshold() != null) {
+            check(Native.setScoreThreshold(b, c.scoreThreshold()), "score threshold");
+        }
+        if (c.maxAgeSeconds() >= 0) {
+            check(Native.setMaxAgeSeconds(b, c.maxAgeSeconds()), "max age");
+        }
+        if (c.failMode() != null) {
+            check(Native.setFailMode(b, c.failMode().number), "fail mode");
+        }
+        if (c.onFailOpen() != null) {
+            check(Native.setOnFailOpen(b, c.onFailOpen().number), "fail-open policy");
+        }
+        if (c.allowHttp() != null) {
+            check(Native.setAllowHttp(b, c.allowHttp()), "allow HTTP");
+        }
+    }
+
+    private static void set(Arena arena, MemorySegment b, StringOption option, byte[] value, String what) {
+        if (value != null) {
+            check(Native.setString(option, b, cString(arena, value)), what);
+        }
+    }
+
+    private static void check(int status, String what) {
+        if (status != Abi.SV_OK) {
+            throw SiteverifyException.of(status, Native.statusStr(status), "invalid " + what);
+        }
+    }
+
+    /** A NUL-terminated copy (the bytes come from {@link Utf8#cBytes}: no NUL inside). */
+    private static MemorySegment cString(Arena arena, byte[] b) {
+        MemorySegment seg = arena.allocate(b.length + 1L);
+        MemorySegment.copy(b, 0, seg, ValueLayout.JAVA_BYTE, 0, b.length);
+        return seg; // zeroed by the arena: the last byte is the terminator
+    }
+
+    /** The bytes without a terminator, for pointer + length arguments. */
+    private static MemorySegment bytes(Arena arena, byte[] b) {
+        MemorySegment seg = arena.allocate(Math.max(1, b.length));
+        MemorySegment.copy(b, 0, seg, ValueLayout.JAVA_BYTE, 0, b.length);
+        return seg.asSlice(0, b.length);
+    }
+
+    @Override
+    String endpoint(long client) {
+        return Native.string(Native.clientEndpoint(MemorySegment.ofAddress(client)));
+    }
+
+    @Override
+    void free(long client) {
+        Native.clientFree(MemorySegment.ofAddress(client));
+    }
+
+    /** A native {@code sv_verify_options}, or NULL when there is nothing to send. Freed by the caller. */
+    private static MemorySegment options(Arena arena, byte[] remoteIp, byte[] email) {
+        if (remoteIp == null && email == null) {
+            return MemorySegment.NULL;
+        }
+        MemorySegment out = arena.allocate(ADDRESS);
+        check(Native.optionsNew(out), "options");
+        MemorySegment o = out.get(ADDRESS, 0);
+        try {
+            if (remoteIp != null) {
+                check(Native.optionsSetRemoteIp(o, cString(arena, remoteIp)), "remote IP");
+            }
+            if (email != null) {
+                check(Native.optionsSetEmail(o, cString(arena, email)), "email");
+            }
+            return o;
+        } catch (RuntimeException e) {
+            Native.optionsFree(o);
+            throw e;
+        }
+    }
+
+    @Override
+    Outcome verify(long client, byte[] token, byte[] remoteIp, byte[] email, String[] nativeJson) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment tok = bytes(arena, token);
+            MemorySegment nativeOptions = options(arena, remoteIp, email);
+            try {
+                MemorySegment outcomeOut = arena.allocate(ADDRESS);
+                MemorySegment errOut = arena.allocate(ADDRESS);
+                int status = Native.verify(MemorySegment.ofAddress(client), tok, tok.byteSize(), nativeOptions,
+                        outcomeOut, errOut);
+                if (status != Abi.SV_OK) {
+                    throw Native.takeError(status, errOut.get(ADDRESS, 0));
+                }
+                MemorySegment o = outcomeOut.get(ADDRESS, 0);
+                try {
+                    if (nativeJson != null) {
+                        nativeJson[0] = Native.outcomeString(OutcomeString.JSON, o);
+                    }
+                    return readOutcome(o);
+                } finally {
+                    Native.outcomeFree(o);
+                }
+            } finally {
+                Native.optionsFree(nativeOptions);
+            }
+        }
+    }
+
+    @Override
+    long verifyAsync(long client, byte[] token, byte[] remoteIp, byte[] email, long id) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment tok = bytes(arena, token);
+            MemorySegment nativeOptions = options(arena, remoteIp, email);
+            try {
+                MemorySegment taskOut = arena.allocate(ADDRESS);
+                MemorySegment errOut = arena.allocate(ADDRESS);
+                int status = Native.verifyAsync(MemorySegment.ofAddress(client), tok, tok.byteSize(), nativeOptions,
+                        Upcall.CALLBACK, MemorySegment.ofAddress(id), taskOut, errOut);
+                if (status != Abi.SV_OK) {
+                    throw Native.takeError(status, errOut.get(ADDRESS, 0));
+                }
+                return taskOut.get(ADDRESS, 0).address();
+            } finally {
+                Native.optionsFree(nativeOptions);
+            }
+        }
+    }
+
+    @Override
+    void cancel(long task) {
+        Native.taskCancel(MemorySegment.ofAddress(task));
+    }
+
+    @Override
+    void freeTask(long task) {
+        Native.taskFree(MemorySegment.ofAddress(task));
+    }
+
+    @Override
+    Stats stats(long client) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            int status = Native.clientStats(MemorySegment.ofAddress(client), out);
+            if (status != Abi.SV_OK) {
+                throw Native.takeError(status, MemorySegment.NULL);
+            }
+            MemorySegment s = out.get(ADDRESS, 0);
+            try {
+                return readStats(s);
+            } finally {
+                Native.statsFree(s);
+            }
+        }
+    }
+
+    // ---- async ----
+    /**
+     * One upcall stub for one static method serves every call; the C {@code userdata} is not a
+     * pointer but the call's number in {@link Async}.
+     */
+    private static final class Upcall {
+        /** {@code void (*)(void *userdata, int32_t status, sv_outcome *outcome, sv_error *error)}. */
+        static final MemorySegment CALLBACK;
+
+        static {
+            try {
+                CALLBACK = Native.LINKER.upcallStub(
+                        MethodHandles.lookup().findStatic(FfmBackend.class, "onVerified", MethodType.methodType(
+                                void.class, MemorySegment.class, int.class, MemorySegment.class, MemorySegment.class)),
+                        FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS, ADDRESS),
+                        Arena.global());
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+    }
+
+    /**
+     * The upcall. It must never throw: an exception escaping an upcall ends the JVM. It frees
+     * the outcome and error it owns whatever happens.
+     */
+    private static void onVerified(MemorySegment userdata, int status, MemorySegment outcome, MemorySegment error) {
+        try {
+            Outcome result = null;
+            Throwable failure = null;
+            try {
+                if (status == Abi.SV_OK && !outcome.equals(MemorySegment.NULL)) {
+                    result = readOutcome(outcome);
+                } else {
+                    failure = Native.takeError(status == Abi.SV_OK ? Abi.SV_INTERNAL : status, error);
+                    error = MemorySegment.NULL; // freed by takeError
+                }
+            } catch (Throwable t) {
+                failure = t;
+            } finally {
+                Native.outcomeFree(outcome);
+                Native.errorFree(error);
+            }
+            Async.completed(userdata.address(), result, failure);
+        } catch (Throwable ignored) {
+            // Nothing may escape; the future is then completed by nobody, which the tests would catch.
+        }
+    }
+
+    // ---- reading native objects ----
+    /** Reads every field of a native {@code sv_outcome} (not freed here). */
+    static Outcome readOutcome(MemorySegment o) {
+        OptionalDouble score;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ValueLayout.JAVA_DOUBLE);
+            score = Native.outcomeScore(o, out) ? OptionalDouble.of(out.get(ValueLayout.JAVA_DOUBLE, 0))
+                                                : OptionalDouble.empty();
+        }
+        long n = Native.outcomeErrorCodeCount(o);
+        List<String> codes = new ArrayList<>((int) Math.min(n, 64));
+        for (long i = 0; i < n; i++) {
+            String c = Native.outcomeErrorCode(o, i);
+            if (c != null) {
+                codes.add(c);
+            }
+        }
+        int http = Native.outcomeHttpStatus(o);
+        Reason reason = Reason.fromNumber(Native.outcomeReason(o));
+        if (reason == Reason.UNKNOWN) {
+            reason = Reason.fromCode(Native.outcomeReasonStr(o));
+        }
+        return new Outcome(
+                Native.outcomeAccepted(o),
+                Native.outcomeVerified(o),
+                Native.outcomeConclusive(o),
+                reason,
+                score,
+                str(OutcomeString.HOSTNAME, o),
+                str(OutcomeString.ACTION, o),
+                str(OutcomeString.CHALLENGE_TS, o),
+                str(OutcomeString.TIMESTAMP, o),
+                str(OutcomeString.ERROR_KEY, o),
+                codes,
+                str(OutcomeString.PROVIDER_REASON, o),
+                http == 0 ? OptionalInt.empty() : OptionalInt.of(http),
+                Native.outcomeRetryable(o),
+                (int) Math.min(Native.outcomeAttempts(o), Integer.MAX_VALUE),
+                Native.outcomeFailOpenSuspected(o),
+                str(OutcomeString.DETAIL, o));
+    }
+
+    private static Optional<String> str(OutcomeString field, MemorySegment o) {
+        return Optional.ofNullable(Native.outcomeString(field, o));
+    }
+
+    /** Reads a native {@code sv_stats} (not freed here). */
+    static Stats readStats(MemorySegment s) {
+        Map<Reason, Long> byReason = new EnumMap<>(Reason.class);
+        for (Reason r : Reason.values()) {
+            if (r != Reason.UNKNOWN) {
+                long n = Native.statsReasonCount(s, r.number());
+                if (n > 0) {
+                    byReason.put(r, n);
+                }
+            }
+        }
+        return new Stats(
+                Native.statsCounter(StatsCounter.VERIFICATIONS, s),
+                Native.statsCounter(StatsCounter.ACCEPTED, s),
+                Native.statsCounter(StatsCounter.REJECTED, s),
+                Native.statsCounter(StatsCounter.INCONCLUSIVE, s),
+                Native.statsCounter(StatsCounter.FAIL_OPEN_SUSPECTED, s),
+                Native.statsCounter(StatsCounter.RETRIES, s),
+                Native.statsCounter(StatsCounter.ERRORS, s),
+                byReason,
+                // The error-key map has no accessor in the C ABI: it is only in the JSON.
+                Stats.errorKeys(Native.statsToJson(s)));
+    }
+}
