@@ -15,7 +15,7 @@ BINDINGS := $(patsubst bindings-%/Makefile,%,$(wildcard bindings-*/Makefile))
 
 HEADER_TMP := $(ROOT)/target/header-check
 
-.PHONY: help build demo test deps lint test-rust test-c header check-header bench $(addprefix test-,$(BINDINGS))
+.PHONY: help build demo test deps lint test-rust test-c header check-header bench fuzz fuzz-smoke $(addprefix test-,$(BINDINGS))
 
 help:
 	@echo "make demo   build, start the mock provider, verify a handful of scenario tokens"
@@ -60,8 +60,16 @@ $(addprefix test-,$(BINDINGS)): test-%: build
 	$(MAKE) -C bindings-$* deps
 	$(MAKE) -C bindings-$* test
 
-test: deps lint test-rust test-c $(addprefix test-,$(BINDINGS))
+test: deps lint test-rust test-c $(addprefix test-,$(BINDINGS)) fuzz-smoke
 	@echo "make test: every suite passed"
+
+# Every fuzz target for a minute (`make fuzz SECONDS=600` for longer); CI runs fuzz-smoke.
+SECONDS ?= 60
+fuzz:
+	scripts/fuzz.sh $(SECONDS)
+
+fuzz-smoke:
+	scripts/fuzz.sh 15
 
 bench:
 	$(CARGO) bench --locked -p siteverify --bench throughput

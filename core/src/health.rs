@@ -39,8 +39,9 @@ pub(crate) const PROBE_TOKEN: &str = "siteverify-outage-probe";
 const POLL: Duration = Duration::from_millis(10);
 
 /// What the outage check concluded for one inconclusive outcome.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Outage {
+pub enum Outage {
     /// The failure happened before the token was sent.
     Unreachable,
     /// The provider fails for every token (a probe failed, now or within [`PROBE_TTL`]).
@@ -52,6 +53,7 @@ pub(crate) enum Outage {
 }
 
 impl Outage {
+    /// The outage is real: the verification may be accepted under `open`.
     pub fn confirmed(self) -> bool {
         matches!(self, Outage::Unreachable | Outage::Confirmed)
     }

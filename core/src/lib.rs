@@ -28,6 +28,9 @@ mod config;
 mod error;
 pub mod fault;
 mod forksafe;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
 mod health;
 mod input;
 mod outcome;
