@@ -470,13 +470,25 @@ func (c *Client) Stats() (Stats, error) {
 			out.ByReason[Reason(C.GoString(name))] = n
 		}
 	}
-	// Error keys have no accessor: they come from the snapshot's JSON.
+	// Error keys and the outage fields have no accessor: they come from the
+	// snapshot's JSON. A field missing from it is an error, not a zero.
 	var j struct {
-		ByErrorKey map[string]uint64 `json:"by_error_key"`
+		ByErrorKey     map[string]uint64 `json:"by_error_key"`
+		OutageAccepted *uint64           `json:"outage_accepted"`
+		OutageRefused  *uint64           `json:"outage_refused"`
+		OutageProbes   *uint64           `json:"outage_probes"`
+		ProviderHealth *string           `json:"provider_health"`
 	}
-	if err := json.Unmarshal([]byte(C.GoString(C.sv_stats_to_json(s))), &j); err != nil {
+	if err := json.Unmarshal([]byte(goString(C.sv_stats_to_json(s))), &j); err != nil {
 		return Stats{}, newError("internal", "cannot read the stats JSON: "+err.Error())
 	}
+	if j.OutageAccepted == nil || j.OutageRefused == nil || j.OutageProbes == nil || j.ProviderHealth == nil {
+		return Stats{}, newError("internal", "the stats JSON lacks the outage fields")
+	}
+	out.OutageAccepted = *j.OutageAccepted
+	out.OutageRefused = *j.OutageRefused
+	out.OutageProbes = *j.OutageProbes
+	out.ProviderHealth = ProviderHealth(*j.ProviderHealth)
 	for k, v := range j.ByErrorKey {
 		out.ByErrorKey[k] = v
 	}

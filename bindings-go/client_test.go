@@ -305,9 +305,12 @@ func TestStats(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Stats{
-		Verifications: 6, Accepted: 4, Rejected: 2, Inconclusive: 2, FailOpenSuspected: 1, Retries: 1, Errors: 1,
+		// "fail-open" is not accepted under the default fail mode, and a
+		// provider error key a token can cause is a conclusive rejection.
+		Verifications: 6, Accepted: 3, Rejected: 3, Inconclusive: 1, FailOpenSuspected: 1, Retries: 1, Errors: 1,
+		ProviderHealth: HealthUp,
 		ByReason: map[Reason]uint64{
-			ReasonVerified: 3, ReasonTokenInvalid: 1, ReasonProviderFailOpen: 1, ReasonProviderRejectedRequest: 1,
+			ReasonVerified: 3, ReasonTokenInvalid: 2, ReasonProviderFailOpen: 1,
 		},
 		ByErrorKey: map[string]uint64{"API.BAD_REQUEST": 1},
 	}
