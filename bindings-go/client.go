@@ -89,7 +89,7 @@ func New(cfg Config) (*Client, error) {
 	case "":
 		return nil, newError("configuration", "Provider is required (siteverify.Prosopo or siteverify.GateKeeper)")
 	default:
-		return nil, newError("configuration", fmt.Sprintf("unknown Provider %q (want %q or %q)", string(cfg.Provider), Prosopo, GateKeeper))
+		return nil, newError("configuration", "Provider is not siteverify.Prosopo or siteverify.GateKeeper")
 	}
 	var b *C.sv_client_builder
 	if st := C.sv_client_builder_new(provider, &b); st != C.SV_OK {
@@ -237,6 +237,11 @@ func configure(b *C.sv_client_builder, cfg *Config) error {
 	default:
 		s.check(C.sv_client_builder_set_max_age_seconds(b, C.uint64_t(cfg.MaxAge/time.Second)), "MaxAge")
 	}
+	// The C ABI takes these as numbers and parses no names: each Go constant
+	// maps to its C constant, and a value that is not one is refused without
+	// echoing it (a secret pasted into the wrong field would reach the logs).
+	// An unset value is not passed, so the core's default applies; for
+	// OnFailOpen that default follows the fail mode.
 	switch cfg.FailMode {
 	case "":
 	case FailClosed:
@@ -244,7 +249,7 @@ func configure(b *C.sv_client_builder, cfg *Config) error {
 	case FailOpen:
 		s.check(C.sv_client_builder_set_fail_mode(b, C.SV_FAIL_MODE_OPEN), "FailMode")
 	default:
-		s.fail(newError("configuration", fmt.Sprintf("unknown FailMode %q (want %q or %q)", string(cfg.FailMode), FailClosed, FailOpen)))
+		s.fail(newError("configuration", "FailMode is not siteverify.FailClosed or siteverify.FailOpen"))
 	}
 	switch cfg.OnFailOpen {
 	case "":
@@ -253,7 +258,7 @@ func configure(b *C.sv_client_builder, cfg *Config) error {
 	case FailOpenReject:
 		s.check(C.sv_client_builder_set_on_fail_open(b, C.SV_FAIL_OPEN_REJECT), "OnFailOpen")
 	default:
-		s.fail(newError("configuration", fmt.Sprintf("unknown OnFailOpen %q (want %q or %q)", string(cfg.OnFailOpen), FailOpenAccept, FailOpenReject)))
+		s.fail(newError("configuration", "OnFailOpen is not siteverify.FailOpenAccept or siteverify.FailOpenReject"))
 	}
 	if cfg.Proxy != "" {
 		s.str("Proxy", cfg.Proxy, func(b *C.sv_client_builder, v *C.char) C.sv_status {
