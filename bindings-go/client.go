@@ -89,7 +89,7 @@ func New(cfg Config) (*Client, error) {
 	case "":
 		return nil, newError("configuration", "Provider is required (siteverify.Prosopo or siteverify.GateKeeper)")
 	default:
-		return nil, newError("configuration", fmt.Sprintf("unknown Provider %q (want %q or %q)", string(cfg.Provider), Prosopo, GateKeeper))
+		return nil, newError("configuration", "Provider is not siteverify.Prosopo or siteverify.GateKeeper")
 	}
 	var b *C.sv_client_builder
 	if st := C.sv_client_builder_new(provider, &b); st != C.SV_OK {
@@ -237,6 +237,11 @@ func configure(b *C.sv_client_builder, cfg *Config) error {
 	default:
 		s.check(C.sv_client_builder_set_max_age_seconds(b, C.uint64_t(cfg.MaxAge/time.Second)), "MaxAge")
 	}
+	// The C ABI takes these as numbers and parses no names: each Go constant
+	// maps to its C constant, and a value that is not one is refused without
+	// echoing it (a secret pasted into the wrong field would reach the logs).
+	// An unset value is not passed, so the core's default applies; for
+	// OnFailOpen that default follows the fail mode.
 	switch cfg.FailMode {
 	case "":
 	case FailClosed:
@@ -244,7 +249,7 @@ func configure(b *C.sv_client_builder, cfg *Config) error {
 	case FailOpen:
 		s.check(C.sv_client_builder_set_fail_mode(b, C.SV_FAIL_MODE_OPEN), "FailMode")
 	default:
-		s.fail(newError("configuration", fmt.Sprintf("unknown FailMode %q (want %q or %q)", string(cfg.FailMode), FailClosed, FailOpen)))
+		s.fail(newError("configuration", "FailMode is not siteverify.FailClosed or siteverify.FailOpen"))
 	}
 	switch cfg.OnFailOpen {
 	case "":
@@ -253,7 +258,7 @@ func configure(b *C.sv_client_builder, cfg *Config) error {
 	case FailOpenReject:
 		s.check(C.sv_client_builder_set_on_fail_open(b, C.SV_FAIL_OPEN_REJECT), "OnFailOpen")
 	default:
-		s.fail(newError("configuration", fmt.Sprintf("unknown OnFailOpen %q (want %q or %q)", string(cfg.OnFailOpen), FailOpenAccept, FailOpenReject)))
+		s.fail(newError("configuration", "OnFailOpen is not siteverify.FailOpenAccept or siteverify.FailOpenReject"))
 	}
 	if cfg.Proxy != "" {
 		s.str("Proxy", cfg.Proxy, func(b *C.sv_client_builder, v *C.char) C.sv_status {
@@ -470,13 +475,25 @@ func (c *Client) Stats() (Stats, error) {
 			out.ByReason[Reason(C.GoString(name))] = n
 		}
 	}
-	// Error keys have no accessor: they come from the snapshot's JSON.
+	// Error keys and the outage fields have no accessor: they come from the
+	// snapshot's JSON. A field missing from it is an error, not a zero.
 	var j struct {
-		ByErrorKey map[string]uint64 `json:"by_error_key"`
+		ByErrorKey     map[string]uint64 `json:"by_error_key"`
+		OutageAccepted *uint64           `json:"outage_accepted"`
+		OutageRefused  *uint64           `json:"outage_refused"`
+		OutageProbes   *uint64           `json:"outage_probes"`
+		ProviderHealth *string           `json:"provider_health"`
 	}
-	if err := json.Unmarshal([]byte(C.GoString(C.sv_stats_to_json(s))), &j); err != nil {
+	if err := json.Unmarshal([]byte(goString(C.sv_stats_to_json(s))), &j); err != nil {
 		return Stats{}, newError("internal", "cannot read the stats JSON: "+err.Error())
 	}
+	if j.OutageAccepted == nil || j.OutageRefused == nil || j.OutageProbes == nil || j.ProviderHealth == nil {
+		return Stats{}, newError("internal", "the stats JSON lacks the outage fields")
+	}
+	out.OutageAccepted = *j.OutageAccepted
+	out.OutageRefused = *j.OutageRefused
+	out.OutageProbes = *j.OutageProbes
+	out.ProviderHealth = ProviderHealth(*j.ProviderHealth)
 	for k, v := range j.ByErrorKey {
 		out.ByErrorKey[k] = v
 	}

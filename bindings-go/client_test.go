@@ -305,9 +305,12 @@ func TestStats(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Stats{
-		Verifications: 6, Accepted: 4, Rejected: 2, Inconclusive: 2, FailOpenSuspected: 1, Retries: 1, Errors: 1,
+		// "fail-open" is not accepted under the default fail mode, and a
+		// provider error key a token can cause is a conclusive rejection.
+		Verifications: 6, Accepted: 3, Rejected: 3, Inconclusive: 1, FailOpenSuspected: 1, Retries: 1, Errors: 1,
+		ProviderHealth: HealthUp,
 		ByReason: map[Reason]uint64{
-			ReasonVerified: 3, ReasonTokenInvalid: 1, ReasonProviderFailOpen: 1, ReasonProviderRejectedRequest: 1,
+			ReasonVerified: 3, ReasonTokenInvalid: 2, ReasonProviderFailOpen: 1,
 		},
 		ByErrorKey: map[string]uint64{"API.BAD_REQUEST": 1},
 	}
@@ -333,5 +336,127 @@ func TestConfigViewMirrorsConfig(t *testing.T) {
 	}
 	if got := fmt.Sprintf("%#v", cfg); !strings.Contains(got, "ScoreThreshold:siteverify.Threshold(0.5)") {
 		t.Fatalf("%%#v: %s", got)
+	}
+}
+
+// A secret pasted into the wrong field must not reach the logs through an
+// error: no configuration error repeats the value it refuses.
+func TestConfigErrorsNeverEchoValues(t *testing.T) {
+	const leak = "sk_live_4f9a1c0ffee_pasted-in-the-wrong-field"
+	base := func() Config { return Config{Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL()} }
+	cases := map[string]struct {
+		set     func(*Config, string)
+		refused bool // this value must be refused (others may be accepted)
+	}{
+		"Provider":           {func(c *Config, v string) { c.Provider = Provider(v) }, true},
+		"Secret":             {func(c *Config, v string) { c.Secret = v }, false},
+		"Endpoint":           {func(c *Config, v string) { c.Endpoint = v }, true},
+		"Region":             {func(c *Config, v string) { c.Provider, c.Endpoint, c.Region = Prosopo, "", v }, true},
+		"FailMode":           {func(c *Config, v string) { c.FailMode = FailMode(v) }, true},
+		"OnFailOpen":         {func(c *Config, v string) { c.OnFailOpen = FailOpenPolicy(v) }, true},
+		"Proxy":              {func(c *Config, v string) { c.Endpoint, c.Proxy = "https://verify.example/api", "::"+v }, true},
+		"Proxy (schemeless)": {func(c *Config, v string) { c.Endpoint, c.Proxy = "https://verify.example/api", v }, false},
+		"CAPEM":              {func(c *Config, v string) { c.CAPEM = []string{v} }, true},
+		"CAFiles":            {func(c *Config, v string) { c.CAFiles = []string{"/nonexistent/" + v} }, true},
+		"ExpectedHostnames":  {func(c *Config, v string) { c.ExpectedHostnames = []string{v + " not a hostname"} }, false},
+		"ExpectedActions":    {func(c *Config, v string) { c.ExpectedActions = []string{v} }, false},
+	}
+	for name, tc := range cases {
+		for _, value := range []string{leak, leak + "\x00", "\x00" + leak} {
+			cfg := base()
+			tc.set(&cfg, value)
+			c, err := New(cfg)
+			if err == nil {
+				if tc.refused {
+					t.Errorf("%s: a %q-like value was accepted", name, "sk_live_")
+				}
+				_ = c.Close()
+				continue
+			}
+			if !errors.Is(err, ErrConfiguration) {
+				t.Errorf("%s: want ErrConfiguration, got code %v", name, err.(*Error).Code)
+			}
+			var e *Error
+			errors.As(err, &e)
+			for _, text := range []string{err.Error(), e.Message, e.Code, e.Key, fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)} {
+				if strings.Contains(text, "sk_live_") || strings.Contains(text, "pasted") {
+					t.Errorf("%s: the error echoes the value: %s", name, text)
+				}
+			}
+		}
+	}
+}
+
+// OnFailOpen reaches the core only when set: unset, the core's default
+// follows the fail mode.
+func TestOnFailOpenDefaultFollowsTheFailMode(t *testing.T) {
+	cases := []struct {
+		mode     FailMode
+		policy   FailOpenPolicy
+		accepted bool
+	}{
+		{"", "", false},
+		{FailClosed, "", false},
+		{FailOpen, "", true},
+		{FailClosed, FailOpenAccept, true},
+		{FailOpen, FailOpenReject, false},
+		{FailOpen, FailOpenAccept, true},
+		{FailClosed, FailOpenReject, false},
+	}
+	for _, tc := range cases {
+		c := newClient(t, Config{Provider: Prosopo, FailMode: tc.mode, OnFailOpen: tc.policy})
+		o, err := c.Verify(context.Background(), "fail-open")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Accepted != tc.accepted || !o.FailOpenSuspected || o.Reason != ReasonProviderFailOpen {
+			t.Errorf("FailMode %q, OnFailOpen %q: %+v", tc.mode, tc.policy, o)
+		}
+	}
+}
+
+// FailOpen accepts an inconclusive outcome only during a confirmed outage;
+// the stats count both decisions.
+func TestFailOpenIsOutageAware(t *testing.T) {
+	// A provider that answers: a 5xx for one token is no outage.
+	c := newClient(t, Config{Provider: GateKeeper, FailMode: FailOpen, MaxRetries: NoRetries})
+	if o, err := c.Verify(context.Background(), "pass"); err != nil || !o.Accepted {
+		t.Fatalf("%+v %v", o, err)
+	}
+	o, err := c.Verify(context.Background(), "status:code=500:id="+uniq())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Accepted || o.Conclusive || o.Detail == "" {
+		t.Fatalf("a 5xx from a provider that answers was accepted: %+v", o)
+	}
+	s, err := c.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.OutageRefused != 1 || s.OutageAccepted != 0 || s.ProviderHealth != HealthUp {
+		t.Fatalf("stats: %+v", s)
+	}
+
+	// An unreachable provider (nothing listens on port 9) is an outage.
+	d := newClient(t, Config{Provider: Prosopo, Endpoint: "http://127.0.0.1:9/siteverify", FailMode: FailOpen, MaxRetries: NoRetries, Timeout: 1500 * time.Millisecond})
+	o, err = d.Verify(context.Background(), "pass")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !o.Accepted || o.Conclusive || o.Reason != ReasonProviderUnavailable || o.Detail == "" {
+		t.Fatalf("an unreachable provider under FailOpen: %+v", o)
+	}
+	s, err = d.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.OutageAccepted != 1 || s.OutageRefused != 0 {
+		t.Fatalf("stats: %+v", s)
+	}
+	switch s.ProviderHealth {
+	case HealthUp, HealthDown, HealthUnknown:
+	default:
+		t.Fatalf("ProviderHealth %q", s.ProviderHealth)
 	}
 }

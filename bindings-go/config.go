@@ -22,15 +22,18 @@ const (
 	GateKeeper Provider = "gatekeeper"
 )
 
-// FailMode says what an inconclusive outcome (provider unreachable, provider
-// refused the request, unexpected answer) is: rejected or accepted.
+// FailMode says what an inconclusive outcome (provider unreachable, timed
+// out, unexpected answer) becomes: rejected, or accepted during an outage.
 type FailMode string
 
 // The fail modes.
 const (
 	// FailClosed: inconclusive outcomes are not accepted (the default).
 	FailClosed FailMode = "closed"
-	// FailOpen: inconclusive outcomes are accepted, with Conclusive false.
+	// FailOpen: an inconclusive outcome is accepted (with Conclusive false)
+	// only during a confirmed outage: the provider was unreachable before
+	// the token was sent, or siteverify's own outage probe fails too.
+	// Otherwise it is not accepted; Outcome.Detail says which.
 	FailOpen FailMode = "open"
 )
 
@@ -39,9 +42,10 @@ const (
 // while its upstream is down).
 type FailOpenPolicy string
 
-// The fail-open policies.
+// The fail-open policies. Unset (""), the policy follows the fail mode:
+// FailOpenReject under FailClosed, FailOpenAccept under FailOpen.
 const (
-	// FailOpenAccept: accept it and flag it (FailOpenSuspected), the default.
+	// FailOpenAccept: accept it and flag it (FailOpenSuspected).
 	FailOpenAccept FailOpenPolicy = "accept"
 	// FailOpenReject: do not accept it.
 	FailOpenReject FailOpenPolicy = "reject"
@@ -106,7 +110,9 @@ type Config struct {
 	MaxAge time.Duration
 	// FailMode: FailClosed (default) or FailOpen.
 	FailMode FailMode
-	// OnFailOpen: FailOpenAccept (default) or FailOpenReject.
+	// OnFailOpen: FailOpenAccept or FailOpenReject. Unset (""), the core's
+	// default applies, which follows FailMode: rejected under FailClosed,
+	// accepted and flagged under FailOpen. Only a set value is passed on.
 	OnFailOpen FailOpenPolicy
 
 	// Proxy is an explicit proxy URL. Without it HTTPS_PROXY and NO_PROXY

@@ -164,9 +164,35 @@ type Stats struct {
 	Retries uint64
 	// Errors: calls that failed with an error instead of an outcome.
 	Errors uint64
+	// OutageAccepted: inconclusive outcomes that FailOpen accepted during a
+	// confirmed outage (provider unreachable, or the outage probe failed too).
+	OutageAccepted uint64
+	// OutageRefused: inconclusive outcomes that FailOpen did not accept
+	// because no outage was confirmed (the provider answered other requests,
+	// or the probe was too slow). Alert when this climbs.
+	OutageRefused uint64
+	// OutageProbes: outage probes sent by the client.
+	OutageProbes uint64
+	// ProviderHealth is the provider's health as the outage check sees it
+	// now: HealthUp, HealthDown or HealthUnknown.
+	ProviderHealth ProviderHealth
 	// ByReason counts outcomes per reason (reasons seen at least once).
 	ByReason map[Reason]uint64
 	// ByErrorKey counts provider error keys and codes seen (Prosopo
 	// error.key, GateKeeper error_codes).
 	ByErrorKey map[string]uint64
 }
+
+// ProviderHealth is the provider's health as the core's outage check sees it
+// (Stats.ProviderHealth).
+type ProviderHealth string
+
+// The provider health values.
+const (
+	// HealthUp: the provider answered recently.
+	HealthUp ProviderHealth = "up"
+	// HealthDown: the provider is unreachable (a confirmed outage).
+	HealthDown ProviderHealth = "down"
+	// HealthUnknown: nothing is known yet.
+	HealthUnknown ProviderHealth = "unknown"
+)
