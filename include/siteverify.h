@@ -26,10 +26,12 @@
 // Inconclusive outcomes are not accepted (the default).
 #define SV_FAIL_MODE_CLOSED 0
 
-// Inconclusive outcomes are accepted, with `conclusive == false`.
+// Inconclusive outcomes are accepted, with `conclusive == false`, during a
+// confirmed outage only (the provider unreachable, or the outage probe failing too).
 #define SV_FAIL_MODE_OPEN 1
 
-// A suspected provider fail-open is accepted and flagged (the default).
+// A suspected provider fail-open is accepted and flagged. Unset, the policy
+// follows the fail mode: rejected under closed, accepted under open.
 #define SV_FAIL_OPEN_ACCEPT 0
 
 // A suspected provider fail-open is not accepted.
@@ -214,7 +216,8 @@ sv_status sv_client_builder_set_max_age_seconds(sv_client_builder *builder, uint
 // `SV_FAIL_MODE_CLOSED` (default) or `SV_FAIL_MODE_OPEN`; another number is `SV_CONFIGURATION`.
 sv_status sv_client_builder_set_fail_mode(sv_client_builder *builder, int32_t mode);
 
-// `SV_FAIL_OPEN_ACCEPT` (default) or `SV_FAIL_OPEN_REJECT`; another number is `SV_CONFIGURATION`.
+// `SV_FAIL_OPEN_ACCEPT` or `SV_FAIL_OPEN_REJECT`; another number is `SV_CONFIGURATION`.
+// Unset, a suspected provider fail-open follows the fail mode.
 sv_status sv_client_builder_set_on_fail_open(sv_client_builder *builder, int32_t policy);
 
 // Allows a plain-HTTP endpoint that is not loopback (the secret travels in the clear).

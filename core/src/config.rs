@@ -293,7 +293,17 @@ impl ClientBuilder {
 
         let proxy = match &self.proxy {
             None => None,
-            Some(p) => Some(reqwest::Proxy::all(p.as_str()).map_err(|_| Error::config("proxy URL is invalid"))?),
+            Some(p) => {
+                // reqwest reads a bare word as a host: require the scheme, so a
+                // value pasted into the wrong field is refused, not dialled.
+                let scheme = p.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+                if !matches!(scheme.as_deref(), Some("http" | "https" | "socks5" | "socks5h")) {
+                    return Err(Error::config(
+                        "proxy URL must start with http://, https://, socks5:// or socks5h://",
+                    ));
+                }
+                Some(reqwest::Proxy::all(p.as_str()).map_err(|_| Error::config("proxy URL is invalid"))?)
+            }
         };
         if plain_http && proxy.is_some() {
             // A proxy would see the secret in the clear; refusing beats silently going direct.

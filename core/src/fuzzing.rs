@@ -31,7 +31,11 @@ pub fn check(provider: Provider, status: u16, body: &[u8], fail_mode: FailMode, 
         earlier_attempt_may_have_landed: false,
         token_sent: true,
     };
-    let outage = if policy.needs_outage_check(&finished) { outage } else { None };
+    let outage = if policy.needs_outage_check(&finished) {
+        outage
+    } else {
+        None
+    };
     let o = policy.decide(finished, outage);
 
     if let Some(score) = o.score {
@@ -40,15 +44,16 @@ pub fn check(provider: Provider, status: u16, body: &[u8], fail_mode: FailMode, 
     if o.verified {
         assert!(o.accepted && o.conclusive && o.reason == Reason::Verified);
         assert!((200..300).contains(&status), "verified from HTTP {status}");
-        assert!(literal_success(provider, body), "verified without the literal success: {body:?}");
+        assert!(
+            literal_success(provider, body),
+            "verified without the literal success: {body:?}"
+        );
     }
     if o.accepted {
         match fail_mode {
             FailMode::Closed => assert!(o.verified, "closed accepted {:?}", o.reason),
             FailMode::Open => assert!(
-                o.verified
-                    || o.reason == Reason::ProviderFailOpen
-                    || outage.is_some_and(Outage::confirmed),
+                o.verified || o.reason == Reason::ProviderFailOpen || outage.is_some_and(Outage::confirmed),
                 "open accepted {:?} without a confirmed outage",
                 o.reason
             ),
@@ -98,16 +103,36 @@ mod tests {
             any::<f64>().prop_filter_map("finite", |f| serde_json::Number::from_f64(f).map(Value::Number)),
             (-2i64..3).prop_map(|n| Value::Number(n.into())),
             prop::sample::select(vec![
-                "ok", "failed", "API.UNKNOWN", "API.INVALID_SITE_KEY", "API.MISSING_BODY",
-                "GENERAL.MISSING_SECRET_KEY", "invalid-input-secret", "invalid-input-response",
-                "timeout-or-duplicate", "bad-request", "x",
+                "ok",
+                "failed",
+                "API.UNKNOWN",
+                "API.INVALID_SITE_KEY",
+                "API.MISSING_BODY",
+                "GENERAL.MISSING_SECRET_KEY",
+                "invalid-input-secret",
+                "invalid-input-response",
+                "timeout-or-duplicate",
+                "bad-request",
+                "x",
             ])
             .prop_map(|s| Value::String(s.into())),
         ];
         leaf.prop_recursive(3, 24, 6, |inner| {
             let keys = prop::sample::select(vec![
-                "status", "verified", "score", "reason", "error", "key", "code", "message", "success", "data",
-                "error_codes", "hostname", "action", "challenge_ts",
+                "status",
+                "verified",
+                "score",
+                "reason",
+                "error",
+                "key",
+                "code",
+                "message",
+                "success",
+                "data",
+                "error_codes",
+                "hostname",
+                "action",
+                "challenge_ts",
             ]);
             prop_oneof![
                 prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
@@ -159,11 +184,29 @@ mod tests {
 
     #[test]
     fn the_invariants_hold_for_the_documented_answers() {
-        let o = check(Provider::Prosopo, 200, br#"{"status":"ok","verified":true,"score":0.1}"#, FailMode::Closed, None);
+        let o = check(
+            Provider::Prosopo,
+            200,
+            br#"{"status":"ok","verified":true,"score":0.1}"#,
+            FailMode::Closed,
+            None,
+        );
         assert!(o.verified);
-        let o = check(Provider::Prosopo, 200, br#"{"status":"ok","verified":true,"score":0}"#, FailMode::Closed, None);
+        let o = check(
+            Provider::Prosopo,
+            200,
+            br#"{"status":"ok","verified":true,"score":0}"#,
+            FailMode::Closed,
+            None,
+        );
         assert!(!o.accepted && o.fail_open_suspected);
-        let o = check(Provider::GateKeeper, 500, b"<html>", FailMode::Open, Some(Outage::Refuted));
+        let o = check(
+            Provider::GateKeeper,
+            500,
+            b"<html>",
+            FailMode::Open,
+            Some(Outage::Refuted),
+        );
         assert!(!o.accepted);
     }
 }

@@ -25,7 +25,11 @@ fn verify(c: &Client, token: &str) -> siteverify::Outcome {
 fn a_token_that_makes_the_provider_fail_does_not_pass() {
     let mock = MockServer::start(MockConfig::default()).unwrap();
     let c = open_client(mock.prosopo_url());
-    for token in ["error:key=API.UNKNOWN:status=500", "malformed", "status:code=502:body=html"] {
+    for token in [
+        "error:key=API.UNKNOWN:status=500",
+        "malformed",
+        "status:code=502:body=html",
+    ] {
         let o = verify(&c, token);
         assert!(!o.accepted && !o.conclusive, "{token}: {o:?}");
         assert!(o.detail.as_deref().unwrap().contains("answers other tokens"), "{o:?}");
@@ -46,7 +50,10 @@ fn a_provider_failing_for_every_token_is_an_outage() {
     let first = verify(&c, "outage:ms=3000");
     assert_eq!(first.reason, Reason::ProviderUnavailable);
     assert!(first.accepted && !first.verified && !first.conclusive, "{first:?}");
-    assert!(first.detail.as_deref().unwrap().contains("failing for every token"), "{first:?}");
+    assert!(
+        first.detail.as_deref().unwrap().contains("failing for every token"),
+        "{first:?}"
+    );
     let second = verify(&c, "pass");
     assert!(second.accepted && !second.verified, "{second:?}");
     let s = c.stats();
@@ -98,13 +105,23 @@ fn an_unreachable_provider_needs_no_probe() {
 fn refusals_a_token_can_cause_are_rejections_in_open_mode() {
     let mock = MockServer::start(MockConfig::default()).unwrap();
     let c = open_client(mock.prosopo_url());
-    for key in ["API.INVALID_SITE_KEY", "API.UNKNOWN", "API.UNKNOWN_ERROR", "API.PARSE_ERROR", "SOMETHING.NEW"] {
+    for key in [
+        "API.INVALID_SITE_KEY",
+        "API.UNKNOWN",
+        "API.UNKNOWN_ERROR",
+        "API.PARSE_ERROR",
+        "SOMETHING.NEW",
+    ] {
         let o = verify(&c, &format!("error:key={key}"));
         assert!(!o.accepted && o.conclusive, "{key}: {o:?}");
         assert_eq!(o.reason, Reason::TokenInvalid, "{key}");
         assert_eq!(o.error_key.as_deref(), Some(key));
     }
-    assert_eq!(c.stats().outage_probes, 0, "a conclusive rejection needs no outage check");
+    assert_eq!(
+        c.stats().outage_probes,
+        0,
+        "a conclusive rejection needs no outage check"
+    );
 }
 
 #[tokio::test]

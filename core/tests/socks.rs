@@ -13,7 +13,9 @@ use tokio::net::{TcpListener, TcpStream};
 /// here, as a socks5h proxy does). Counts the tunnels it opened.
 async fn socks5(listener: TcpListener, tunnels: Arc<AtomicU64>) {
     loop {
-        let Ok((mut client, _)) = listener.accept().await else { return };
+        let Ok((mut client, _)) = listener.accept().await else {
+            return;
+        };
         let tunnels = tunnels.clone();
         tokio::spawn(async move {
             let mut head = [0u8; 2];
@@ -69,6 +71,10 @@ async fn socks5_proxies_carry_the_verification() {
             .unwrap();
         let o = c.verify("pass", &VerifyOptions::default()).await.unwrap();
         assert_eq!(o.reason, Reason::Verified, "{scheme}: {o:?}");
-        assert_eq!(tunnels.load(Ordering::SeqCst), before + 1, "{scheme} went through the proxy");
+        assert_eq!(
+            tunnels.load(Ordering::SeqCst),
+            before + 1,
+            "{scheme} went through the proxy"
+        );
     }
 }

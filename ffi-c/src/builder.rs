@@ -17,9 +17,11 @@ pub const SV_PROVIDER_PROSOPO: i32 = 1;
 pub const SV_PROVIDER_GATEKEEPER: i32 = 2;
 /// Inconclusive outcomes are not accepted (the default).
 pub const SV_FAIL_MODE_CLOSED: i32 = 0;
-/// Inconclusive outcomes are accepted, with `conclusive == false`.
+/// Inconclusive outcomes are accepted, with `conclusive == false`, during a
+/// confirmed outage only (the provider unreachable, or the outage probe failing too).
 pub const SV_FAIL_MODE_OPEN: i32 = 1;
-/// A suspected provider fail-open is accepted and flagged (the default).
+/// A suspected provider fail-open is accepted and flagged. Unset, the policy
+/// follows the fail mode: rejected under closed, accepted under open.
 pub const SV_FAIL_OPEN_ACCEPT: i32 = 0;
 /// A suspected provider fail-open is not accepted.
 pub const SV_FAIL_OPEN_REJECT: i32 = 1;
@@ -259,7 +261,8 @@ pub extern "C" fn sv_client_builder_set_fail_mode(builder: *mut sv_client_builde
     })
 }
 
-/// `SV_FAIL_OPEN_ACCEPT` (default) or `SV_FAIL_OPEN_REJECT`; another number is `SV_CONFIGURATION`.
+/// `SV_FAIL_OPEN_ACCEPT` or `SV_FAIL_OPEN_REJECT`; another number is `SV_CONFIGURATION`.
+/// Unset, a suspected provider fail-open follows the fail mode.
 #[no_mangle]
 pub extern "C" fn sv_client_builder_set_on_fail_open(builder: *mut sv_client_builder, policy: i32) -> sv_status {
     guard(std::ptr::null_mut(), || {
