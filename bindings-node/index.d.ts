@@ -101,9 +101,15 @@ export interface ClientOptions {
   scoreThreshold?: number
   /** Rejects challenges solved longer ago than this many seconds. GateKeeper only. */
   maxAgeSeconds?: number
-  /** What inconclusive outcomes (provider down, refused, unreadable) become: `"closed"` (default) rejects, `"open"` accepts. */
+  /**
+   * What inconclusive outcomes (provider down, refused, unreadable) become: `"closed"` (default) rejects them;
+   * `"open"` accepts one only during a confirmed outage (provider unreachable, or siteverify's outage probe failing too).
+   */
   failMode?: 'open' | 'closed'
-  /** What a suspected provider fail-open answer counts as: `"accept"` (default, flagged) or `"reject"`. */
+  /**
+   * What a suspected provider fail-open answer counts as: `"accept"` (flagged) or `"reject"`.
+   * Unset, it follows `failMode`: rejected under `"closed"`, accepted under `"open"`.
+   */
   onFailOpen?: 'accept' | 'reject'
   /** An explicit proxy URL (`http://`, `https://` or `socks5://`). Without it, `HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY` apply. */
   proxy?: string
@@ -176,7 +182,7 @@ export type Provider = 'prosopo' | 'gatekeeper'
  * Why an outcome came out the way it did. Codes are never renamed or
  * reused; new ones may be added.
  */
-export type Reason = 'verified' | 'token-invalid' | 'token-expired-or-duplicate' | 'hostname-mismatch' | 'action-mismatch' | 'score-above-threshold' | 'score-missing' | 'challenge-too-old' | 'provider-fail-open' | 'provider-unavailable' | 'provider-rejected-request' | 'protocol-error' | 'ambiguous-retry'
+export type Reason = 'verified' | 'token-invalid' | 'token-expired-or-duplicate' | 'hostname-mismatch' | 'action-mismatch' | 'score-above-threshold' | 'score-missing' | 'challenge-too-old' | 'provider-fail-open' | 'provider-unavailable' | 'provider-rejected-request' | 'protocol-error' | 'ambiguous-retry' | 'tls-failure'
 
 /** Every outcome reason code the core knows, in its declaration order. */
 export declare function reasonCodes(): Array<Reason>
@@ -197,6 +203,14 @@ export interface Stats {
   retries: number
   /** Calls that failed with an error instead of an outcome. */
   errors: number
+  /** Inconclusive outcomes `failMode: "open"` accepted during a confirmed outage. */
+  outageAccepted: number
+  /** Inconclusive outcomes `failMode: "open"` refused: no outage was confirmed. */
+  outageRefused: number
+  /** Outage probes sent. */
+  outageProbes: number
+  /** The provider's health as the outage check sees it. */
+  providerHealth: 'up' | 'down' | 'unknown'
   /** Outcomes per reason code (reasons never seen are absent). */
   byReason: Partial<Record<Reason, number>>
   /** Provider error keys and codes seen (Prosopo `error.key`, GateKeeper `error_codes`). */

@@ -8,7 +8,7 @@ const captcha = new Client({
   secret: process.env.GKCAPTCHA_SECRET_KEY ?? '', // from the environment, never in code; unset: ConfigurationError here
   endpoint: process.env.GKCAPTCHA_VERIFY_URL, // unset: the provider's own URL
   expectedHostnames: ['example.com', 'www.example.com'],
-  failMode: 'closed', // provider down: refuse the form ('open' lets it through, flagged)
+  failMode: 'closed', // provider down: refuse the form ('open': let it through during a confirmed outage)
   timeoutMs: 5000,
 })
 

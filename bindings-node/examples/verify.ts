@@ -7,7 +7,7 @@ function makeClient(): Client {
       secret: process.env.PROSOPO_SECRET ?? '',
       region: 'eu',
       scoreThreshold: 0.5, // 0 = human, 1 = bot; a missing score is rejected too
-      failMode: 'open', // provider down: let users through, flagged as inconclusive
+      failMode: 'open', // a confirmed provider outage: let users through, flagged as inconclusive
       timeoutMs: 4000,
     })
   } catch (err) {

@@ -82,7 +82,7 @@ impl Client {
         let (deferred, promise) = env.create_deferred::<Outcome, Box<dyn FnOnce(Env) -> Result<Outcome>>>()?;
         let client = self.inner.clone();
         let handle = siteverify::runtime::handle();
-        let task = handle.spawn(async move { client.verify(&token, &opts).await });
+        let task = handle.spawn(async move { client.verify_bytes(&token, &opts).await });
         handle.spawn(async move {
             let result = match cancelled {
                 None => joined(task.await),
@@ -116,8 +116,9 @@ impl Client {
     pub fn verify_sync(&self, env: Env, token: Unknown, options: Option<Unknown>) -> Result<Outcome> {
         let token = options::token(&env, token)?;
         let opts = options::verify_options(&env, options)?;
-        self.inner
-            .verify_blocking(&token, &opts)
+        // `Client::verify_blocking` for the bytes `options::token` gives.
+        siteverify::runtime::block_on(self.inner.verify_bytes(&token, &opts))
+            .and_then(|result| result)
             .map(Outcome::from)
             .map_err(|e| js_error(&env, &e))
     }
@@ -188,6 +189,19 @@ pub fn cancel(token: &External<CancelToken>) {
     if let Some(tx) = token.tx.lock().unwrap_or_else(|p| p.into_inner()).take() {
         let _ = tx.send(());
     }
+}
+
+/// Testing only, never public API (not in `index.js` nor `index.d.ts`): arms
+/// or disarms the core's injected panic, process-wide (`siteverify::fault`).
+#[napi(js_name = "_testingArmInjectedPanic", skip_typescript)]
+pub fn testing_arm_injected_panic(armed: bool) {
+    siteverify::fault::arm_injected_panic(armed);
+}
+
+/// Testing only (see `_testingArmInjectedPanic`): the token that panics while armed.
+#[napi(js_name = "_testingPanicToken", skip_typescript)]
+pub fn testing_panic_token() -> String {
+    siteverify::fault::PANIC_TOKEN.to_string()
 }
 
 /// Every outcome reason code the core knows, in its declaration order.

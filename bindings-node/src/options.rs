@@ -93,10 +93,12 @@ pub struct ClientOptions {
     pub score_threshold: Option<f64>,
     /// Rejects challenges solved longer ago than this many seconds. GateKeeper only.
     pub max_age_seconds: Option<f64>,
-    /// What inconclusive outcomes (provider down, refused, unreadable) become: `"closed"` (default) rejects, `"open"` accepts.
+    /// What inconclusive outcomes (provider down, refused, unreadable) become: `"closed"` (default) rejects them;
+    /// `"open"` accepts one only during a confirmed outage (provider unreachable, or siteverify's outage probe failing too).
     #[napi(ts_type = "'open' | 'closed'")]
     pub fail_mode: Option<String>,
-    /// What a suspected provider fail-open answer counts as: `"accept"` (default, flagged) or `"reject"`.
+    /// What a suspected provider fail-open answer counts as: `"accept"` (flagged) or `"reject"`.
+    /// Unset, it follows `failMode`: rejected under `"closed"`, accepted under `"open"`.
     #[napi(ts_type = "'accept' | 'reject'")]
     pub on_fail_open: Option<String>,
     /// An explicit proxy URL (`http://`, `https://` or `socks5://`). Without it, `HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY` apply.
@@ -347,13 +349,32 @@ pub(crate) fn client_builder(env: &Env, options: Unknown) -> Result<ClientBuilde
     Ok(b)
 }
 
-/// The token argument: a string (an empty or malformed one is the core's
-/// business, and gives a `token-invalid` outcome).
-pub(crate) fn token(env: &Env, token: Unknown) -> Result<String> {
+/// The token argument, as the bytes the core verifies: the JavaScript string
+/// read as UTF-16 and encoded as UTF-8. A lone surrogate (UTF-8 cannot carry
+/// one) is encoded as WTF-8 does, so those bytes are not UTF-8 and the core
+/// rejects the token locally (`token-invalid`, no request), where a UTF-8 read
+/// would have sent a lossy copy with U+FFFD in its place. An empty or
+/// malformed token is the core's business too.
+pub(crate) fn token(env: &Env, token: Unknown) -> Result<Vec<u8>> {
     if token.get_type()? != ValueType::String {
         return Err(js_error(env, &Failure::invalid_argument("token must be a string")));
     }
-    String::from_unknown(token)
+    let units = Utf16String::from_unknown(token)?;
+    let mut bytes = Vec::with_capacity(units.len());
+    for decoded in char::decode_utf16(units.iter().copied()) {
+        match decoded {
+            Ok(c) => bytes.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+            Err(lone) => {
+                let s = lone.unpaired_surrogate();
+                bytes.extend_from_slice(&[
+                    0xE0 | (s >> 12) as u8,
+                    0x80 | ((s >> 6) & 0x3F) as u8,
+                    0x80 | (s & 0x3F) as u8,
+                ]);
+            }
+        }
+    }
+    Ok(bytes)
 }
 
 /// The per-call options (`signal` is handled by `index.js`).

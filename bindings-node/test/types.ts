@@ -32,6 +32,8 @@ const reason: Reason = outcome.reason
 const all: Reason[] = reasonCodes()
 const stats: Stats = client.stats()
 const verified: number | undefined = stats.byReason['verified']
+const outage: number = stats.outageAccepted + stats.outageRefused + stats.outageProbes
+const health: 'up' | 'down' | 'unknown' = stats.providerHealth
 
 // @ts-expect-error: not a provider
 new Client({ provider: 'recaptcha', secret: 's' })
@@ -50,4 +52,4 @@ function handle(err: unknown): string {
   return 'not ours'
 }
 
-void [provider, pending, score, status, codes, reason, all, verified, handle]
+void [provider, pending, score, status, codes, reason, all, verified, outage, health, handle]
