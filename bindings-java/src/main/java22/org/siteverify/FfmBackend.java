@@ -320,6 +320,16 @@ final class FfmBackend extends Backend {
         }
     }
 
+    @Override
+    void testingArmInjectedPanic(boolean armed) {
+        Native.Testing.armInjectedPanic(armed);
+    }
+
+    @Override
+    String testingPanicToken() {
+        return Native.Testing.panicToken();
+    }
+
     // ---- async ----
     /**
      * One upcall stub for one static method serves every call; the C {@code userdata} is not a
