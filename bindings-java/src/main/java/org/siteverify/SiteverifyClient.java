@@ -360,13 +360,19 @@ public final class SiteverifyClient implements AutoCloseable {
             return this;
         }
 
-        /** {@link FailMode#CLOSED} (default) or {@link FailMode#OPEN}. */
+        /**
+         * {@link FailMode#CLOSED} (default) or {@link FailMode#OPEN}, which accepts an inconclusive
+         * outcome only during a confirmed outage.
+         */
         public Builder failMode(FailMode mode) {
             this.failMode = requireArg(mode, "fail mode");
             return this;
         }
 
-        /** {@link FailOpenPolicy#ACCEPT} (default) or {@link FailOpenPolicy#REJECT}. */
+        /**
+         * {@link FailOpenPolicy#ACCEPT} or {@link FailOpenPolicy#REJECT}. Unset, it follows the fail
+         * mode: rejected under {@link FailMode#CLOSED}, accepted and flagged under {@link FailMode#OPEN}.
+         */
         public Builder onFailOpen(FailOpenPolicy policy) {
             this.onFailOpen = requireArg(policy, "fail-open policy");
             return this;
