@@ -414,15 +414,26 @@ pub extern "system" fn Java_org_siteverify_JniBackend_verifyAsync0<'l>(
         let cancel = Arc::new(Notify::new());
         let task = Box::new(Task { cancel: cancel.clone() });
         let completion = Completion { id, delivered: false };
-        siteverify::runtime::handle().spawn(async move {
-            let result = tokio::select! {
-                biased;
-                _ = cancel.notified() => Err(siteverify::Error::cancelled()),
-                r = client.verify_bytes(&token, &options) => r,
-            };
-            completion.finish(result);
-        });
+        spawn_verification(client, token, options, cancel, completion);
         Ok(Box::into_raw(task) as jlong)
+    })
+}
+
+/// Runs one verification on the core's runtime; `completion` delivers its result exactly once.
+fn spawn_verification(
+    client: Client,
+    token: Vec<u8>,
+    options: VerifyOptions,
+    cancel: Arc<Notify>,
+    completion: Completion,
+) -> tokio::task::JoinHandle<()> {
+    siteverify::runtime::handle().spawn(async move {
+        let result = tokio::select! {
+            biased;
+            _ = cancel.notified() => Err(siteverify::Error::cancelled()),
+            r = client.verify_bytes(&token, &options) => r,
+        };
+        completion.finish(result);
     })
 }
 
@@ -470,6 +481,36 @@ pub extern "system" fn Java_org_siteverify_JniBackend_stats0<'l>(
         // SAFETY: the Java side holds a reference for the call.
         let client = unsafe { client_ref(client)? };
         java_string(env, &client.stats().to_json())
+    })
+}
+
+// ---- test support (not public API) ----
+
+/// Test support only: arms (`true`) or disarms the core's injected panic, process-wide
+/// (`siteverify::fault::arm_injected_panic`). While armed, verifying
+/// [`siteverify::fault::PANIC_TOKEN`] panics inside the verification; every entry point must still
+/// complete exactly once with `internal`. Called only by the binding's tests, through the
+/// package-private `JniBackend.testingArmInjectedPanic`.
+#[no_mangle]
+pub extern "system" fn Java_org_siteverify_JniBackend_testingArmInjectedPanic0<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    armed: jboolean,
+) {
+    boundary(&mut env, (), |_| {
+        siteverify::fault::arm_injected_panic(armed == JNI_TRUE);
+        Ok(())
+    })
+}
+
+/// Test support only: the token that panics while the injected panic is armed.
+#[no_mangle]
+pub extern "system" fn Java_org_siteverify_JniBackend_testingPanicToken0<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+) -> jstring {
+    boundary(&mut env, std::ptr::null_mut(), |env| {
+        java_string(env, siteverify::fault::PANIC_TOKEN)
     })
 }
 
@@ -617,5 +658,28 @@ mod tests {
         let joined = siteverify::runtime::block_on(task).unwrap();
         assert!(joined.unwrap_err().is_panic());
         assert_eq!(delivered(3), ["internal"]);
+    }
+
+    #[test]
+    fn an_injected_panic_in_the_core_completes_once_with_internal() {
+        let mut b = Client::builder(Provider::GateKeeper);
+        b.secret("s".to_owned());
+        b.endpoint("http://127.0.0.1:9/api/v1/token/verify".to_owned());
+        let client = b.build().unwrap();
+        siteverify::fault::arm_injected_panic(true);
+        let task = spawn_verification(
+            client,
+            siteverify::fault::PANIC_TOKEN.as_bytes().to_vec(),
+            VerifyOptions::default(),
+            Arc::new(Notify::new()),
+            Completion {
+                id: 4,
+                delivered: false,
+            },
+        );
+        let joined = siteverify::runtime::block_on(task).unwrap();
+        siteverify::fault::arm_injected_panic(false);
+        joined.unwrap();
+        assert_eq!(delivered(4), ["internal"]);
     }
 }

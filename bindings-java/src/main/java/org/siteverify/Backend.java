@@ -50,6 +50,16 @@ abstract class Backend {
 
     abstract Stats stats(long client);
 
+    /**
+     * Test support only, never public API: arms or disarms the core's injected panic
+     * (process-wide). While armed, verifying {@link #testingPanicToken()} panics inside the
+     * verification, and every entry point must still complete exactly once with {@code internal}.
+     */
+    abstract void testingArmInjectedPanic(boolean armed);
+
+    /** Test support only: the token that panics while the injected panic is armed. */
+    abstract String testingPanicToken();
+
     /** The backend of this JVM; throws the (remembered) reason when it could not be loaded. */
     static Backend get() {
         if (Holder.FAILURE != null) {

@@ -4,7 +4,13 @@ package org.siteverify;
 public enum FailMode {
     /** Inconclusive outcomes are not accepted (the default). */
     CLOSED(Abi.SV_FAIL_MODE_CLOSED, "closed"),
-    /** Inconclusive outcomes are accepted, with {@code conclusive == false}. */
+    /**
+     * Inconclusive outcomes are accepted, with {@code conclusive == false}, but only during a
+     * confirmed outage: the provider was unreachable before the token was sent, or siteverify's own
+     * outage probe fails too. A failure while the provider answers other requests may come from the
+     * token itself and is not accepted. {@link Outcome#detail()} says which; a TLS failure is never
+     * accepted.
+     */
     OPEN(Abi.SV_FAIL_MODE_OPEN, "open");
 
     final int number;

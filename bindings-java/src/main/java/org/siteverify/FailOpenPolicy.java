@@ -2,9 +2,9 @@ package org.siteverify;
 
 /** What to do when the provider answers with its own fail-open shape (it could not really verify). */
 public enum FailOpenPolicy {
-    /** A suspected provider fail-open is accepted and flagged (the default). */
+    /** A suspected provider fail-open is accepted and flagged (the default under {@link FailMode#OPEN}). */
     ACCEPT(Abi.SV_FAIL_OPEN_ACCEPT, "accept"),
-    /** A suspected provider fail-open is not accepted. */
+    /** A suspected provider fail-open is not accepted (the default under {@link FailMode#CLOSED}). */
     REJECT(Abi.SV_FAIL_OPEN_REJECT, "reject");
 
     final int number;

@@ -80,6 +80,10 @@ final class JniBackend extends Backend {
 
     private static native String stats0(long client);
 
+    private static native void testingArmInjectedPanic0(boolean armed);
+
+    private static native String testingPanicToken0();
+
     // ---- Backend ----
     @Override
     String name() {
@@ -187,6 +191,16 @@ final class JniBackend extends Backend {
         } catch (Failure f) {
             throw f.translate();
         }
+    }
+
+    @Override
+    void testingArmInjectedPanic(boolean armed) {
+        testingArmInjectedPanic0(armed);
+    }
+
+    @Override
+    String testingPanicToken() {
+        return testingPanicToken0();
     }
 
     /**

@@ -81,9 +81,11 @@ public final class SiteverifyClient implements AutoCloseable {
      * Verifies a token, blocking the calling thread for at most the client's deadline
      * ({@link Builder#timeout(Duration)}, 10 s by default).
      *
-     * @param token the token from the form (any string: it is passed as exact UTF-8 bytes)
+     * @param token the token from the form (any string: it is passed as exact UTF-8 bytes; one with
+     *     an unpaired surrogate has no UTF-8 form and is rejected locally as
+     *     {@link Reason#TOKEN_INVALID}, with nothing sent)
      * @return the verdict; act on {@link Outcome#accepted()}
-     * @throws InvalidArgumentException a null token, or a string that is not valid Unicode
+     * @throws InvalidArgumentException a null token
      * @throws SiteverifyException with code {@code closed} after {@link #close()}
      */
     public Outcome verify(String token) {
@@ -104,7 +106,7 @@ public final class SiteverifyClient implements AutoCloseable {
     Outcome verify(String token, VerifyOptions options, String[] nativeJson) {
         requireArg(token, "token");
         VerifyOptions opts = options == null ? VerifyOptions.none() : options;
-        byte[] tok = Utf8.encode(token, "token");
+        byte[] tok = Utf8.token(token);
         byte[] ip = Utf8.cBytes(opts.remoteIp(), "remote IP");
         byte[] email = Utf8.cBytes(opts.email(), "email");
         long client = handle.acquire();
@@ -138,7 +140,7 @@ public final class SiteverifyClient implements AutoCloseable {
         try {
             requireArg(token, "token");
             VerifyOptions opts = options == null ? VerifyOptions.none() : options;
-            byte[] tok = Utf8.encode(token, "token");
+            byte[] tok = Utf8.token(token);
             byte[] ip = Utf8.cBytes(opts.remoteIp(), "remote IP");
             byte[] email = Utf8.cBytes(opts.email(), "email");
             long client = handle.acquire();
@@ -358,13 +360,19 @@ public final class SiteverifyClient implements AutoCloseable {
             return this;
         }
 
-        /** {@link FailMode#CLOSED} (default) or {@link FailMode#OPEN}. */
+        /**
+         * {@link FailMode#CLOSED} (default) or {@link FailMode#OPEN}, which accepts an inconclusive
+         * outcome only during a confirmed outage.
+         */
         public Builder failMode(FailMode mode) {
             this.failMode = requireArg(mode, "fail mode");
             return this;
         }
 
-        /** {@link FailOpenPolicy#ACCEPT} (default) or {@link FailOpenPolicy#REJECT}. */
+        /**
+         * {@link FailOpenPolicy#ACCEPT} or {@link FailOpenPolicy#REJECT}. Unset, it follows the fail
+         * mode: rejected under {@link FailMode#CLOSED}, accepted and flagged under {@link FailMode#OPEN}.
+         */
         public Builder onFailOpen(FailOpenPolicy policy) {
             this.onFailOpen = requireArg(policy, "fail-open policy");
             return this;

@@ -16,6 +16,14 @@ import java.util.TreeMap;
  * @param failOpenSuspected outcomes that looked like a provider fail-open: alert when this climbs
  * @param retries HTTP attempts beyond the first
  * @param errors calls that failed with an error instead of an outcome
+ * @param outageAccepted inconclusive outcomes that {@link FailMode#OPEN} accepted during a confirmed
+ *     outage (the provider unreachable before the token was sent, or siteverify's outage probe
+ *     failing too)
+ * @param outageRefused inconclusive outcomes that {@link FailMode#OPEN} did not accept because no
+ *     outage was confirmed (the provider answered other requests, or the probe was too slow)
+ * @param outageProbes outage probes sent (at most one at a time per client)
+ * @param providerHealth the provider's health as the outage check sees it now: {@code "up"},
+ *     {@code "down"} or {@code "unknown"}
  * @param byReason outcomes per reason (reasons never seen are absent)
  * @param byErrorKey provider error keys and codes seen, with their counts
  */
@@ -27,10 +35,15 @@ public record Stats(
         long failOpenSuspected,
         long retries,
         long errors,
+        long outageAccepted,
+        long outageRefused,
+        long outageProbes,
+        String providerHealth,
         Map<Reason, Long> byReason,
         Map<String, Long> byErrorKey) {
 
     public Stats {
+        providerHealth = providerHealth == null ? "unknown" : providerHealth;
         byReason = byReason.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(byReason));
         byErrorKey = Collections.unmodifiableMap(new TreeMap<>(byErrorKey));
     }
@@ -50,7 +63,12 @@ public record Stats(
                 .append(",\"fail_open_suspected\":").append(failOpenSuspected)
                 .append(",\"retries\":").append(retries)
                 .append(",\"errors\":").append(errors)
-                .append(",\"by_reason\":{");
+                .append(",\"outage_accepted\":").append(outageAccepted)
+                .append(",\"outage_refused\":").append(outageRefused)
+                .append(",\"outage_probes\":").append(outageProbes)
+                .append(",\"provider_health\":");
+        Json.string(b, providerHealth);
+        b.append(",\"by_reason\":{");
         // The core sorts by_reason by code.
         Map<String, Long> reasons = new TreeMap<>();
         byReason.forEach((r, n) -> reasons.put(r.code(), n));
@@ -72,9 +90,17 @@ public record Stats(
         }
     }
 
-    /** From the core's JSON of a snapshot ({@code StatsSnapshot::to_json}; the JNI path). */
+    /**
+     * From the core's JSON of a snapshot, on both paths: {@code StatsSnapshot::to_json} (JNI) or
+     * {@code sv_stats_to_json} (FFM; the C ABI has no accessors for the outage counters, the
+     * provider health or the error keys).
+     */
     static Stats fromJson(String json) {
         Map<String, Object> m = Json.parseObject(json);
+        Map<String, Long> byErrorKey = new LinkedHashMap<>();
+        if (m.get("by_error_key") instanceof Map<?, ?> keys) {
+            keys.forEach((k, v) -> byErrorKey.put((String) k, (Long) v));
+        }
         Map<Reason, Long> byReason = new EnumMap<>(Reason.class);
         if (m.get("by_reason") instanceof Map<?, ?> reasons) {
             reasons.forEach((k, v) -> {
@@ -86,16 +112,9 @@ public record Stats(
         }
         return new Stats(counter(m, "verifications"), counter(m, "accepted"), counter(m, "rejected"),
                 counter(m, "inconclusive"), counter(m, "fail_open_suspected"), counter(m, "retries"),
-                counter(m, "errors"), byReason, errorKeys(json));
-    }
-
-    /** The {@code by_error_key} object of the core's stats JSON (both paths: the C ABI has no accessor for it). */
-    static Map<String, Long> errorKeys(String json) {
-        Map<String, Long> byErrorKey = new LinkedHashMap<>();
-        if (json != null && Json.parseObject(json).get("by_error_key") instanceof Map<?, ?> keys) {
-            keys.forEach((k, v) -> byErrorKey.put((String) k, (Long) v));
-        }
-        return byErrorKey;
+                counter(m, "errors"), counter(m, "outage_accepted"), counter(m, "outage_refused"),
+                counter(m, "outage_probes"), m.get("provider_health") instanceof String h ? h : "unknown",
+                byReason, byErrorKey);
     }
 
     private static long counter(Map<String, Object> m, String key) {

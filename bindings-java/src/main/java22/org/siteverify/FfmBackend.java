@@ -13,15 +13,12 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 import org.siteverify.Native.OutcomeString;
-import org.siteverify.Native.StatsCounter;
 import org.siteverify.Native.StringOption;
 
 /**
@@ -323,6 +320,16 @@ final class FfmBackend extends Backend {
         }
     }
 
+    @Override
+    void testingArmInjectedPanic(boolean armed) {
+        Native.Testing.armInjectedPanic(armed);
+    }
+
+    @Override
+    String testingPanicToken() {
+        return Native.Testing.panicToken();
+    }
+
     // ---- async ----
     /**
      * One upcall stub for one static method serves every call; the C {@code userdata} is not a
@@ -418,27 +425,8 @@ final class FfmBackend extends Backend {
         return Optional.ofNullable(Native.outcomeString(field, o));
     }
 
-    /** Reads a native {@code sv_stats} (not freed here). */
+    /** Reads a native {@code sv_stats} (not freed here): its JSON, read as on the JNI path. */
     static Stats readStats(MemorySegment s) {
-        Map<Reason, Long> byReason = new EnumMap<>(Reason.class);
-        for (Reason r : Reason.values()) {
-            if (r != Reason.UNKNOWN) {
-                long n = Native.statsReasonCount(s, r.number());
-                if (n > 0) {
-                    byReason.put(r, n);
-                }
-            }
-        }
-        return new Stats(
-                Native.statsCounter(StatsCounter.VERIFICATIONS, s),
-                Native.statsCounter(StatsCounter.ACCEPTED, s),
-                Native.statsCounter(StatsCounter.REJECTED, s),
-                Native.statsCounter(StatsCounter.INCONCLUSIVE, s),
-                Native.statsCounter(StatsCounter.FAIL_OPEN_SUSPECTED, s),
-                Native.statsCounter(StatsCounter.RETRIES, s),
-                Native.statsCounter(StatsCounter.ERRORS, s),
-                byReason,
-                // The error-key map has no accessor in the C ABI: it is only in the JSON.
-                Stats.errorKeys(Native.statsToJson(s)));
+        return Stats.fromJson(Native.statsToJson(s));
     }
 }

@@ -419,6 +419,25 @@ final class Native {
     }
 
     /**
+     * Test support only ({@code sv_testing_*}), linked on first use so that ordinary use never
+     * touches these symbols.
+     */
+    static final class Testing {
+        private Testing() {}
+
+        private static final MethodHandle ARM = fn("sv_testing_arm_injected_panic", null, JAVA_BOOLEAN);
+        private static final MethodHandle TOKEN = fn("sv_testing_panic_token", A);
+
+        static void armInjectedPanic(boolean armed) {
+            try { ARM.invokeExact(armed); } catch (Throwable t) { throw fatal(t); }
+        }
+
+        static String panicToken() {
+            try { return string((MemorySegment) TOKEN.invokeExact()); } catch (Throwable t) { throw fatal(t); }
+        }
+    }
+
+    /**
      * Turns a failed status and its error object into an exception, freeing the error.
      * {@code error} may be NULL (then the status alone names the failure).
      */

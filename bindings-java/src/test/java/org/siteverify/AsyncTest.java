@@ -122,6 +122,22 @@ class AsyncTest {
     }
 
     @Test
+    void aHugeRetryAfterCompletesPromptly() throws Exception {
+        // Retry-After: 2^64-1 seconds is far beyond any deadline: given up at once, not slept on.
+        try (SiteverifyClient client = MockServer.gatekeeperClient().timeout(Duration.ofSeconds(30)).build()) {
+            long start = System.nanoTime();
+            Outcome o = client.verifyAsync("ratelimit:retry-after=18446744073709551615").get(5, TimeUnit.SECONDS);
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
+            assertFalse(o.accepted(), o.toJson());
+            assertEquals(Reason.PROVIDER_UNAVAILABLE, o.reason(), o.toJson());
+            assertEquals(1, o.attempts(), o.toJson());
+            Outcome sync = client.verify("ratelimit:retry-after=18446744073709551615");
+            assertEquals(Reason.PROVIDER_UNAVAILABLE, sync.reason(), sync.toJson());
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
+        }
+    }
+
+    @Test
     void cancelAfterCompletionChangesNothing() throws Exception {
         try (SiteverifyClient client = MockServer.gatekeeperClient().build()) {
             CompletableFuture<Outcome> f = client.verifyAsync("pass");

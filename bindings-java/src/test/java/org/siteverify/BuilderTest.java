@@ -136,16 +136,43 @@ class BuilderTest {
             assertEquals(Reason.CHALLENGE_TOO_OLD,
                     c.verify("pass:hostname=a.example:action=login:score=0.1:age=120").reason());
         }
-        // Fail mode and fail-open policy.
+        // Fail mode: open accepts only a confirmed outage. An unreachable provider is one (the
+        // token was never sent); a 503 for one token while the provider answers others is not.
+        try (SiteverifyClient c = SiteverifyClient.builder(Provider.PROSOPO).secret("mock-secret")
+                .endpoint("http://127.0.0.1:1/siteverify").failMode(FailMode.OPEN).maxRetries(0).build()) {
+            Outcome o = c.verify("pass");
+            assertTrue(o.accepted(), o.toJson());
+            assertFalse(o.conclusive(), o.toJson());
+            assertTrue(o.detail().orElseThrow().contains("never sent"), o.toJson());
+        }
         try (SiteverifyClient c = MockServer.prosopoClient().failMode(FailMode.OPEN).maxRetries(0).build()) {
             Outcome o = c.verify("status:code=503");
-            assertTrue(o.accepted());
-            assertFalse(o.conclusive());
+            assertFalse(o.accepted(), o.toJson());
+            assertFalse(o.conclusive(), o.toJson());
+            assertTrue(o.detail().orElseThrow().contains("not accepted by fail_mode=open"), o.toJson());
         }
-        try (SiteverifyClient c = MockServer.prosopoClient().onFailOpen(FailOpenPolicy.REJECT).build()) {
-            Outcome o = c.verify("fail-open");
-            assertFalse(o.accepted());
-            assertTrue(o.failOpenSuspected());
+        try (SiteverifyClient c = MockServer.prosopoClient().failMode(FailMode.CLOSED).maxRetries(0).build()) {
+            assertFalse(c.verify("status:code=503").accepted());
+        }
+        // The fail-open policy follows the fail mode unless set: it reaches the core only when set.
+        for (Object[] want : new Object[][] {
+            {null, null, false}, {FailMode.CLOSED, null, false}, {FailMode.OPEN, null, true},
+            {FailMode.OPEN, FailOpenPolicy.REJECT, false}, {FailMode.CLOSED, FailOpenPolicy.ACCEPT, true},
+            {null, FailOpenPolicy.ACCEPT, true}, {null, FailOpenPolicy.REJECT, false},
+        }) {
+            SiteverifyClient.Builder b = MockServer.prosopoClient();
+            if (want[0] != null) {
+                b.failMode((FailMode) want[0]);
+            }
+            if (want[1] != null) {
+                b.onFailOpen((FailOpenPolicy) want[1]);
+            }
+            try (SiteverifyClient c = b.build()) {
+                Outcome o = c.verify("fail-open");
+                assertEquals(want[2], o.accepted(), want[0] + "/" + want[1] + ": " + o.toJson());
+                assertTrue(o.failOpenSuspected(), o.toJson());
+                assertEquals(Reason.PROVIDER_FAIL_OPEN, o.reason(), o.toJson());
+            }
         }
         // An explicit proxy that does not exist: the provider is unreachable through it.
         try (SiteverifyClient c = SiteverifyClient.builder(Provider.GATEKEEPER).secret("mock-secret")
@@ -186,7 +213,7 @@ class BuilderTest {
         try (SiteverifyClient c = MockServer.gatekeeperClient().build()) {
             c.verify("pass");
             c.verify("fail");
-            c.verify("error:key=bad-request:status=400");
+            c.verify("error:key=invalid-input-secret:status=401");
             c.verify("flaky:fails=1:id=" + MockServer.uniq("stats"));
             Stats s = c.stats();
             assertEquals(4, s.verifications());
@@ -199,11 +226,56 @@ class BuilderTest {
             assertEquals(1, s.count(Reason.PROVIDER_REJECTED_REQUEST));
             assertEquals(0, s.count(Reason.AMBIGUOUS_RETRY));
             assertTrue(s.byErrorKey().containsKey("invalid-input-response"), s.byErrorKey().toString());
-            assertTrue(s.byErrorKey().containsKey("bad-request"), s.byErrorKey().toString());
+            assertTrue(s.byErrorKey().containsKey("invalid-input-secret"), s.byErrorKey().toString());
             // toJson carries what sv_stats_to_json says.
             com.google.gson.JsonObject j = com.google.gson.JsonParser.parseString(s.toJson()).getAsJsonObject();
             assertEquals(4, j.get("verifications").getAsInt());
             assertEquals(2, j.getAsJsonObject("by_reason").get("verified").getAsInt());
+            // fail_mode=closed never checks for an outage.
+            assertEquals(0, s.outageProbes());
+            assertEquals(0, s.outageAccepted());
+            assertEquals(0, s.outageRefused());
+            assertEquals(s.providerHealth(), j.get("provider_health").getAsString());
+        }
+    }
+
+    @Test
+    void statsCarryTheOutageCounters() {
+        // Outages are provider-wide on the mock: a mock of this test's own.
+        try (MockServer.Private mock = MockServer.startPrivate()) {
+            SiteverifyClient.Builder open = SiteverifyClient.builder(Provider.PROSOPO).secret("mock-secret")
+                    .endpoint(mock.prosopo()).failMode(FailMode.OPEN)
+                    .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5));
+            try (SiteverifyClient c = open.build()) {
+                // A failure while the provider answers other tokens: not accepted.
+                Outcome o = c.verify("error:key=API.UNKNOWN:status=500");
+                assertFalse(o.accepted(), o.toJson());
+                assertFalse(o.conclusive(), o.toJson());
+                assertTrue(o.detail().orElseThrow().contains("not accepted by fail_mode=open"), o.toJson());
+                Stats s = c.stats();
+                assertEquals(1, s.outageRefused());
+                assertEquals(0, s.outageAccepted());
+                assertEquals(1, s.outageProbes());
+                assertEquals("up", s.providerHealth());
+            }
+            try (SiteverifyClient c = open.build()) {
+                // A provider-wide outage (every request, the probe too, gets 503): accepted, flagged.
+                Outcome o = c.verify("outage:ms=3000");
+                assertTrue(o.accepted(), o.toJson());
+                assertFalse(o.verified(), o.toJson());
+                assertFalse(o.conclusive(), o.toJson());
+                assertEquals(Reason.PROVIDER_UNAVAILABLE, o.reason());
+                Stats s = c.stats();
+                assertEquals(1, s.outageAccepted());
+                assertEquals(0, s.outageRefused());
+                assertEquals(1, s.outageProbes());
+                assertEquals("down", s.providerHealth());
+                com.google.gson.JsonObject j = com.google.gson.JsonParser.parseString(s.toJson()).getAsJsonObject();
+                assertEquals(1, j.get("outage_accepted").getAsInt());
+                assertEquals(0, j.get("outage_refused").getAsInt());
+                assertEquals(1, j.get("outage_probes").getAsInt());
+                assertEquals("down", j.get("provider_health").getAsString());
+            }
         }
     }
 }

@@ -1,19 +1,25 @@
 package org.siteverify;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 
 import com.google.gson.JsonParser;
 
 import org.junit.jupiter.api.Test;
 
-/** Tokens reach the library byte for byte: no injection, no truncation, no replacement. */
+/**
+ * Tokens reach the library byte for byte: no injection, no truncation, no replacement. A token
+ * with no UTF-8 form (an unpaired surrogate) is an invalid token, refused before anything is sent.
+ */
 class TokenTest {
     @Test
     void quotesAndBackslashesAreSentSafely() {
@@ -57,13 +63,52 @@ class TokenTest {
     }
 
     @Test
-    void anUnpairedSurrogateIsAnInvalidArgument() {
-        try (SiteverifyClient c = MockServer.gatekeeperClient().build()) {
-            assertThrows(InvalidArgumentException.class, () -> c.verify("pass\uD800"));
-            CompletionException e = assertThrows(CompletionException.class, () -> c.verifyAsync("pass\uDC00").join());
+    void aTokenWithAnUnpairedSurrogateIsAnInvalidTokenAndNothingIsSent() throws Exception {
+        String[] tokens = {"ab\uDCFFcd", "pass\uD800", "\uDC00pass", "pass:note=\uD83D", "\uDE00\uD83D",
+            "ab\uDCFF\uD83D\uDE00"};
+        try (MockServer.Private mock = MockServer.startPrivate();
+             SiteverifyClient g = SiteverifyClient.builder(Provider.GATEKEEPER).secret("mock-secret")
+                     .endpoint(mock.gatekeeper()).build();
+             SiteverifyClient p = SiteverifyClient.builder(Provider.PROSOPO).secret("mock-secret")
+                     .endpoint(mock.prosopo()).build();
+             SiteverifyClient open = SiteverifyClient.builder(Provider.GATEKEEPER).secret("mock-secret")
+                     .endpoint(mock.gatekeeper()).failMode(FailMode.OPEN).build()) {
+            long before = mock.requests();
+            for (SiteverifyClient c : new SiteverifyClient[] {g, p, open}) {
+                for (String token : tokens) {
+                    Outcome o = c.verify(token);
+                    assertFalse(o.accepted(), o.toJson());
+                    assertTrue(o.conclusive(), o.toJson());
+                    assertEquals(Reason.TOKEN_INVALID, o.reason(), o.toJson());
+                    assertEquals(0, o.attempts(), o.toJson());
+                    assertEquals(OptionalInt.empty(), o.httpStatus());
+                    assertEquals(o, c.verifyAsync(token).get(10, TimeUnit.SECONDS));
+                }
+            }
+            assertEquals(before, mock.requests(), "a token with an unpaired surrogate reached the provider");
+            assertEquals(3L * tokens.length * 2, g.stats().verifications() + p.stats().verifications()
+                    + open.stats().verifications());
+            // The mock does count what reaches it.
+            assertTrue(g.verify("pass").accepted());
+            assertEquals(before + 1, mock.requests());
+            // The remote IP and email stay argument errors, as does a null token.
+            assertThrows(InvalidArgumentException.class, () -> g.verify("pass", VerifyOptions.remoteIp("1.2.3.4\uD800")));
+            CompletionException e = assertThrows(CompletionException.class,
+                    () -> g.verifyAsync("pass", VerifyOptions.none().withEmail("a\uDC00@example.com")).join());
             assertInstanceOf(InvalidArgumentException.class, e.getCause());
-            assertThrows(InvalidArgumentException.class, () -> c.verify(null));
+            assertThrows(InvalidArgumentException.class, () -> g.verify(null));
         }
+    }
+
+    @Test
+    void tokenBytesAreExactAndNeverReplaced() {
+        String valid = "pass:\u00fc\u6f22\uD83D\uDE00";
+        assertArrayEquals(valid.getBytes(StandardCharsets.UTF_8), Utf8.token(valid));
+        // An unpaired surrogate keeps its own three bytes (ED B3 BF: not UTF-8), never a '?'.
+        assertArrayEquals(new byte[] {'a', 'b', (byte) 0xED, (byte) 0xB3, (byte) 0xBF, 'c', 'd'},
+                Utf8.token("ab\uDCFFcd"));
+        assertArrayEquals(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0xBD, (byte) 0xF0, (byte) 0x9F, (byte) 0x98,
+            (byte) 0x80}, Utf8.token("\uD83D\uD83D\uDE00"));
     }
 
     @Test
