@@ -15,7 +15,7 @@ BINDINGS := $(patsubst bindings-%/Makefile,%,$(wildcard bindings-*/Makefile))
 
 HEADER_TMP := $(ROOT)/target/header-check
 
-.PHONY: help build demo test deps lint test-rust test-c header check-header bench fuzz fuzz-smoke $(addprefix test-,$(BINDINGS))
+.PHONY: help build demo test deps lint vocab check-vocab test-rust test-c header check-header bench fuzz fuzz-smoke $(addprefix test-,$(BINDINGS))
 
 help:
 	@echo "make demo   build, start the mock provider, verify a handful of scenario tokens"
@@ -34,12 +34,23 @@ demo: build
 deps:
 	scripts/install-deps.sh
 
-lint:
+lint: check-vocab
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
 test-rust:
 	$(CARGO) test --locked -p siteverify -p siteverify-mock -p siteverify-cli
+
+# What bindings repeat of the core's vocabulary (reasons, C constants, option tables) is
+# generated between BEGIN/END GENERATED markers. The header sits between the two passes:
+# the C constants come from ffi-c, the PHP and Java constants from the header.
+vocab:
+	$(CARGO) run --locked -q -p siteverify-vocab -- write
+	$(MAKE) --no-print-directory header
+	$(CARGO) run --locked -q -p siteverify-vocab -- write
+
+check-vocab:
+	$(CARGO) run --locked -q -p siteverify-vocab -- check
 
 header:
 	$(CARGO) run --locked -q -p siteverify-header-gen -- include

@@ -12,6 +12,7 @@ type Reason string
 
 // The reasons (the core's codes).
 const (
+	// BEGIN GENERATED reasons (siteverify-vocab; edit core/, then `make vocab`)
 	ReasonVerified                Reason = "verified"
 	ReasonTokenInvalid            Reason = "token-invalid"
 	ReasonTokenExpiredOrDuplicate Reason = "token-expired-or-duplicate"
@@ -26,6 +27,7 @@ const (
 	ReasonProtocolError           Reason = "protocol-error"
 	ReasonAmbiguousRetry          Reason = "ambiguous-retry"
 	ReasonTLSFailure              Reason = "tls-failure"
+	// END GENERATED reasons
 )
 
 // Outcome is the result of one verification, every field as the core

@@ -37,37 +37,37 @@
 // A suspected provider fail-open is not accepted.
 #define SV_FAIL_OPEN_REJECT 1
 
-// Reason codes (`sv_outcome_reason`); the names match `sv_outcome_reason_str`.
+// The provider verified the token and every local check passed.
 #define SV_REASON_VERIFIED 0
 
-// The token is empty, oversized, malformed, forged or failed the challenge.
+// The token is malformed, forged, from another site, or failed the challenge.
 #define SV_REASON_TOKEN_INVALID 1
 
-// The token expired or was already used.
+// The token expired or was already used (tokens are single use).
 #define SV_REASON_TOKEN_EXPIRED_OR_DUPLICATE 2
 
-// The hostname is not one of the expected ones.
+// The hostname is missing or not one of the expected ones.
 #define SV_REASON_HOSTNAME_MISMATCH 3
 
-// The action is not one of the expected ones.
+// The action is missing or not one of the expected ones.
 #define SV_REASON_ACTION_MISMATCH 4
 
-// The score is above the threshold.
+// The score is above the threshold (0 = human, 1 = bot).
 #define SV_REASON_SCORE_ABOVE_THRESHOLD 5
 
-// A threshold is set but no score came back.
+// A score threshold is set but no score came back.
 #define SV_REASON_SCORE_MISSING 6
 
-// The challenge is older than the maximum age (or has no timestamp).
+// The challenge is older than the maximum age, or has no usable timestamp.
 #define SV_REASON_CHALLENGE_TOO_OLD 7
 
-// The provider answered with its fail-open shape.
+// The provider answered with its fail-open shape: it could not really verify.
 #define SV_REASON_PROVIDER_FAIL_OPEN 8
 
-// The provider could not be reached, timed out, or answered 5xx/429.
+// The provider could not be reached, timed out, or answered 5xx or 429.
 #define SV_REASON_PROVIDER_UNAVAILABLE 9
 
-// The provider refused the request (bad secret, unknown site key).
+// The provider refused the request for a reason only the configuration can cause.
 #define SV_REASON_PROVIDER_REJECTED_REQUEST 10
 
 // The provider's answer was not the documented shape.
@@ -76,7 +76,7 @@
 // A retry was told the token was used, but an earlier attempt may have used it.
 #define SV_REASON_AMBIGUOUS_RETRY 12
 
-// The provider's TLS certificate or handshake failed verification; never accepted.
+// The provider's TLS certificate or handshake failed verification: never retried, never accepted.
 #define SV_REASON_TLS_FAILURE 13
 
 // Library major version (matches Cargo.toml).
@@ -311,6 +311,36 @@ const char *sv_error_message(const sv_error *error);
 // Frees an error. NULL is a no-op.
 void sv_error_free(sv_error *error);
 
+// Sets a text, list (adds one element) or choice option, e.g. `"fail_mode"` to `"open"`.
+sv_status sv_client_builder_set_option_str(sv_client_builder *builder,
+                                           const char *name,
+                                           const char *value,
+                                           sv_error **err_out);
+
+// Sets a boolean option, e.g. `"allow_http"`.
+sv_status sv_client_builder_set_option_bool(sv_client_builder *builder,
+                                            const char *name,
+                                            bool value,
+                                            sv_error **err_out);
+
+// Sets a whole-number option, e.g. `"max_retries"`.
+sv_status sv_client_builder_set_option_i64(sv_client_builder *builder,
+                                           const char *name,
+                                           int64_t value,
+                                           sv_error **err_out);
+
+// Sets a number option, e.g. `"score_threshold"`.
+sv_status sv_client_builder_set_option_f64(sv_client_builder *builder,
+                                           const char *name,
+                                           double value,
+                                           sv_error **err_out);
+
+// Sets a duration option in milliseconds, e.g. `"timeout"`; negative is `SV_CONFIGURATION`.
+sv_status sv_client_builder_set_option_millis(sv_client_builder *builder,
+                                              const char *name,
+                                              double millis,
+                                              sv_error **err_out);
+
 // Let the request through? The one bit to act on.
 bool sv_outcome_accepted(const sv_outcome *o);
 
@@ -401,6 +431,31 @@ uint64_t sv_stats_errors(const sv_stats *s);
 
 // Outcomes with the reason `SV_REASON_*` `reason`.
 uint64_t sv_stats_reason_count(const sv_stats *s, int32_t reason);
+
+// Count of provider error key or code `key` (Prosopo `error.key`, GateKeeper
+// `error_codes`; past 64 distinct keys, the rest count under `"other"`).
+// NULL or a key never seen gives 0.
+uint64_t sv_stats_error_key_count(const sv_stats *s, const char *key);
+
+// How many distinct error keys the snapshot holds (see `sv_stats_error_key_at`).
+size_t sv_stats_error_key_len(const sv_stats *s);
+
+// The `index`-th error key (in sorted order), valid until `sv_stats_free`;
+// NULL when out of range. Its count is `sv_stats_error_key_count`.
+const char *sv_stats_error_key_at(const sv_stats *s, size_t index);
+
+// Inconclusive outcomes that `fail_mode=open` accepted during a confirmed outage.
+uint64_t sv_stats_outage_accepted(const sv_stats *s);
+
+// Inconclusive outcomes that `fail_mode=open` refused: no outage was confirmed.
+uint64_t sv_stats_outage_refused(const sv_stats *s);
+
+// Outage probes sent.
+uint64_t sv_stats_outage_probes(const sv_stats *s);
+
+// The provider's health as the outage check sees it: "up", "down" or "unknown"
+// (valid until `sv_stats_free`).
+const char *sv_stats_provider_health(const sv_stats *s);
 
 // Every counter as JSON, including `by_reason` and `by_error_key` maps.
 // Valid until `sv_stats_free`.

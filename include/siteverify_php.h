@@ -115,6 +115,31 @@ const char *sv_error_message(const sv_error *error);
 
 void sv_error_free(sv_error *error);
 
+sv_status sv_client_builder_set_option_str(sv_client_builder *builder,
+                                           const char *name,
+                                           const char *value,
+                                           sv_error **err_out);
+
+sv_status sv_client_builder_set_option_bool(sv_client_builder *builder,
+                                            const char *name,
+                                            bool value,
+                                            sv_error **err_out);
+
+sv_status sv_client_builder_set_option_i64(sv_client_builder *builder,
+                                           const char *name,
+                                           int64_t value,
+                                           sv_error **err_out);
+
+sv_status sv_client_builder_set_option_f64(sv_client_builder *builder,
+                                           const char *name,
+                                           double value,
+                                           sv_error **err_out);
+
+sv_status sv_client_builder_set_option_millis(sv_client_builder *builder,
+                                              const char *name,
+                                              double millis,
+                                              sv_error **err_out);
+
 bool sv_outcome_accepted(const sv_outcome *o);
 
 bool sv_outcome_verified(const sv_outcome *o);
@@ -174,6 +199,20 @@ uint64_t sv_stats_retries(const sv_stats *s);
 uint64_t sv_stats_errors(const sv_stats *s);
 
 uint64_t sv_stats_reason_count(const sv_stats *s, int32_t reason);
+
+uint64_t sv_stats_error_key_count(const sv_stats *s, const char *key);
+
+size_t sv_stats_error_key_len(const sv_stats *s);
+
+const char *sv_stats_error_key_at(const sv_stats *s, size_t index);
+
+uint64_t sv_stats_outage_accepted(const sv_stats *s);
+
+uint64_t sv_stats_outage_refused(const sv_stats *s);
+
+uint64_t sv_stats_outage_probes(const sv_stats *s);
+
+const char *sv_stats_provider_health(const sv_stats *s);
 
 const char *sv_stats_to_json(const sv_stats *s);
 

@@ -28,34 +28,36 @@ pub enum Provider {
 /// reused; new ones may be added.
 #[napi(string_enum = "kebab-case")]
 pub enum Reason {
+    // BEGIN GENERATED reasons (siteverify-vocab; edit core/, then `make vocab`)
     /// The provider verified the token and every local check passed.
     Verified,
-    /// The token is empty, oversized, malformed, forged or failed the challenge.
+    /// The token is malformed, forged, from another site, or failed the challenge.
     TokenInvalid,
     /// The token expired or was already used (tokens are single use).
     TokenExpiredOrDuplicate,
-    /// The provider's hostname is not one of the expected hostnames.
+    /// The hostname is missing or not one of the expected ones.
     HostnameMismatch,
-    /// The provider's action is not one of the expected actions.
+    /// The action is missing or not one of the expected ones.
     ActionMismatch,
-    /// The risk score is above the configured threshold (0 = human, 1 = bot).
+    /// The score is above the threshold (0 = human, 1 = bot).
     ScoreAboveThreshold,
-    /// A score threshold is set but the provider returned no score.
+    /// A score threshold is set but no score came back.
     ScoreMissing,
-    /// The challenge was solved longer ago than `maxAgeSeconds`, or no usable timestamp came back.
+    /// The challenge is older than the maximum age, or has no usable timestamp.
     ChallengeTooOld,
     /// The provider answered with its fail-open shape: it could not really verify.
     ProviderFailOpen,
-    /// The provider could not be reached, timed out, or answered 5xx / 429.
+    /// The provider could not be reached, timed out, or answered 5xx or 429.
     ProviderUnavailable,
-    /// The provider refused the request itself (bad secret, unknown site key): a configuration problem.
+    /// The provider refused the request for a reason only the configuration can cause.
     ProviderRejectedRequest,
     /// The provider's answer was not the documented shape.
     ProtocolError,
-    /// A retry was told the single-use token was already used by an earlier attempt that may have landed.
+    /// A retry was told the token was used, but an earlier attempt may have used it.
     AmbiguousRetry,
     /// The provider's TLS certificate or handshake failed verification: never retried, never accepted.
     TlsFailure,
+    // END GENERATED reasons
 }
 
 /// Options of `new Client(...)`: every option of the core's `ClientBuilder`.

@@ -13,13 +13,8 @@ namespace Siteverify;
 final class Native
 {
     /** The header version this package was written against (`SV_VERSION`). */
+    // BEGIN GENERATED c-constants (siteverify-vocab; edit core/, then `make vocab`)
     public const VERSION = '0.1.0';
-    public const VERSION_MAJOR = 0;
-    public const VERSION_MINOR = 1;
-    public const VERSION_PATCH = 0;
-    /** The loaded library's `sv_abi_version()` must equal this. */
-    public const ABI_VERSION = 1;
-
     public const PROVIDER_PROSOPO = 1;
     public const PROVIDER_GATEKEEPER = 2;
 
@@ -44,7 +39,11 @@ final class Native
     public const REASON_AMBIGUOUS_RETRY = 12;
     public const REASON_TLS_FAILURE = 13;
 
-    /** Status codes (`sv_status`). */
+    public const VERSION_MAJOR = 0;
+    public const VERSION_MINOR = 1;
+    public const VERSION_PATCH = 0;
+    public const ABI_VERSION = 1;
+
     public const OK = 0;
     public const NULL_ARGUMENT = 100;
     public const INVALID_ARGUMENT = 101;
@@ -53,6 +52,7 @@ final class Native
     public const CANCELLED = 400;
     public const PANIC = 900;
     public const INTERNAL = 901;
+    // END GENERATED c-constants
 
     private function __construct()
     {

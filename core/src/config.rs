@@ -149,6 +149,16 @@ impl ClientBuilder {
         self.retry_max_delay = max;
         self
     }
+    /// Backoff ceiling of the first retry (default 200 ms; doubles per retry).
+    pub fn retry_base_delay(&mut self, base: Duration) -> &mut Self {
+        self.retry_base_delay = base;
+        self
+    }
+    /// Backoff cap (default 2 s).
+    pub fn retry_max_delay(&mut self, max: Duration) -> &mut Self {
+        self.retry_max_delay = max;
+        self
+    }
     /// Adds an accepted hostname (exact, case-insensitive). Any one of them passes.
     pub fn expected_hostname(&mut self, hostname: impl Into<String>) -> &mut Self {
         self.expected_hostnames.push(hostname.into());
@@ -212,31 +222,52 @@ impl ClientBuilder {
     /// Two builders with equal keys build interchangeable clients, so a cache
     /// (e.g. per php-fpm worker) can share one client and its connections.
     pub fn cache_key(&self) -> String {
+        // Destructured without `..`: a new field that is not added here fails
+        // to compile, so a cache can never hand out a client built with other options.
+        let ClientBuilder {
+            provider,
+            secret,
+            endpoint,
+            region,
+            timeout,
+            connect_timeout,
+            attempt_timeout,
+            max_retries,
+            retry_base_delay,
+            retry_max_delay,
+            expected_hostnames,
+            expected_actions,
+            score_threshold,
+            max_age,
+            fail_mode,
+            on_fail_open,
+            proxy,
+            ca_pems,
+            ca_files,
+            allow_http,
+        } = self;
         let canonical = format!(
             "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
-            self.provider,
-            self.secret.as_ref().map(Secret::fingerprint),
-            self.endpoint,
-            self.region,
-            self.timeout,
-            self.connect_timeout,
-            self.attempt_timeout,
-            self.max_retries,
-            self.retry_base_delay,
-            self.retry_max_delay,
-            self.expected_hostnames,
-            self.expected_actions,
-            self.score_threshold.map(f64::to_bits),
-            self.max_age,
-            self.fail_mode,
-            self.on_fail_open,
-            self.proxy.as_deref().map(|p| Secret::new(p).fingerprint()),
-            self.ca_pems
-                .iter()
-                .map(|p| Sha256::digest(p).to_vec())
-                .collect::<Vec<_>>(),
-            self.ca_files,
-            self.allow_http,
+            provider,
+            secret.as_ref().map(Secret::fingerprint),
+            endpoint,
+            region,
+            timeout,
+            connect_timeout,
+            attempt_timeout,
+            max_retries,
+            retry_base_delay,
+            retry_max_delay,
+            expected_hostnames,
+            expected_actions,
+            score_threshold.map(f64::to_bits),
+            max_age,
+            fail_mode,
+            on_fail_open,
+            proxy.as_deref().map(|p| Secret::new(p).fingerprint()),
+            ca_pems.iter().map(|p| Sha256::digest(p).to_vec()).collect::<Vec<_>>(),
+            ca_files,
+            allow_http,
         );
         Sha256::digest(canonical.as_bytes())
             .iter()

@@ -33,6 +33,7 @@ mod forksafe;
 pub mod fuzzing;
 mod health;
 mod input;
+mod options;
 mod outcome;
 mod policy;
 mod provider;
@@ -50,6 +51,7 @@ pub use config::{
 };
 pub use error::{Error, ErrorCode, Result};
 pub use health::{ProviderHealth, PROBE_TTL};
+pub use options::{option_spec, OptionKind, OptionSpec, OptionValue, OPTIONS};
 pub use outcome::{Outcome, Reason};
 pub use policy::{FailMode, FailOpenPolicy};
 pub use provider::Provider;

@@ -86,6 +86,30 @@ impl Reason {
         }
     }
 
+    /// One line of documentation, for generated bindings and docs.
+    pub fn doc(self) -> &'static str {
+        match self {
+            Reason::Verified => "The provider verified the token and every local check passed.",
+            Reason::TokenInvalid => "The token is malformed, forged, from another site, or failed the challenge.",
+            Reason::TokenExpiredOrDuplicate => "The token expired or was already used (tokens are single use).",
+            Reason::HostnameMismatch => "The hostname is missing or not one of the expected ones.",
+            Reason::ActionMismatch => "The action is missing or not one of the expected ones.",
+            Reason::ScoreAboveThreshold => "The score is above the threshold (0 = human, 1 = bot).",
+            Reason::ScoreMissing => "A score threshold is set but no score came back.",
+            Reason::ChallengeTooOld => "The challenge is older than the maximum age, or has no usable timestamp.",
+            Reason::ProviderFailOpen => "The provider answered with its fail-open shape: it could not really verify.",
+            Reason::ProviderUnavailable => "The provider could not be reached, timed out, or answered 5xx or 429.",
+            Reason::ProviderRejectedRequest => {
+                "The provider refused the request for a reason only the configuration can cause."
+            }
+            Reason::ProtocolError => "The provider's answer was not the documented shape.",
+            Reason::AmbiguousRetry => "A retry was told the token was used, but an earlier attempt may have used it.",
+            Reason::TlsFailure => {
+                "The provider's TLS certificate or handshake failed verification: never retried, never accepted."
+            }
+        }
+    }
+
     /// True for reasons where the provider gave (or we derived) a definitive answer.
     pub fn is_conclusive(self) -> bool {
         !matches!(

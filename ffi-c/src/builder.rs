@@ -40,7 +40,7 @@ pub struct sv_verify_options {
 
 /// # Safety
 /// `b` is NULL or a live builder not used concurrently.
-unsafe fn builder<'a>(b: *mut sv_client_builder) -> Result<&'a mut ClientBuilder, Fail> {
+pub(crate) unsafe fn builder<'a>(b: *mut sv_client_builder) -> Result<&'a mut ClientBuilder, Fail> {
     b.as_mut().map(|b| &mut b.inner).ok_or_else(|| null("builder"))
 }
 

@@ -15,6 +15,7 @@ mod boundary;
 mod builder;
 mod client;
 mod error;
+mod options;
 mod outcome;
 mod stats;
 mod status;

@@ -10,34 +10,36 @@ use core_api::{Outcome, Reason};
 
 use crate::boundary::{c_string, guard_value};
 
-/// Reason codes (`sv_outcome_reason`); the names match `sv_outcome_reason_str`.
+// BEGIN GENERATED reasons (siteverify-vocab; edit core/, then `make vocab`)
+/// The provider verified the token and every local check passed.
 pub const SV_REASON_VERIFIED: i32 = 0;
-/// The token is empty, oversized, malformed, forged or failed the challenge.
+/// The token is malformed, forged, from another site, or failed the challenge.
 pub const SV_REASON_TOKEN_INVALID: i32 = 1;
-/// The token expired or was already used.
+/// The token expired or was already used (tokens are single use).
 pub const SV_REASON_TOKEN_EXPIRED_OR_DUPLICATE: i32 = 2;
-/// The hostname is not one of the expected ones.
+/// The hostname is missing or not one of the expected ones.
 pub const SV_REASON_HOSTNAME_MISMATCH: i32 = 3;
-/// The action is not one of the expected ones.
+/// The action is missing or not one of the expected ones.
 pub const SV_REASON_ACTION_MISMATCH: i32 = 4;
-/// The score is above the threshold.
+/// The score is above the threshold (0 = human, 1 = bot).
 pub const SV_REASON_SCORE_ABOVE_THRESHOLD: i32 = 5;
-/// A threshold is set but no score came back.
+/// A score threshold is set but no score came back.
 pub const SV_REASON_SCORE_MISSING: i32 = 6;
-/// The challenge is older than the maximum age (or has no timestamp).
+/// The challenge is older than the maximum age, or has no usable timestamp.
 pub const SV_REASON_CHALLENGE_TOO_OLD: i32 = 7;
-/// The provider answered with its fail-open shape.
+/// The provider answered with its fail-open shape: it could not really verify.
 pub const SV_REASON_PROVIDER_FAIL_OPEN: i32 = 8;
-/// The provider could not be reached, timed out, or answered 5xx/429.
+/// The provider could not be reached, timed out, or answered 5xx or 429.
 pub const SV_REASON_PROVIDER_UNAVAILABLE: i32 = 9;
-/// The provider refused the request (bad secret, unknown site key).
+/// The provider refused the request for a reason only the configuration can cause.
 pub const SV_REASON_PROVIDER_REJECTED_REQUEST: i32 = 10;
 /// The provider's answer was not the documented shape.
 pub const SV_REASON_PROTOCOL_ERROR: i32 = 11;
 /// A retry was told the token was used, but an earlier attempt may have used it.
 pub const SV_REASON_AMBIGUOUS_RETRY: i32 = 12;
-/// The provider's TLS certificate or handshake failed verification; never accepted.
+/// The provider's TLS certificate or handshake failed verification: never retried, never accepted.
 pub const SV_REASON_TLS_FAILURE: i32 = 13;
+// END GENERATED reasons
 
 /// The result of a verification. Free with `sv_outcome_free`.
 pub struct sv_outcome {

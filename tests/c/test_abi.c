@@ -222,6 +222,50 @@ static void test_fork(void) {
   sv_client_free(c);
 }
 
+/* Every option by name, typed as the caller has it; the core validates. */
+static void test_generic_options(void) {
+  sv_client_builder *b = NULL;
+  sv_client_builder_new(SV_PROVIDER_GATEKEEPER, &b);
+  CHECK(sv_client_builder_set_option_str(b, "secret", "mock-secret", NULL) == SV_OK, "secret");
+  CHECK(sv_client_builder_set_option_str(b, "endpoint", g_gatekeeper, NULL) == SV_OK, "endpoint");
+  CHECK(sv_client_builder_set_option_millis(b, "timeout", 5000, NULL) == SV_OK, "timeout");
+  CHECK(sv_client_builder_set_option_i64(b, "max_retries", 1, NULL) == SV_OK, "max_retries");
+  CHECK(sv_client_builder_set_option_f64(b, "score_threshold", 0.5, NULL) == SV_OK, "threshold");
+  CHECK(sv_client_builder_set_option_str(b, "expected_hostnames", "example.com", NULL) == SV_OK, "hostname");
+  CHECK(sv_client_builder_set_option_str(b, "fail_mode", "open", NULL) == SV_OK, "fail mode");
+  CHECK(sv_client_builder_set_option_bool(b, "allow_http", false, NULL) == SV_OK, "allow_http");
+  /* Mistakes: one code, a message naming the option, never the value. */
+  sv_error *err = NULL;
+  CHECK(sv_client_builder_set_option_millis(b, "timeout", -1, &err) == SV_CONFIGURATION && err, "negative duration");
+  sv_error_free(err);
+  err = NULL;
+  CHECK(sv_client_builder_set_option_str(b, "fail_mode", "sk_live_secret", &err) == SV_CONFIGURATION, "bad choice");
+  CHECK(err && !strstr(sv_error_message(err), "sk_live_secret"), "value not echoed: %s", err ? sv_error_message(err) : "");
+  sv_error_free(err);
+  CHECK(sv_client_builder_set_option_i64(b, "allow_http", 1, NULL) == SV_CONFIGURATION, "wrong type");
+  CHECK(sv_client_builder_set_option_bool(b, "no_such_option", true, NULL) == SV_CONFIGURATION, "unknown option");
+  CHECK(sv_client_builder_set_option_str(b, NULL, "x", NULL) == SV_NULL_ARGUMENT, "NULL name");
+  const sv_client *c = NULL;
+  CHECK(sv_client_builder_build(b, &c, NULL) == SV_OK, "build");
+  sv_client_builder_free(b);
+  sv_outcome *o = NULL;
+  CHECK(verify_accepted(c, "pass:hostname=example.com:score=0.2"), "verify");
+  sv_outcome_free(o);
+  CHECK(sv_client_verify(c, "fail", 4, NULL, &o, NULL) == SV_OK && !sv_outcome_accepted(o), "fail");
+  sv_outcome_free(o);
+  sv_stats *s = NULL;
+  sv_client_stats(c, &s);
+  CHECK(sv_stats_error_key_len(s) == 1, "one key");
+  CHECK(!strcmp(sv_stats_error_key_at(s, 0), "invalid-input-response"), "key at 0");
+  CHECK(sv_stats_error_key_at(s, 1) == NULL, "out of range");
+  CHECK(sv_stats_error_key_count(s, "invalid-input-response") == 1, "count");
+  CHECK(sv_stats_error_key_count(s, "nope") == 0 && sv_stats_error_key_count(s, NULL) == 0, "absent");
+  CHECK(sv_stats_outage_probes(s) == 0 && sv_stats_outage_accepted(s) == 0, "outage counters");
+  CHECK(!strcmp(sv_stats_provider_health(s), "up"), "health %s", sv_stats_provider_health(s));
+  sv_stats_free(s);
+  sv_client_free(c);
+}
+
 /* A panic inside a verification completes every entry point exactly once. */
 static void test_injected_panic(void) {
   const sv_client *c = make_client(g_prosopo, SV_PROVIDER_PROSOPO);
@@ -287,5 +331,6 @@ int main(int argc, char **argv) {
   test_fork();
   test_shared();
   test_injected_panic();
+  test_generic_options();
   return finish("c abi");
 }

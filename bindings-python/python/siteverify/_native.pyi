@@ -8,6 +8,7 @@ from typing_extensions import Literal, TypeAlias
 
 __version__: str
 
+# BEGIN GENERATED reasons (siteverify-vocab; edit core/, then `make vocab`)
 ReasonCode: TypeAlias = Literal[
     "verified",
     "token-invalid",
@@ -24,6 +25,7 @@ ReasonCode: TypeAlias = Literal[
     "ambiguous-retry",
     "tls-failure",
 ]
+# END GENERATED reasons
 
 REASONS: Tuple[ReasonCode, ...]
 """Every reason code, in the core's declaration order."""

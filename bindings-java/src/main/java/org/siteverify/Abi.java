@@ -14,6 +14,7 @@ final class Abi {
     /** The ABI this binding was written against; the loaded library must report the same. */
     static final int SV_ABI_VERSION = 1;
 
+    // BEGIN GENERATED c-constants (siteverify-vocab; edit core/, then `make vocab`)
     static final int SV_PROVIDER_PROSOPO = 1;
     static final int SV_PROVIDER_GATEKEEPER = 2;
 
@@ -38,6 +39,11 @@ final class Abi {
     static final int SV_REASON_AMBIGUOUS_RETRY = 12;
     static final int SV_REASON_TLS_FAILURE = 13;
 
+    static final int SV_VERSION_MAJOR = 0;
+    static final int SV_VERSION_MINOR = 1;
+    static final int SV_VERSION_PATCH = 0;
+    static final int SV_ABI_VERSION = 1;
+
     static final int SV_OK = 0;
     static final int SV_NULL_ARGUMENT = 100;
     static final int SV_INVALID_ARGUMENT = 101;
@@ -46,4 +52,5 @@ final class Abi {
     static final int SV_CANCELLED = 400;
     static final int SV_PANIC = 900;
     static final int SV_INTERNAL = 901;
+    // END GENERATED c-constants
 }

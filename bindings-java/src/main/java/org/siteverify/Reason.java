@@ -8,27 +8,28 @@ package org.siteverify;
  * is still authoritative), so use a {@code default} branch when switching over it.
  */
 public enum Reason {
+    // BEGIN GENERATED reasons (siteverify-vocab; edit core/, then `make vocab`)
     /** The provider verified the token and every local check passed. */
     VERIFIED(Abi.SV_REASON_VERIFIED, "verified"),
-    /** The token is empty, oversized, malformed, forged or failed the challenge. */
+    /** The token is malformed, forged, from another site, or failed the challenge. */
     TOKEN_INVALID(Abi.SV_REASON_TOKEN_INVALID, "token-invalid"),
     /** The token expired or was already used (tokens are single use). */
     TOKEN_EXPIRED_OR_DUPLICATE(Abi.SV_REASON_TOKEN_EXPIRED_OR_DUPLICATE, "token-expired-or-duplicate"),
-    /** The hostname is not one of the expected ones. */
+    /** The hostname is missing or not one of the expected ones. */
     HOSTNAME_MISMATCH(Abi.SV_REASON_HOSTNAME_MISMATCH, "hostname-mismatch"),
-    /** The action is not one of the expected ones. */
+    /** The action is missing or not one of the expected ones. */
     ACTION_MISMATCH(Abi.SV_REASON_ACTION_MISMATCH, "action-mismatch"),
     /** The score is above the threshold (0 = human, 1 = bot). */
     SCORE_ABOVE_THRESHOLD(Abi.SV_REASON_SCORE_ABOVE_THRESHOLD, "score-above-threshold"),
-    /** A threshold is set but no score came back. */
+    /** A score threshold is set but no score came back. */
     SCORE_MISSING(Abi.SV_REASON_SCORE_MISSING, "score-missing"),
-    /** The challenge is older than the maximum age (or has no timestamp). */
+    /** The challenge is older than the maximum age, or has no usable timestamp. */
     CHALLENGE_TOO_OLD(Abi.SV_REASON_CHALLENGE_TOO_OLD, "challenge-too-old"),
     /** The provider answered with its fail-open shape: it could not really verify. */
     PROVIDER_FAIL_OPEN(Abi.SV_REASON_PROVIDER_FAIL_OPEN, "provider-fail-open"),
-    /** The provider could not be reached, timed out, or answered 5xx/429. */
+    /** The provider could not be reached, timed out, or answered 5xx or 429. */
     PROVIDER_UNAVAILABLE(Abi.SV_REASON_PROVIDER_UNAVAILABLE, "provider-unavailable"),
-    /** The provider refused the request (bad secret, unknown site key). */
+    /** The provider refused the request for a reason only the configuration can cause. */
     PROVIDER_REJECTED_REQUEST(Abi.SV_REASON_PROVIDER_REJECTED_REQUEST, "provider-rejected-request"),
     /** The provider's answer was not the documented shape. */
     PROTOCOL_ERROR(Abi.SV_REASON_PROTOCOL_ERROR, "protocol-error"),
@@ -36,6 +37,7 @@ public enum Reason {
     AMBIGUOUS_RETRY(Abi.SV_REASON_AMBIGUOUS_RETRY, "ambiguous-retry"),
     /** The provider's TLS certificate or handshake failed verification: never retried, never accepted. */
     TLS_FAILURE(Abi.SV_REASON_TLS_FAILURE, "tls-failure"),
+    // END GENERATED reasons
     /** A reason added to the library after this binding was written. */
     UNKNOWN(-1, "unknown");
 

@@ -1,0 +1,327 @@
+//! Generates the parts of each binding that repeat the core's vocabulary, so
+//! that none of them is copied by hand:
+//!
+//! - reason codes, from `siteverify::Reason::ALL` (Go, Python stubs, Node,
+//!   Java, the C ABI's constants, from which cbindgen writes the header);
+//! - the C header's integer constants, for PHP and Java, whose FFI cannot
+//!   read `#define`s;
+//! - the option tables of the READMEs, from `siteverify::OPTIONS`.
+//!
+//! Each generated part sits between `BEGIN GENERATED <block>` and
+//! `END GENERATED <block>` marker lines in its file.
+//!
+//! ```text
+//! siteverify-vocab write   # rewrite every block
+//! siteverify-vocab check   # exit 1 and print the stale blocks
+//! ```
+//!
+//! `make vocab` writes; `make test` checks. The header depends on
+//! ffi-c's constants, so `make vocab` runs it before regenerating the header
+//! and runs it again after.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use siteverify::{OptionKind, Reason, OPTIONS};
+
+struct Block {
+    file: &'static str,
+    name: &'static str,
+    /// The line prefix of the markers (a comment in the file's language).
+    comment: &'static str,
+    render: fn(&Vocab) -> String,
+}
+
+const BLOCKS: &[Block] = &[
+    Block {
+        file: "ffi-c/src/outcome.rs",
+        name: "reasons",
+        comment: "//",
+        render: c_reasons,
+    },
+    Block {
+        file: "bindings-go/outcome.go",
+        name: "reasons",
+        comment: "\t//",
+        render: go_reasons,
+    },
+    Block {
+        file: "bindings-python/python/siteverify/_native.pyi",
+        name: "reasons",
+        comment: "#",
+        render: python_reasons,
+    },
+    Block {
+        file: "bindings-node/src/options.rs",
+        name: "reasons",
+        comment: "    //",
+        render: node_reasons,
+    },
+    Block {
+        file: "bindings-java/src/main/java/org/siteverify/Reason.java",
+        name: "reasons",
+        comment: "    //",
+        render: java_reasons,
+    },
+    Block {
+        file: "bindings-java/src/main/java/org/siteverify/Abi.java",
+        name: "c-constants",
+        comment: "    //",
+        render: java_constants,
+    },
+    Block {
+        file: "bindings-php/src/Native.php",
+        name: "c-constants",
+        comment: "    //",
+        render: php_constants,
+    },
+    Block {
+        file: "README.md",
+        name: "options",
+        comment: "<!--",
+        render: options_table,
+    },
+];
+
+struct Vocab {
+    /// `#define NAME VALUE` lines of include/siteverify.h, in order.
+    defines: Vec<(String, String)>,
+}
+
+fn upper_snake(code: &str) -> String {
+    code.replace('-', "_").to_ascii_uppercase()
+}
+
+fn camel(code: &str) -> String {
+    code.split(['-', '_'])
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+fn c_reasons(_: &Vocab) -> String {
+    let mut out = String::new();
+    for (i, r) in Reason::ALL.iter().enumerate() {
+        let _ = writeln!(out, "/// {}", r.doc());
+        let _ = writeln!(out, "pub const SV_REASON_{}: i32 = {i};", upper_snake(r.as_str()));
+    }
+    out
+}
+
+fn go_reasons(_: &Vocab) -> String {
+    // gofmt aligns a const block's columns; do the same so `gofmt -l` stays quiet.
+    let names: Vec<String> = Reason::ALL
+        .iter()
+        .map(|r| format!("Reason{}", camel(r.as_str()).replace("Tls", "TLS")))
+        .collect();
+    let width = names.iter().map(String::len).max().unwrap_or(0);
+    let mut out = String::new();
+    for (name, r) in names.iter().zip(Reason::ALL) {
+        let _ = writeln!(out, "\t{name:width$} Reason = \"{}\"", r.as_str());
+    }
+    out
+}
+
+fn python_reasons(_: &Vocab) -> String {
+    let mut out = String::from("ReasonCode: TypeAlias = Literal[\n");
+    for r in Reason::ALL {
+        let _ = writeln!(out, "    \"{}\",", r.as_str());
+    }
+    out.push_str("]\n");
+    out
+}
+
+fn node_reasons(_: &Vocab) -> String {
+    let mut out = String::new();
+    for r in Reason::ALL {
+        let _ = writeln!(out, "    /// {}", r.doc());
+        let _ = writeln!(out, "    {},", camel(r.as_str()));
+    }
+    out
+}
+
+fn java_reasons(_: &Vocab) -> String {
+    let mut out = String::new();
+    for r in Reason::ALL {
+        let name = upper_snake(r.as_str());
+        let _ = writeln!(out, "    /** {} */", r.doc());
+        let _ = writeln!(out, "    {name}(Abi.SV_REASON_{name}, \"{}\"),", r.as_str());
+    }
+    out
+}
+
+/// Integer constants of the header, grouped as the header groups them.
+fn int_defines(v: &Vocab) -> Vec<(&str, &str)> {
+    v.defines
+        .iter()
+        .filter(|(_, value)| value.parse::<i64>().is_ok())
+        .map(|(n, value)| (n.as_str(), value.as_str()))
+        .collect()
+}
+
+fn group(name: &str) -> &str {
+    let rest = name.strip_prefix("SV_").unwrap_or(name);
+    ["PROVIDER", "FAIL_MODE", "FAIL_OPEN", "REASON", "VERSION", "ABI"]
+        .into_iter()
+        .find(|g| rest.starts_with(g))
+        .unwrap_or("STATUS")
+}
+
+fn grouped(v: &Vocab, line: impl Fn(&str, &str) -> String) -> String {
+    let mut out = String::new();
+    let mut last = "";
+    for (name, value) in int_defines(v) {
+        let g = group(name);
+        if !last.is_empty() && g != last && !(last == "VERSION" && g == "ABI") {
+            out.push('\n');
+        }
+        last = g;
+        out.push_str(&line(name, value));
+    }
+    out
+}
+
+fn java_constants(v: &Vocab) -> String {
+    grouped(v, |name, value| format!("    static final int {name} = {value};\n"))
+}
+
+fn php_constants(v: &Vocab) -> String {
+    let version = v
+        .defines
+        .iter()
+        .find(|(n, _)| n == "SV_VERSION")
+        .map(|(_, value)| value.trim_matches('"').to_string())
+        .expect("SV_VERSION in the header");
+    let mut out = format!("    public const VERSION = '{version}';\n");
+    out += &grouped(v, |name, value| {
+        format!(
+            "    public const {} = {value};\n",
+            name.strip_prefix("SV_").unwrap_or(name)
+        )
+    });
+    out
+}
+
+fn options_table(_: &Vocab) -> String {
+    let mut out = String::from("| option | type | default | what |\n|---|---|---|---|\n");
+    for o in OPTIONS {
+        let kind = match o.kind {
+            OptionKind::Text => "text".to_string(),
+            OptionKind::TextList => "list of text".to_string(),
+            OptionKind::Bool => "boolean".to_string(),
+            OptionKind::Count => "whole number".to_string(),
+            OptionKind::Number => "number".to_string(),
+            OptionKind::Duration => "duration".to_string(),
+            OptionKind::Choice(words) => words.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(" / "),
+        };
+        let _ = writeln!(out, "| `{}` | {kind} | {} | {} |", o.name, o.default, o.doc);
+    }
+    out
+}
+
+fn markers(block: &Block) -> (String, String) {
+    let close = if block.comment == "<!--" { " -->" } else { "" };
+    (
+        format!(
+            "{} BEGIN GENERATED {} (siteverify-vocab; edit core/, then `make vocab`){close}",
+            block.comment, block.name
+        ),
+        format!("{} END GENERATED {}{close}", block.comment, block.name),
+    )
+}
+
+/// The file's text with the block replaced, or an error naming what is missing.
+fn regenerate(text: &str, block: &Block, body: &str) -> Result<String, String> {
+    let (begin, end) = markers(block);
+    let begin_tag = format!("BEGIN GENERATED {} ", block.name);
+    let end_tag = format!("END GENERATED {}", block.name);
+    let start = text
+        .lines()
+        .position(|l| l.contains(&begin_tag))
+        .ok_or_else(|| format!("{}: no `{begin}` line", block.file))?;
+    let stop = text
+        .lines()
+        .position(|l| l.trim_end().ends_with(&end_tag) || l.contains(&format!("{end_tag} ")))
+        .filter(|&s| s > start)
+        .ok_or_else(|| format!("{}: no `{end}` line after the begin marker", block.file))?;
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::new();
+    for l in &lines[..start] {
+        out.push_str(l);
+        out.push('\n');
+    }
+    out.push_str(&begin);
+    out.push('\n');
+    out.push_str(body);
+    out.push_str(&end);
+    out.push('\n');
+    for l in &lines[stop + 1..] {
+        out.push_str(l);
+        out.push('\n');
+    }
+    if !text.ends_with('\n') {
+        out.pop();
+    }
+    Ok(out)
+}
+
+fn read_defines(root: &Path) -> Vec<(String, String)> {
+    let header = std::fs::read_to_string(root.join("include/siteverify.h")).expect("include/siteverify.h");
+    header
+        .lines()
+        .filter_map(|l| l.strip_prefix("#define "))
+        .filter_map(|l| l.split_once(' '))
+        .filter(|(n, _)| n.starts_with("SV_"))
+        .map(|(n, v)| (n.to_string(), v.trim().to_string()))
+        .collect()
+}
+
+fn main() -> ExitCode {
+    let mode = std::env::args().nth(1).unwrap_or_default();
+    if mode != "write" && mode != "check" {
+        eprintln!("usage: siteverify-vocab write|check");
+        return ExitCode::from(2);
+    }
+    let root: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let vocab = Vocab {
+        defines: read_defines(&root),
+    };
+    let mut stale = 0;
+    for block in BLOCKS {
+        let path = root.join(block.file);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", block.file));
+        let fresh = match regenerate(&text, block, &(block.render)(&vocab)) {
+            Ok(fresh) => fresh,
+            Err(e) => {
+                eprintln!("siteverify-vocab: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        if fresh == text {
+            continue;
+        }
+        if mode == "write" {
+            std::fs::write(&path, fresh).unwrap_or_else(|e| panic!("{}: {e}", block.file));
+            println!("siteverify-vocab: wrote {} in {}", block.name, block.file);
+        } else {
+            stale += 1;
+            eprintln!(
+                "siteverify-vocab: {} in {} is stale; run `make vocab`",
+                block.name, block.file
+            );
+        }
+    }
+    if stale > 0 {
+        return ExitCode::FAILURE;
+    }
+    if mode == "check" {
+        println!("siteverify-vocab: every generated block matches the core");
+    }
+    ExitCode::SUCCESS
+}
