@@ -8,7 +8,8 @@
 //!
 //! Threads and event loops:
 //! - the blocking `verify` releases the GIL (`py.detach`) for the whole call
-//!   and runs on the core's shared runtime (`Client::verify_blocking`);
+//!   and runs on the core's shared runtime (`Client::verify_bytes` in
+//!   `runtime::block_on`, what `Client::verify_blocking` does for a `&str`);
 //! - the async `verify` spawns the core future on the same shared runtime
 //!   (`siteverify::runtime::handle()`, re-created after `fork()`), hands back an
 //!   asyncio future of the caller's running loop, resolves it through
@@ -290,17 +291,19 @@ fn path_list(obj: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Vec<PathBuf
     iter.map(|item| one(&item?)).collect()
 }
 
-/// Token and per-call options. A token of `None` (a missing form field) is
-/// passed on as the empty token, which the core rejects as `token-invalid`
-/// without a request. Tokens are hostile input: a str the core cannot take
-/// as UTF-8 (lone surrogates) is passed lossily, and the provider refuses it.
+/// Token and per-call options, the token as bytes for `Client::verify_bytes`.
+/// A token of `None` (a missing form field) is passed on as the empty token,
+/// which the core rejects as `token-invalid` without a request. Tokens are
+/// hostile input: a str that is not valid Unicode (lone surrogates) is passed
+/// as its `surrogatepass` encoding, which is not UTF-8, so the core rejects it
+/// locally as `token-invalid` too. Never an exception, never a lossy send.
 fn call_args(
     token: &Bound<'_, PyAny>,
     remote_ip: Option<&Bound<'_, PyAny>>,
     email: Option<&Bound<'_, PyAny>>,
-) -> PyResult<(String, VerifyOptions)> {
+) -> PyResult<(Vec<u8>, VerifyOptions)> {
     let token = if token.is_none() {
-        String::new()
+        Vec::new()
     } else {
         let s = token.cast::<PyString>().map_err(|_| {
             bad(
@@ -309,7 +312,15 @@ fn call_args(
                 &format!("token must be a str (or None), not {}", type_name(token)),
             )
         })?;
-        s.to_string_lossy().into_owned()
+        match s.to_cow() {
+            Ok(text) => text.into_owned().into_bytes(),
+            Err(_) => s
+                .call_method1("encode", ("utf-8", "surrogatepass"))?
+                .cast_into::<PyBytes>()
+                .map_err(PyErr::from)?
+                .as_bytes()
+                .to_vec(),
+        }
     };
     let options = VerifyOptions {
         remote_ip: opt_str(remote_ip, "remote_ip", Blame::Argument)?,
@@ -471,8 +482,8 @@ impl PyOutcome {
 
 /// A point-in-time copy of a client's counters. Immutable.
 ///
-/// Watch ``fail_open_suspected`` and ``by_reason["provider-unavailable"]`` to
-/// alert on a provider incident.
+/// Watch ``fail_open_suspected``, ``by_reason["provider-unavailable"]``,
+/// ``outage_accepted`` and ``provider_health`` to alert on a provider incident.
 #[pyclass(frozen, eq, module = "siteverify", name = "Stats")]
 #[derive(PartialEq)]
 struct PyStats {
@@ -515,6 +526,29 @@ impl PyStats {
     #[getter]
     fn errors(&self) -> u64 {
         self.inner.errors
+    }
+    /// Inconclusive outcomes that ``fail_mode="open"`` accepted during a
+    /// confirmed outage (provider unreachable, or the outage probe failed too).
+    #[getter]
+    fn outage_accepted(&self) -> u64 {
+        self.inner.outage_accepted
+    }
+    /// Inconclusive outcomes that ``fail_mode="open"`` did not accept, because
+    /// no outage was confirmed (the provider answered other requests).
+    #[getter]
+    fn outage_refused(&self) -> u64 {
+        self.inner.outage_refused
+    }
+    /// Outage probes sent by this client.
+    #[getter]
+    fn outage_probes(&self) -> u64 {
+        self.inner.outage_probes
+    }
+    /// The provider's health as the outage check sees it now: ``"up"``,
+    /// ``"down"`` or ``"unknown"``.
+    #[getter]
+    fn provider_health(&self) -> &str {
+        &self.inner.provider_health
     }
     /// Outcomes per reason code (a new dict; codes never seen are absent).
     #[getter]
@@ -707,8 +741,11 @@ impl ClientCore {
         let (token, options) = call_args(token, remote_ip, email)?;
         let client = &self.client;
         let result = py.detach(|| {
-            std::panic::catch_unwind(AssertUnwindSafe(|| client.verify_blocking(&token, &options)))
-                .unwrap_or_else(|panic| Err(siteverify::Error::internal(panic_message(&*panic))))
+            // `verify_blocking`, for a token that may not be UTF-8.
+            std::panic::catch_unwind(AssertUnwindSafe(|| {
+                siteverify::runtime::block_on(client.verify_bytes(&token, &options)).and_then(|r| r)
+            }))
+            .unwrap_or_else(|panic| Err(siteverify::Error::internal(panic_message(&*panic))))
         });
         match result {
             Ok(inner) => Ok(PyOutcome { inner }),
@@ -733,12 +770,12 @@ impl ClientCore {
         let event_loop = get_running_loop.bind(py).call0()?;
         let future = event_loop.call_method0("create_future")?;
         let client = self.client.clone();
-        let delivery = Delivery {
+        let delivery = Delivery(Some(Target {
             event_loop: event_loop.clone().unbind(),
             future: future.clone().unbind(),
-        };
+        }));
         let task = siteverify::runtime::handle().spawn(async move {
-            let result = CatchUnwind(Box::pin(async move { client.verify(&token, &options).await }))
+            let result = CatchUnwind(Box::pin(async move { client.verify_bytes(&token, &options).await }))
                 .await
                 .unwrap_or_else(|panic| Err(siteverify::Error::internal(panic_message(&*panic))));
             delivery.deliver(result);
@@ -772,15 +809,43 @@ impl<F: Future> Future for CatchUnwind<F> {
 }
 
 /// Where a finished verification goes: an asyncio future and its loop.
-struct Delivery {
+struct Target {
     event_loop: Py<PyAny>,
     future: Py<PyAny>,
 }
 
+/// Settles its future exactly once: with the result, or, if the task is
+/// dropped without one (aborted after a cancel, or unwound by a panic outside
+/// the verification), with an `internal` error. The future is never left
+/// pending; one already done (cancelled) is left alone.
+struct Delivery(Option<Target>);
+
 impl Delivery {
-    fn deliver(self, result: siteverify::Result<siteverify::Outcome>) {
-        // During interpreter shutdown nobody is waiting any more.
-        let _ = Python::try_attach(|py| {
+    fn deliver(mut self, result: siteverify::Result<siteverify::Outcome>) {
+        if let Some(target) = self.0.take() {
+            target.settle(result);
+        }
+    }
+}
+
+impl Drop for Delivery {
+    fn drop(&mut self) {
+        if let Some(target) = self.0.take() {
+            target.settle(Err(siteverify::Error::internal(
+                "the verification ended without a result; this is a siteverify bug, please report it",
+            )));
+        }
+    }
+}
+
+impl Target {
+    fn settle(self, result: siteverify::Result<siteverify::Outcome>) {
+        // During interpreter shutdown nobody is waiting any more. Everything
+        // Python, `self` included, is dropped inside: a `Py` dropped without
+        // the GIL would go through pyo3's pool mutex, a lock a fork could copy
+        // in its held state.
+        let _ = Python::try_attach(move |py| {
+            pin_thread_state();
             let (ok, payload) = match result {
                 Ok(inner) => match Py::new(py, PyOutcome { inner }) {
                     Ok(o) => (true, o.into_any()),
@@ -794,8 +859,37 @@ impl Delivery {
                 .event_loop
                 .bind(py)
                 .call_method1("call_soon_threadsafe", (resolve, self.future.bind(py)));
+            drop(self);
         });
     }
+}
+
+thread_local! {
+    static THREAD_STATE_PINNED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Keeps the Python thread state of this (runtime worker) thread for the rest
+/// of its life. Without it every attach from a worker creates a thread state
+/// and every detach deletes it, both under CPython's runtime head lock; a
+/// `fork()` on another thread that copies that lock held leaves the child
+/// stuck in `PyOS_AfterFork_Child` (CPython 3.11 takes the copied lock there
+/// before re-creating it). One extra `PyGILState_Ensure`, never released,
+/// keeps the state alive; the GIL is still released when the outer attach
+/// ends. Only runtime threads are pinned (a Python thread has its own state).
+/// Must be called while attached.
+fn pin_thread_state() {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return;
+    }
+    THREAD_STATE_PINNED.with(|pinned| {
+        if !pinned.replace(true) {
+            // SAFETY: the caller holds the GIL through this thread's state;
+            // the matching release is deliberately never made.
+            unsafe {
+                pyo3::ffi::PyGILState_Ensure();
+            }
+        }
+    });
 }
 
 /// Runs on the event loop: settles the future unless it was cancelled meanwhile.
@@ -832,6 +926,14 @@ impl AbortOnDone {
 
 // ---------------------------------------------------------------- module ---
 
+/// Testing only, not API: while armed, verifying ``_TESTING_PANIC_TOKEN``
+/// panics inside the verification (process-wide).
+#[pyfunction]
+#[pyo3(name = "_testing_arm_injected_panic")]
+fn testing_arm_injected_panic(armed: bool) {
+    siteverify::fault::arm_injected_panic(armed);
+}
+
 fn secs(d: Duration) -> f64 {
     d.as_secs_f64()
 }
@@ -844,6 +946,8 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ClientCore>()?;
     m.add_class::<PyOutcome>()?;
     m.add_class::<PyStats>()?;
+    m.add_function(wrap_pyfunction!(testing_arm_injected_panic, m)?)?;
+    m.add("_TESTING_PANIC_TOKEN", siteverify::fault::PANIC_TOKEN)?;
     m.add("__version__", siteverify::VERSION)?;
     m.add("REASONS", PyTuple::new(py, Reason::ALL.iter().map(|r| r.as_str()))?)?;
     m.add("DEFAULT_TIMEOUT", secs(siteverify::DEFAULT_TIMEOUT))?;

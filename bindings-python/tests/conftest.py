@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import ssl
 import subprocess
 import urllib.request
 from pathlib import Path
-from typing import Dict, Iterator
+from typing import Dict, Iterator, Optional
 
 import pytest
 
@@ -22,9 +23,9 @@ SECRET = "mock-secret"
 
 
 class Mock:
-    """A running ``siteverify-mock --port 0``."""
+    """A running ``siteverify-mock --port 0`` (plus ``extra_args``, e.g. ``--tls``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *extra_args: str) -> None:
         binary = os.environ.get("SITEVERIFY_MOCK_BIN") or str(REPO_DIR / "target" / "release" / "siteverify-mock")
         if not os.path.isfile(binary):
             pytest.exit(
@@ -32,10 +33,10 @@ class Mock:
                 "or set SITEVERIFY_MOCK_BIN",
                 returncode=2,
             )
-        self.proc = subprocess.Popen([binary, "--port", "0"], stdout=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen([binary, "--port", "0", *extra_args], stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout is not None
         self.url = self.proc.stdout.readline().strip()
-        if not self.url.startswith("http://"):
+        if not self.url.startswith(("http://", "https://")):
             self.proc.kill()
             raise RuntimeError(f"mock did not print its URL (got {self.url!r})")
 
@@ -50,9 +51,9 @@ class Mock:
     def endpoint(self, provider: str) -> str:
         return self.prosopo if provider == "prosopo" else self.gatekeeper
 
-    def stats(self) -> Dict[str, int]:
+    def stats(self, context: Optional[ssl.SSLContext] = None) -> Dict[str, int]:
         """``GET /__mock/stats`` (this request itself counts in ``requests``)."""
-        with urllib.request.urlopen(self.url + "/__mock/stats", timeout=10) as r:
+        with urllib.request.urlopen(self.url + "/__mock/stats", timeout=10, context=context) as r:
             data: Dict[str, int] = json.load(r)
             return data
 

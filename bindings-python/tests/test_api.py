@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -61,20 +62,27 @@ def test_outcome_has_no_truth_value(mock: Mock) -> None:
 
 def test_reasons_match_the_core() -> None:
     assert siteverify.REASONS[0] == "verified" and "provider-fail-open" in siteverify.REASONS
-    assert len(set(siteverify.REASONS)) == len(siteverify.REASONS) == 13
+    assert "tls-failure" in siteverify.REASONS
+    assert len(set(siteverify.REASONS)) == len(siteverify.REASONS) == 14
 
 
 def test_stats(mock: Mock) -> None:
     client = siteverify.Client(provider="prosopo", secret=SECRET, endpoint=mock.prosopo)
-    assert client.stats().verifications == 0
-    client.verify("pass")
-    client.verify("fail-open")
-    client.verify("error:key=API.PARSE_ERROR")
     s = client.stats()
-    assert (s.verifications, s.accepted, s.rejected, s.inconclusive, s.fail_open_suspected, s.errors) == (3, 2, 1, 2, 1, 0)
-    assert s.by_reason == {"verified": 1, "provider-fail-open": 1, "provider-rejected-request": 1}
+    assert (s.verifications, s.outage_accepted, s.outage_refused, s.outage_probes) == (0, 0, 0, 0)
+    assert s.provider_health == "unknown"
+    client.verify("pass")
+    client.verify("fail-open")  # fail_mode closed: on_fail_open follows it, rejected
+    client.verify("error:key=API.PARSE_ERROR")  # a token can cause it: a conclusive rejection
+    s = client.stats()
+    assert (s.verifications, s.accepted, s.rejected, s.inconclusive, s.fail_open_suspected, s.errors) == (
+        3, 1, 2, 1, 1, 0)
+    assert s.by_reason == {"verified": 1, "provider-fail-open": 1, "token-invalid": 1}
     assert s.by_error_key == {"API.PARSE_ERROR": 1}
+    assert (s.outage_accepted, s.outage_refused, s.outage_probes, s.provider_health) == (0, 0, 0, "up")
     assert s.to_dict()["by_reason"] == s.by_reason and json.loads(s.to_json()) == s.to_dict()
+    assert {k: s.to_dict()[k] for k in ("outage_accepted", "outage_refused", "outage_probes", "provider_health")} == {
+        "outage_accepted": 0, "outage_refused": 0, "outage_probes": 0, "provider_health": "up"}
     assert s == client.stats()  # snapshots compare by value
     client.verify("pass")
     assert s != client.stats() and s.verifications == 3  # and do not change
@@ -110,7 +118,7 @@ def test_extra_cas_from_files_and_text(mock: Mock) -> None:
     pem = SYSTEM_CAS.read_bytes()
     for kw in ({"ca_files": SYSTEM_CAS}, {"ca_files": [str(SYSTEM_CAS)]}, {"ca_pems": pem},
                {"ca_pems": [pem.decode()]}):
-        client = siteverify.Client(provider="prosopo", secret=SECRET, endpoint=mock.prosopo, **kw)  # type: ignore[arg-type]
+        client = siteverify.Client(provider="prosopo", secret=SECRET, endpoint=mock.prosopo, **kw)
         assert client.verify("pass").accepted
 
 
@@ -127,14 +135,71 @@ def test_options_are_accepted_in_every_form(mock: Mock) -> None:
     assert c.verify("pass:age=600").reason == "challenge-too-old"
 
 
-def test_fail_mode_open_accepts_inconclusive(mock: Mock) -> None:
-    closed = siteverify.Client(provider="gatekeeper", secret=SECRET, endpoint=mock.gatekeeper, max_retries=0)
-    opened = siteverify.Client(provider="gatekeeper", secret=SECRET, endpoint=mock.gatekeeper, max_retries=0,
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+def test_fail_mode_open_accepts_an_unreachable_provider() -> None:
+    endpoint = f"http://127.0.0.1:{_closed_port()}/api/v1/token/verify"
+    closed = siteverify.Client(provider="gatekeeper", secret=SECRET, endpoint=endpoint, max_retries=0)
+    opened = siteverify.Client(provider="gatekeeper", secret=SECRET, endpoint=endpoint, max_retries=0,
                                fail_mode="open")
     for client, accepted in ((closed, False), (opened, True)):
-        o = client.verify("status:code=503")
-        assert (o.accepted, o.verified, o.conclusive, o.reason, o.retryable) == (
-            accepted, False, False, "provider-unavailable", True)
+        o = client.verify("pass")
+        assert (o.accepted, o.verified, o.conclusive, o.reason, o.retryable, o.http_status) == (
+            accepted, False, False, "provider-unavailable", True, None)
+    assert "never sent" in (o.detail or "")
+    # No probe needed: the token never left this machine.
+    assert (opened.stats().outage_accepted, opened.stats().outage_probes) == (1, 0)
+    assert closed.stats().outage_accepted == 0
+
+
+def test_fail_mode_open_refuses_a_failure_the_provider_does_not_share(mock: Mock) -> None:
+    """A 503 for one token while the provider answers others may come from the token: not accepted."""
+    opened = siteverify.Client(provider="gatekeeper", secret=SECRET, endpoint=mock.gatekeeper, max_retries=0,
+                               fail_mode="open")
+    o = opened.verify("status:code=503")
+    assert (o.accepted, o.verified, o.conclusive, o.reason, o.retryable, o.http_status) == (
+        False, False, False, "provider-unavailable", True, 503)
+    assert "not accepted by fail_mode=open" in (o.detail or "")
+    s = opened.stats()
+    assert (s.outage_accepted, s.outage_refused, s.outage_probes, s.provider_health) == (0, 1, 1, "up")
+
+
+def test_fail_mode_open_accepts_a_confirmed_outage(private_mock: Mock) -> None:
+    closed = siteverify.Client(provider="gatekeeper", secret=SECRET, endpoint=private_mock.gatekeeper,
+                               max_retries=0)
+    opened = siteverify.Client(provider="gatekeeper", secret=SECRET, endpoint=private_mock.gatekeeper,
+                               max_retries=0, fail_mode="open")
+    # Every request to this mock answers 503 for the next 5 s, the probe's included.
+    o = opened.verify("outage:ms=5000")
+    assert (o.accepted, o.verified, o.conclusive, o.reason, o.http_status) == (
+        True, False, False, "provider-unavailable", 503)
+    assert "outage probe" in (o.detail or "")
+    s = opened.stats()
+    assert (s.outage_accepted, s.outage_refused, s.outage_probes, s.provider_health) == (1, 0, 1, "down")
+    o = closed.verify("pass")
+    assert (o.accepted, o.conclusive, o.reason, o.http_status) == (False, False, "provider-unavailable", 503)
+
+
+def test_on_fail_open_follows_the_fail_mode_unless_set(mock: Mock) -> None:
+    def accepted(**kw: str) -> bool:
+        client = siteverify.Client(provider="prosopo", secret=SECRET, endpoint=mock.prosopo,
+                                   **kw)  # type: ignore[arg-type]
+        o = client.verify("fail-open")
+        assert (o.reason, o.fail_open_suspected, o.verified, o.conclusive) == (
+            "provider-fail-open", True, False, False)
+        return o.accepted
+
+    assert not accepted()
+    assert not accepted(fail_mode="closed")
+    assert accepted(fail_mode="open")
+    assert accepted(fail_mode="closed", on_fail_open="accept")
+    assert not accepted(fail_mode="open", on_fail_open="reject")
+    assert accepted(on_fail_open="accept")
 
 
 def test_every_public_name_has_a_docstring() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import pickle
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 import pytest
 
@@ -74,7 +74,7 @@ def gk(mock: Mock, **kw: Any) -> Dict[str, Any]:
         ({"proxy": "::not a url::"}, "proxy URL is invalid"),
         ({"ca_pems": "not a certificate"}, "PEM"),
         ({"ca_pems": 3}, "ca_pems must be str, bytes or an iterable of them, not int"),
-        ({"ca_files": "/nonexistent/ca.pem"}, "cannot read CA file"),
+        ({"ca_files": "/nonexistent/ca.pem"}, "cannot read a CA file"),
         ({"allow_http": "yes"}, "allow_http must be a bool, not str"),
         ({"secret": 12345}, "secret must be a str, not int"),
         ({"secret": b"mock-secret"}, "secret must be a str, not bytes"),
@@ -87,6 +87,7 @@ def test_configuration_errors(mock: Mock, kwargs: Dict[str, Any], needle: str) -
         assert info.value.code == "configuration"
         assert needle in str(info.value)
         assert SECRET not in str(info.value) and SECRET not in repr(info.value)
+        assert "/nonexistent" not in str(info.value)  # no config paths in errors either
 
 
 def test_prosopo_refuses_checks_it_cannot_make(mock: Mock) -> None:
@@ -142,10 +143,38 @@ def test_missing_token_is_an_outcome_not_an_error(mock: Mock) -> None:
     for token in (None, ""):
         o = client.verify(token)
         assert (o.accepted, o.reason, o.attempts, o.detail) == (False, "token-invalid", 0, "token is empty")
-    # A lone surrogate cannot be UTF-8: the provider receives a replacement
-    # character instead and refuses the token.
-    o = client.verify("pass\udcff")
-    assert not o.accepted
+
+
+LONE_SURROGATE_TOKENS = ["ab\udcffcd", "pass\udcff", "\ud800", "pass\ud83d:id=x"]
+
+
+@pytest.mark.parametrize("fail_mode", ["closed", "open"])
+def test_lone_surrogate_token_is_invalid_and_never_sent(private_mock: Mock, fail_mode: str) -> None:
+    """A str that is not valid Unicode cannot be UTF-8: rejected locally, never sent lossily."""
+    kwargs: Dict[str, Any] = {"provider": "gatekeeper", "secret": SECRET, "endpoint": private_mock.gatekeeper,
+                              "fail_mode": fail_mode}
+    client = siteverify.Client(**kwargs)
+    aclient = siteverify.AsyncClient(**kwargs)
+
+    async def run_async() -> List[siteverify.Outcome]:
+        return [await aclient.verify(t, remote_ip="203.0.113.7") for t in LONE_SURROGATE_TOKENS]
+
+    before = private_mock.stats()["requests"]
+    outcomes = [client.verify(t, remote_ip="203.0.113.7") for t in LONE_SURROGATE_TOKENS]
+    outcomes += asyncio.run(run_async())
+    for o in outcomes:
+        assert (o.accepted, o.verified, o.conclusive, o.reason, o.attempts, o.http_status) == (
+            False, False, True, "token-invalid", 0, None), o
+        assert o.detail == "token is not valid UTF-8"
+    # Only this stats GET reached the mock: no verify request was sent.
+    assert private_mock.stats()["requests"] == before + 1
+    for c in (client, aclient):
+        s = c.stats()
+        assert (s.verifications, s.rejected, s.errors) == (4, 4, 0)
+        assert s.by_reason == {"token-invalid": 4}
+    # Per-call arguments are still checked first, as for any token.
+    with pytest.raises(siteverify.InvalidArgumentError):
+        client.verify("ab\udcffcd", remote_ip="not an ip")
 
 
 def test_the_secret_never_shows(mock: Mock) -> None:

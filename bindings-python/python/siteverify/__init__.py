@@ -93,10 +93,14 @@ _OPTIONS_DOC = """
     :param max_age: reject challenges solved longer ago than this many seconds.
         GateKeeper only.
     :param fail_mode: ``"closed"`` (default: inconclusive outcomes are not
-        accepted) or ``"open"`` (they are accepted, with ``conclusive=False``).
+        accepted) or ``"open"`` (an inconclusive outcome is accepted, with
+        ``conclusive=False``, only during a confirmed outage: the provider
+        was unreachable before the token was sent, or siteverify's own
+        outage probe failed too; ``detail`` says which).
     :param on_fail_open: what a suspected provider fail-open answer counts as:
-        ``"accept"`` (default, flagged with reason ``provider-fail-open``) or
-        ``"reject"``.
+        ``"accept"`` (flagged with reason ``provider-fail-open``) or
+        ``"reject"``. Unset, it follows ``fail_mode``: rejected under
+        ``"closed"``, accepted and flagged under ``"open"``.
     :param proxy: an explicit proxy URL (``http://``, ``https://``,
         ``socks5://``). Without it ``HTTPS_PROXY``/``ALL_PROXY``/``NO_PROXY``
         apply.
@@ -132,8 +136,8 @@ class Client(_ClientCore):
 
         Blocks until the provider answers or the client's ``timeout`` passes,
         with the GIL released the whole time. Every verdict is an Outcome,
-        provider outages included; ``None`` or an empty token is rejected
-        without a request (reason ``token-invalid``).
+        provider outages included; ``None``, an empty token or one holding
+        lone surrogates is rejected without a request (reason ``token-invalid``).
 
         :param token: the token from the widget's form field (e.g.
             ``procaptcha-response``), or ``None`` when the field is missing.
@@ -167,9 +171,9 @@ class AsyncClient(_ClientCore):
         """Verify ``token`` and return the :class:`Outcome`; act on ``outcome.accepted``.
 
         Must be awaited inside a running asyncio event loop. Every verdict is
-        an Outcome, provider outages included; ``None`` or an empty token is
-        rejected without a request (reason ``token-invalid``). Cancelling the
-        awaiting task aborts the request.
+        an Outcome, provider outages included; ``None``, an empty token or one
+        holding lone surrogates is rejected without a request (reason
+        ``token-invalid``). Cancelling the awaiting task aborts the request.
 
         :param token: the token from the widget's form field, or ``None`` when
             the field is missing.

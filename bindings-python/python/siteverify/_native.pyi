@@ -43,6 +43,12 @@ DEFAULT_RETRY_BASE_DELAY: float
 DEFAULT_RETRY_MAX_DELAY: float
 """Default backoff cap, in seconds (2.0)."""
 
+# Testing only, not API: while armed, verifying _TESTING_PANIC_TOKEN panics
+# inside the verification (process-wide).
+_TESTING_PANIC_TOKEN: str
+
+def _testing_arm_injected_panic(armed: bool) -> None: ...
+
 OutcomeDict: TypeAlias = Dict[str, Union[bool, str, float, int, None, List[str]]]
 
 @final
@@ -138,12 +144,24 @@ class Stats:
     def errors(self) -> int:
         """Calls that raised instead of returning an outcome."""
     @property
+    def outage_accepted(self) -> int:
+        """Inconclusive outcomes ``fail_mode="open"`` accepted during a confirmed outage."""
+    @property
+    def outage_refused(self) -> int:
+        """Inconclusive outcomes ``fail_mode="open"`` did not accept: no outage was confirmed."""
+    @property
+    def outage_probes(self) -> int:
+        """Outage probes sent by this client."""
+    @property
+    def provider_health(self) -> Literal["up", "down", "unknown"]:
+        """The provider's health as the outage check sees it now."""
+    @property
     def by_reason(self) -> Dict[str, int]:
         """Outcomes per reason code (codes never seen are absent)."""
     @property
     def by_error_key(self) -> Dict[str, int]:
         """Provider error keys and codes seen."""
-    def to_dict(self) -> Dict[str, Union[int, Dict[str, int]]]:
+    def to_dict(self) -> Dict[str, Union[int, str, Dict[str, int]]]:
         """Every counter as a new dict, keyed by the core's snake_case names."""
     def to_json(self) -> str:
         """The counters as one line of JSON, as the Rust core serialises them."""
