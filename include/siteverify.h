@@ -161,6 +161,14 @@ extern "C" {
 // An unknown provider number is `SV_CONFIGURATION`.
 sv_status sv_client_builder_new(int32_t provider, sv_client_builder **builder_out);
 
+// Creates a builder for the provider named `provider` (`"prosopo"`,
+// `"gatekeeper"`, ...: the core's names), with every default. Bindings use
+// this so that a provider the core adds needs no new constant. An unknown
+// name is `SV_CONFIGURATION`; the message never echoes it.
+sv_status sv_client_builder_new_named(const char *provider,
+                                      sv_client_builder **builder_out,
+                                      sv_error **err_out);
+
 // Frees a builder. NULL is a no-op.
 void sv_client_builder_free(sv_client_builder *builder);
 

@@ -23,6 +23,10 @@ typedef void (*sv_verify_callback)(void *userdata,
 
 sv_status sv_client_builder_new(int32_t provider, sv_client_builder **builder_out);
 
+sv_status sv_client_builder_new_named(const char *provider,
+                                      sv_client_builder **builder_out,
+                                      sv_error **err_out);
+
 void sv_client_builder_free(sv_client_builder *builder);
 
 sv_status sv_client_builder_set_secret(sv_client_builder *builder, const char *secret);

@@ -202,7 +202,11 @@ fn secret_file_and_usage_errors() {
     assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
     let missing = run(&base(&["--secret-file", "/nonexistent/secret", "pass"]), None, "");
     assert_eq!(missing.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read secret file"));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read the secret file"));
+    assert!(
+        !String::from_utf8_lossy(&missing.stderr).contains("/nonexistent"),
+        "the path is not echoed"
+    );
     let no_source = run(&base(&["pass"]), None, "");
     assert_eq!(no_source.status.code(), Some(2));
     let unset = run(&base(&["--secret-env", "SV_SURELY_UNSET_VAR", "pass"]), None, "");

@@ -9,6 +9,7 @@ use std::time::Duration;
 use core_api::{ClientBuilder, FailMode, FailOpenPolicy, Provider};
 
 use crate::boundary::{guard, null, str_arg, write_out, Fail};
+use crate::error::sv_error;
 use crate::status::*;
 
 /// Prosopo Procaptcha.
@@ -57,6 +58,32 @@ pub extern "C" fn sv_client_builder_new(provider: i32, builder_out: *mut *mut sv
             SV_PROVIDER_GATEKEEPER => Provider::GateKeeper,
             _ => return Err((SV_CONFIGURATION, "unknown provider".into())),
         };
+        let b = Box::new(sv_client_builder {
+            inner: ClientBuilder::new(provider),
+        });
+        // SAFETY: checked non-NULL above; the caller provides a writable pointer.
+        unsafe { write_out(builder_out, Box::into_raw(b)) };
+        Ok(())
+    })
+}
+
+/// Creates a builder for the provider named `provider` (`"prosopo"`,
+/// `"gatekeeper"`, ...: the core's names), with every default. Bindings use
+/// this so that a provider the core adds needs no new constant. An unknown
+/// name is `SV_CONFIGURATION`; the message never echoes it.
+#[no_mangle]
+pub extern "C" fn sv_client_builder_new_named(
+    provider: *const c_char,
+    builder_out: *mut *mut sv_client_builder,
+    err_out: *mut *mut sv_error,
+) -> sv_status {
+    guard(err_out, || {
+        if builder_out.is_null() {
+            return Err(null("builder_out"));
+        }
+        // SAFETY: a NUL-terminated string per the API contract (NULL is reported).
+        let name = unsafe { str_arg(provider, "provider")? };
+        let provider: Provider = name.parse().map_err(crate::boundary::core_fail)?;
         let b = Box::new(sv_client_builder {
             inner: ClientBuilder::new(provider),
         });

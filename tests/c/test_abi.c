@@ -225,7 +225,11 @@ static void test_fork(void) {
 /* Every option by name, typed as the caller has it; the core validates. */
 static void test_generic_options(void) {
   sv_client_builder *b = NULL;
-  sv_client_builder_new(SV_PROVIDER_GATEKEEPER, &b);
+  sv_error *named = NULL;
+  CHECK(sv_client_builder_new_named("no-such-provider", &b, &named) == SV_CONFIGURATION && b == NULL && named, "unknown name");
+  CHECK(!strstr(sv_error_message(named), "no-such-provider"), "name not echoed");
+  sv_error_free(named);
+  CHECK(sv_client_builder_new_named("gatekeeper", &b, NULL) == SV_OK && b, "by name");
   CHECK(sv_client_builder_set_option_str(b, "secret", "mock-secret", NULL) == SV_OK, "secret");
   CHECK(sv_client_builder_set_option_str(b, "endpoint", g_gatekeeper, NULL) == SV_OK, "endpoint");
   CHECK(sv_client_builder_set_option_millis(b, "timeout", 5000, NULL) == SV_OK, "timeout");

@@ -3,10 +3,9 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
 
 use serde_json::Value;
-use siteverify::{Client, ClientBuilder, Provider, VerifyOptions};
+use siteverify::{Client, ClientBuilder, OptionValue, Provider, VerifyOptions};
 use siteverify_mock::{MockServer, DEFAULT_SECRET, GATEKEEPER_PATH, PROSOPO_PATH};
 
 pub struct Case {
@@ -17,9 +16,6 @@ pub struct Case {
 impl Case {
     pub fn name(&self) -> &str {
         self.raw["name"].as_str().unwrap()
-    }
-    pub fn provider(&self) -> Provider {
-        self.raw["provider"].as_str().unwrap().parse().unwrap()
     }
 }
 
@@ -66,89 +62,55 @@ pub fn token(case: &Case, run: &str) -> Option<String> {
     }
 }
 
+/// Builds the case's client the way a binding does: every config value goes
+/// through the core's generic setter, typed as JSON typed it, so the core
+/// alone decides what is a mistake. Vector keys name durations with their
+/// unit (`timeout_ms`, `max_age_seconds`); the core names do not.
 pub fn builder(case: &Case, mock: &MockServer) -> Result<ClientBuilder, siteverify::Error> {
-    let provider = case.provider();
+    let provider: Provider = case.raw["provider"].as_str().unwrap().parse()?;
     let cfg = case
         .raw
         .get("config")
         .cloned()
         .unwrap_or(Value::Object(Default::default()));
+    let cfg = cfg.as_object().unwrap();
     let mut b = Client::builder(provider);
-    b.secret(cfg.get("secret").and_then(Value::as_str).unwrap_or(DEFAULT_SECRET));
-    let ms = |k: &str| cfg.get(k).and_then(Value::as_u64).map(Duration::from_millis);
-    match (
-        cfg.get("endpoint").and_then(Value::as_str),
-        cfg.get("region").and_then(Value::as_str),
-    ) {
-        (Some(e), region) => {
-            b.endpoint(e.replace("{mock}", &mock.url()));
-            if let Some(r) = region {
-                b.region(r);
+    if !cfg.contains_key("secret") {
+        b.secret(DEFAULT_SECRET);
+    }
+    if !cfg.contains_key("endpoint") && !cfg.contains_key("region") {
+        let path = if provider == Provider::Prosopo {
+            PROSOPO_PATH
+        } else {
+            GATEKEEPER_PATH
+        };
+        b.endpoint(format!("{}{path}", mock.url()));
+    }
+    for (key, value) in cfg {
+        let (name, unit) = match key.as_str() {
+            k if k.ends_with("_ms") => (&k[..k.len() - 3], Some(1.0)),
+            k if k.ends_with("_seconds") => (&k[..k.len() - 8], Some(1000.0)),
+            k => (k, None),
+        };
+        let endpoint;
+        let values: Vec<OptionValue> = match (value, unit) {
+            (Value::Number(n), Some(scale)) => vec![OptionValue::Millis(n.as_f64().unwrap() * scale)],
+            (Value::Number(n), None) => vec![match n.as_i64() {
+                Some(i) => OptionValue::Int(i),
+                None => OptionValue::Float(n.as_f64().unwrap()),
+            }],
+            (Value::Bool(v), _) => vec![OptionValue::Bool(*v)],
+            (Value::String(v), _) if name == "endpoint" => {
+                endpoint = v.replace("{mock}", &mock.url());
+                vec![OptionValue::Text(&endpoint)]
             }
+            (Value::String(v), _) => vec![OptionValue::Text(v)],
+            (Value::Array(items), _) => items.iter().map(|v| OptionValue::Text(v.as_str().unwrap())).collect(),
+            other => panic!("{}: config {key} = {other:?}", case.name()),
+        };
+        for v in values {
+            b.set_option(name, v)?;
         }
-        (None, Some(r)) => {
-            b.region(r);
-        }
-        (None, None) => {
-            let path = if provider == Provider::Prosopo {
-                PROSOPO_PATH
-            } else {
-                GATEKEEPER_PATH
-            };
-            b.endpoint(format!("{}{path}", mock.url()));
-        }
-    }
-    if let Some(d) = ms("timeout_ms") {
-        b.timeout(d);
-    }
-    if let Some(d) = ms("connect_timeout_ms") {
-        b.connect_timeout(d);
-    }
-    if let Some(d) = ms("attempt_timeout_ms") {
-        b.attempt_timeout(d);
-    }
-    if let Some(n) = cfg.get("max_retries").and_then(Value::as_u64) {
-        b.max_retries(n as u32);
-    }
-    if ms("retry_base_delay_ms").is_some() || ms("retry_max_delay_ms").is_some() {
-        b.retry_backoff(
-            ms("retry_base_delay_ms").unwrap_or(siteverify::DEFAULT_RETRY_BASE_DELAY),
-            ms("retry_max_delay_ms").unwrap_or(siteverify::DEFAULT_RETRY_MAX_DELAY),
-        );
-    }
-    for h in cfg
-        .get("expected_hostnames")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        b.expected_hostname(h.as_str().unwrap());
-    }
-    for a in cfg
-        .get("expected_actions")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        b.expected_action(a.as_str().unwrap());
-    }
-    if let Some(t) = cfg.get("score_threshold").and_then(Value::as_f64) {
-        b.score_threshold(t);
-    }
-    if let Some(s) = cfg.get("max_age_seconds").and_then(Value::as_u64) {
-        b.max_age(Duration::from_secs(s));
-    }
-    if let Some(m) = cfg.get("fail_mode").and_then(Value::as_str) {
-        b.fail_mode(m.parse()?);
-    }
-    if let Some(p) = cfg.get("on_fail_open").and_then(Value::as_str) {
-        b.on_fail_open(p.parse()?);
-    }
-    if let Some(p) = cfg.get("proxy").and_then(Value::as_str) {
-        b.proxy(p);
-    }
-    if let Some(a) = cfg.get("allow_http").and_then(Value::as_bool) {
-        b.allow_http(a);
     }
     Ok(b)
 }
