@@ -422,7 +422,11 @@ uint64_t sv_stats_verifications(const sv_stats *s);
 // Outcomes with accepted == true.
 uint64_t sv_stats_accepted(const sv_stats *s);
 
-// Outcomes with accepted == false.
+// Outcomes with accepted == false: definite rejections and inconclusive
+// outcomes that were not accepted alike.
+uint64_t sv_stats_not_accepted(const sv_stats *s);
+
+// Deprecated name of `sv_stats_not_accepted` (it counts more than rejections).
 uint64_t sv_stats_rejected(const sv_stats *s);
 
 // Outcomes with conclusive == false.

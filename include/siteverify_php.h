@@ -192,6 +192,8 @@ uint64_t sv_stats_verifications(const sv_stats *s);
 
 uint64_t sv_stats_accepted(const sv_stats *s);
 
+uint64_t sv_stats_not_accepted(const sv_stats *s);
+
 uint64_t sv_stats_rejected(const sv_stats *s);
 
 uint64_t sv_stats_inconclusive(const sv_stats *s);

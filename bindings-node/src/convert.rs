@@ -100,7 +100,9 @@ pub struct Stats {
     pub verifications: i64,
     /// Outcomes with `accepted === true`.
     pub accepted: i64,
-    /// Outcomes with `accepted === false`.
+    /// Outcomes with `accepted === false`: definite rejections and inconclusive outcomes alike.
+    pub not_accepted: i64,
+    /// Deprecated: the same count as `notAccepted`, which says what it counts.
     pub rejected: i64,
     /// Outcomes with `conclusive === false`.
     pub inconclusive: i64,
@@ -135,7 +137,7 @@ impl From<siteverify::StatsSnapshot> for Stats {
         let siteverify::StatsSnapshot {
             verifications,
             accepted,
-            rejected,
+            not_accepted,
             inconclusive,
             fail_open_suspected,
             retries,
@@ -151,7 +153,8 @@ impl From<siteverify::StatsSnapshot> for Stats {
         Stats {
             verifications: count(verifications),
             accepted: count(accepted),
-            rejected: count(rejected),
+            not_accepted: count(not_accepted),
+            rejected: count(not_accepted),
             inconclusive: count(inconclusive),
             fail_open_suspected: count(fail_open_suspected),
             retries: count(retries),

@@ -502,10 +502,15 @@ impl PyStats {
     fn accepted(&self) -> u64 {
         self.inner.accepted
     }
-    /// Outcomes with ``accepted`` false.
+    /// Outcomes with ``accepted`` false: definite rejections and inconclusive outcomes alike.
+    #[getter]
+    fn not_accepted(&self) -> u64 {
+        self.inner.not_accepted
+    }
+    /// Deprecated: the same count as ``not_accepted``, which says what it counts.
     #[getter]
     fn rejected(&self) -> u64 {
-        self.inner.rejected
+        self.inner.not_accepted
     }
     /// Outcomes with ``conclusive`` false.
     #[getter]

@@ -17,7 +17,7 @@ const MAX_KEYS: usize = 64;
 pub(crate) struct Stats {
     verifications: AtomicU64,
     accepted: AtomicU64,
-    rejected: AtomicU64,
+    not_accepted: AtomicU64,
     inconclusive: AtomicU64,
     fail_open_suspected: AtomicU64,
     retries: AtomicU64,
@@ -40,8 +40,9 @@ pub struct StatsSnapshot {
     pub verifications: u64,
     /// Outcomes with `accepted == true`.
     pub accepted: u64,
-    /// Outcomes with `accepted == false`.
-    pub rejected: u64,
+    /// Outcomes with `accepted == false`: definite rejections and inconclusive
+    /// outcomes that were not accepted alike. (Named `rejected` before 0.2.)
+    pub not_accepted: u64,
     /// Outcomes with `conclusive == false`.
     pub inconclusive: u64,
     /// Outcomes with `fail_open_suspected == true`.
@@ -91,7 +92,7 @@ impl Stats {
 
     pub(crate) fn record(&self, o: &Outcome) {
         self.verifications.fetch_add(1, Relaxed);
-        if o.accepted { &self.accepted } else { &self.rejected }.fetch_add(1, Relaxed);
+        if o.accepted { &self.accepted } else { &self.not_accepted }.fetch_add(1, Relaxed);
         if !o.conclusive {
             self.inconclusive.fetch_add(1, Relaxed);
         }
@@ -117,7 +118,7 @@ impl Stats {
         StatsSnapshot {
             verifications: self.verifications.load(Relaxed),
             accepted: self.accepted.load(Relaxed),
-            rejected: self.rejected.load(Relaxed),
+            not_accepted: self.not_accepted.load(Relaxed),
             inconclusive: self.inconclusive.load(Relaxed),
             fail_open_suspected: self.fail_open_suspected.load(Relaxed),
             retries: self.retries.load(Relaxed),

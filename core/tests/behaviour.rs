@@ -143,7 +143,7 @@ fn stats_count_what_happened() {
     let s = c.stats();
     assert_eq!(s.verifications, 5);
     assert_eq!(s.accepted, 1); // pass; fail-open answers follow fail_mode=closed
-    assert_eq!(s.rejected, 4);
+    assert_eq!(s.not_accepted, 4);
     assert_eq!(s.inconclusive, 2);
     assert_eq!(s.fail_open_suspected, 2);
     assert_eq!(s.errors, 1);

@@ -41,10 +41,16 @@ pub extern "C" fn sv_stats_verifications(s: *const sv_stats) -> u64 {
 pub extern "C" fn sv_stats_accepted(s: *const sv_stats) -> u64 {
     read(s, |s| s.accepted)
 }
-/// Outcomes with accepted == false.
+/// Outcomes with accepted == false: definite rejections and inconclusive
+/// outcomes that were not accepted alike.
+#[no_mangle]
+pub extern "C" fn sv_stats_not_accepted(s: *const sv_stats) -> u64 {
+    read(s, |s| s.not_accepted)
+}
+/// Deprecated name of `sv_stats_not_accepted` (it counts more than rejections).
 #[no_mangle]
 pub extern "C" fn sv_stats_rejected(s: *const sv_stats) -> u64 {
-    read(s, |s| s.rejected)
+    sv_stats_not_accepted(s)
 }
 /// Outcomes with conclusive == false.
 #[no_mangle]
