@@ -119,6 +119,14 @@ typedef struct sv_verify_options sv_verify_options;
 // A status code returned by every fallible function.
 typedef int32_t sv_status;
 
+// Called after every verification with one JSON object: the outcome's fields
+// plus `provider`, `latency` (milliseconds) and `token_fingerprint` (8 hex
+// digits of the token's SHA-256; never the token or the secret). The string
+// is valid only during the call. It runs on the verifying thread, after the
+// verdict is final: keep it quick, and do not call blocking siteverify
+// functions from it.
+typedef void (*sv_event_callback)(void *userdata, const char *event_json);
+
 // Called exactly once per `sv_client_verify_async`, on a library thread.
 // On success `status` is `SV_OK`, `outcome` is set and `error` is NULL;
 // otherwise `outcome` is NULL and `error` says why (`SV_CANCELLED` after a
@@ -242,6 +250,12 @@ sv_status sv_verify_options_set_remote_ip(sv_verify_options *options, const char
 
 // The end user's email or domain (Prosopo only; only the domain is sent).
 sv_status sv_verify_options_set_email(sv_verify_options *options, const char *email);
+
+// Sets the event callback (NULL `callback` removes it). `userdata` must be
+// usable from any thread and outlive every client built from this builder.
+sv_status sv_client_builder_set_event_callback(sv_client_builder *builder,
+                                               sv_event_callback callback,
+                                               void *userdata);
 
 // Builds a client from the builder's options. The builder is not consumed.
 // On error `*client_out` is untouched and `*err_out` (if not NULL) explains.

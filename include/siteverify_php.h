@@ -16,6 +16,8 @@ typedef struct sv_verify_options sv_verify_options;
 
 typedef int32_t sv_status;
 
+typedef void (*sv_event_callback)(void *userdata, const char *event_json);
+
 typedef void (*sv_verify_callback)(void *userdata,
                                    sv_status status,
                                    sv_outcome *outcome,
@@ -74,6 +76,10 @@ void sv_verify_options_free(sv_verify_options *options);
 sv_status sv_verify_options_set_remote_ip(sv_verify_options *options, const char *ip);
 
 sv_status sv_verify_options_set_email(sv_verify_options *options, const char *email);
+
+sv_status sv_client_builder_set_event_callback(sv_client_builder *builder,
+                                               sv_event_callback callback,
+                                               void *userdata);
 
 sv_status sv_client_builder_build(const sv_client_builder *builder,
                                   const sv_client **client_out,

@@ -128,6 +128,9 @@ struct VerifyArgs {
     /// Allow a plain-HTTP endpoint that is not loopback (sends the secret in the clear).
     #[arg(long)]
     allow_http: bool,
+    /// Print the verification event (JSON, never the token or the secret) on stderr.
+    #[arg(long, short)]
+    verbose: bool,
     /// The token from the form field; `-` reads one line from stdin (at most 1 MiB).
     token: String,
 }
@@ -238,6 +241,9 @@ fn verify(args: VerifyArgs) -> Result<bool, String> {
         b.ca_file(f);
     }
     b.allow_http(args.allow_http);
+    if args.verbose {
+        b.on_event(|event| eprintln!("{}", event.to_json()));
+    }
     let client = b.build().map_err(|e| e.to_string())?;
     let token = read_token(&args.token)?;
     let options = VerifyOptions {

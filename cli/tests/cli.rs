@@ -230,3 +230,31 @@ fn mock_subcommand_prints_its_url_first() {
         "{line:?}"
     );
 }
+
+#[test]
+fn verbose_prints_the_event_on_stderr() {
+    let mock = MockServer::start(MockConfig::default()).unwrap();
+    let args: Vec<String> = [
+        "verify",
+        "--provider",
+        "gatekeeper",
+        "--secret-env",
+        "SV_TEST_SECRET",
+        "--verbose",
+        "--endpoint",
+        &mock.gatekeeper_url(),
+        "pass:id=a-verbose-token-value",
+    ]
+    .map(String::from)
+    .to_vec();
+    let out = run(&args, None, DEFAULT_SECRET);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let event: Value = serde_json::from_str(stderr.trim()).expect("one JSON event on stderr");
+    assert_eq!(event["reason"], "verified");
+    assert_eq!(event["provider"], "gatekeeper");
+    assert!(!stderr.contains(DEFAULT_SECRET) && !stderr.contains("a-verbose-token-value"));
+    // stdout still holds exactly the outcome.
+    let outcome: Value = serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
+    assert_eq!(outcome["accepted"], true);
+}

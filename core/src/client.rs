@@ -9,6 +9,7 @@ use tokio::time::Instant;
 use crate::catch::catch_panic;
 use crate::config::ClientBuilder;
 use crate::error::{Error, Result};
+use crate::event::EventHook;
 use crate::health::{Health, PROBE_TOKEN};
 use crate::input::{email_domain, remote_ip, token_problem};
 use crate::outcome::{Outcome, Reason};
@@ -55,6 +56,7 @@ fn local_rejection(problem: String) -> Finished {
         attempts: 0,
         earlier_attempt_may_have_landed: false,
         token_sent: false,
+        round_trips: Vec::new(),
     }
 }
 
@@ -77,6 +79,23 @@ pub(crate) struct Inner {
     pub transport: Transport,
     pub stats: Stats,
     pub health: Arc<Health>,
+    pub on_event: Option<EventHook>,
+}
+
+impl Inner {
+    /// Counts a verdict, times it, and tells the event hook and `tracing`.
+    fn finish(
+        &self,
+        outcome: &Outcome,
+        started: std::time::Instant,
+        round_trips: &[std::time::Duration],
+        token: &[u8],
+    ) {
+        let latency = started.elapsed();
+        self.stats.record(outcome);
+        self.stats.record_timing(latency, round_trips, outcome.attempts);
+        crate::event::emit(self.on_event.as_ref(), self.provider, outcome, latency, token);
+    }
 }
 
 impl std::fmt::Debug for Client {
@@ -126,6 +145,7 @@ impl Client {
 
     async fn verify_unguarded(&self, token: &str, options: &VerifyOptions) -> Result<Outcome> {
         let inner = &*self.inner;
+        let started = std::time::Instant::now();
         let extras = match options.extras() {
             Ok(extras) => extras,
             Err(e) => {
@@ -134,6 +154,7 @@ impl Client {
             }
         };
         crate::fault::maybe_panic(token);
+        let mut round_trips = Vec::new();
         let outcome = match token_problem(token, inner.protocol.token_limits()) {
             Some(problem) => inner.policy.decide(local_rejection(problem), None),
             None => {
@@ -156,12 +177,13 @@ impl Client {
                 } else {
                     None
                 };
+                round_trips = finished.round_trips.clone();
                 let outcome = inner.policy.decide(finished, outage);
                 inner.stats.record_outage(outage, outcome.accepted);
                 outcome
             }
         };
-        inner.stats.record(&outcome);
+        inner.finish(&outcome, started, &round_trips, token.as_bytes());
         Ok(outcome)
     }
 
@@ -178,10 +200,11 @@ impl Client {
                     inner.stats.record_error();
                     return Err(e);
                 }
+                let started = std::time::Instant::now();
                 let outcome = inner
                     .policy
                     .decide(local_rejection("token is not valid UTF-8".into()), None);
-                inner.stats.record(&outcome);
+                inner.finish(&outcome, started, &[], token);
                 Ok(outcome)
             }
         }

@@ -10,6 +10,7 @@ use url::{Host, Url};
 
 use crate::client::{Client, Inner};
 use crate::error::{Error, Result};
+use crate::event::EventHook;
 use crate::policy::{normalize_hostname, FailMode, FailOpenPolicy, Policy};
 use crate::provider::{Extras, Provider};
 use crate::retry::RetryPolicy;
@@ -66,6 +67,7 @@ pub struct ClientBuilder {
     ca_pems: Vec<Vec<u8>>,
     ca_files: Vec<PathBuf>,
     allow_http: bool,
+    on_event: Option<EventHook>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -105,6 +107,7 @@ impl ClientBuilder {
             ca_pems: Vec::new(),
             ca_files: Vec::new(),
             allow_http: false,
+            on_event: None,
         }
     }
 
@@ -218,6 +221,21 @@ impl ClientBuilder {
         self
     }
 
+    /// Calls `hook` after every verification with a [`VerificationEvent`]
+    /// (never the token or the secret). See [`EventHook`].
+    ///
+    /// [`VerificationEvent`]: crate::VerificationEvent
+    pub fn on_event(&mut self, hook: impl Fn(&crate::VerificationEvent<'_>) + Send + Sync + 'static) -> &mut Self {
+        self.on_event = Some(std::sync::Arc::new(hook));
+        self
+    }
+
+    /// Removes the event hook.
+    pub fn clear_on_event(&mut self) -> &mut Self {
+        self.on_event = None;
+        self
+    }
+
     /// A stable hash of every option, with the secret only as its own hash.
     /// Two builders with equal keys build interchangeable clients, so a cache
     /// (e.g. per php-fpm worker) can share one client and its connections.
@@ -245,9 +263,14 @@ impl ClientBuilder {
             ca_pems,
             ca_files,
             allow_http,
+            on_event,
         } = self;
+        // A hook is code: builders share a client only with the very same hook.
+        let hook = on_event
+            .as_ref()
+            .map(|h| std::sync::Arc::as_ptr(h) as *const () as usize);
         let canonical = format!(
-            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{:?}",
             provider,
             secret.as_ref().map(Secret::fingerprint),
             endpoint,
@@ -268,6 +291,7 @@ impl ClientBuilder {
             ca_pems.iter().map(|p| Sha256::digest(p).to_vec()).collect::<Vec<_>>(),
             ca_files,
             allow_http,
+            hook,
         );
         Sha256::digest(canonical.as_bytes())
             .iter()
@@ -389,6 +413,7 @@ impl ClientBuilder {
                 transport,
                 stats: Stats::default(),
                 health: Default::default(),
+                on_event: self.on_event.clone(),
             }),
         })
     }

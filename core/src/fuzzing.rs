@@ -30,6 +30,7 @@ pub fn check(provider: Provider, status: u16, body: &[u8], fail_mode: FailMode, 
         attempts: 1,
         earlier_attempt_may_have_landed: false,
         token_sent: true,
+        round_trips: Vec::new(),
     };
     let outage = if policy.needs_outage_check(&finished) {
         outage

@@ -26,12 +26,14 @@ mod catch;
 mod client;
 mod config;
 mod error;
+mod event;
 pub mod fault;
 mod forksafe;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
 mod health;
+mod histogram;
 mod input;
 mod options;
 mod outcome;
@@ -50,7 +52,9 @@ pub use config::{
     DEFAULT_RETRY_MAX_DELAY, DEFAULT_TIMEOUT,
 };
 pub use error::{Error, ErrorCode, Result};
+pub use event::{EventHook, VerificationEvent};
 pub use health::{ProviderHealth, PROBE_TTL};
+pub use histogram::{HistogramSnapshot, BUCKETS as LATENCY_BUCKETS};
 pub use options::{option_spec, OptionKind, OptionSpec, OptionValue, OPTIONS};
 pub use outcome::{Outcome, Reason};
 pub use policy::{FailMode, FailOpenPolicy};

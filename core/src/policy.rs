@@ -83,6 +83,8 @@ pub(crate) struct Finished {
     /// Some attempt may have carried the token to the provider (false when
     /// every attempt failed to connect, or the token was refused locally).
     pub token_sent: bool,
+    /// How long each attempt that got an answer took.
+    pub round_trips: Vec<std::time::Duration>,
 }
 
 pub(crate) fn normalize_hostname(h: &str) -> String {
@@ -110,6 +112,7 @@ impl Policy {
             attempts,
             earlier_attempt_may_have_landed,
             token_sent: _,
+            round_trips: _,
         } = finished;
         let mut outcome = Outcome {
             accepted: false,
@@ -276,6 +279,7 @@ mod tests {
             attempts: 1,
             earlier_attempt_may_have_landed: false,
             token_sent: true,
+            round_trips: Vec::new(),
         }
     }
 

@@ -5,8 +5,11 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 use serde::Serialize;
 
+use std::time::Duration;
+
 use crate::forksafe::KeyCounter;
 use crate::health::{Health, Outage, ProviderHealth};
+use crate::histogram::{Histogram, HistogramSnapshot};
 use crate::outcome::{Outcome, Reason};
 
 /// Distinct provider error keys tracked; further keys count under `"other"`,
@@ -24,6 +27,10 @@ pub(crate) struct Stats {
     errors: AtomicU64,
     outage_accepted: AtomicU64,
     outage_refused: AtomicU64,
+    verification_seconds: Histogram,
+    round_trip_seconds: Histogram,
+    /// Index = attempts (0 for a local rejection), capped at the last slot.
+    by_attempts: [AtomicU64; 12],
     by_reason: [AtomicU64; Reason::ALL.len()],
     /// Lock-free: a forked child keeps counting with the client it inherited.
     by_error_key: KeyCounter<MAX_KEYS>,
@@ -34,7 +41,7 @@ pub(crate) struct Stats {
 /// To alert on a provider incident, poll this and watch
 /// `fail_open_suspected` (Prosopo answers fail-open while its own upstream is
 /// down) and `by_reason["provider-unavailable"]` grow.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct StatsSnapshot {
     /// Verifications that produced an outcome.
     pub verifications: u64,
@@ -64,6 +71,13 @@ pub struct StatsSnapshot {
     /// The provider's health as the outage check sees it now: `"up"`,
     /// `"down"` or `"unknown"`.
     pub provider_health: String,
+    /// Time from the call to the verdict, per verification (retries, backoff
+    /// and outage check included).
+    pub verification_seconds: HistogramSnapshot,
+    /// Time of each HTTP attempt that got an answer: the provider's own latency.
+    pub round_trip_seconds: HistogramSnapshot,
+    /// Verifications per number of HTTP attempts (`"0"` for local rejections).
+    pub by_attempts: BTreeMap<String, u64>,
     /// Outcomes per reason code.
     pub by_reason: BTreeMap<String, u64>,
     /// Provider error keys and codes seen (Prosopo `error.key`, GateKeeper `error_codes`).
@@ -88,6 +102,16 @@ impl Stats {
             }
             .fetch_add(1, Relaxed);
         }
+    }
+
+    /// Times of one verification: its latency and its answered attempts'.
+    pub(crate) fn record_timing(&self, latency: Duration, round_trips: &[Duration], attempts: u32) {
+        self.verification_seconds.observe(latency);
+        for rtt in round_trips {
+            self.round_trip_seconds.observe(*rtt);
+        }
+        let slot = (attempts as usize).min(self.by_attempts.len() - 1);
+        self.by_attempts[slot].fetch_add(1, Relaxed);
     }
 
     pub(crate) fn record(&self, o: &Outcome) {
@@ -127,6 +151,15 @@ impl Stats {
             outage_refused: self.outage_refused.load(Relaxed),
             outage_probes: probes.probes.load(Relaxed),
             provider_health: health.as_str().to_string(),
+            verification_seconds: self.verification_seconds.snapshot(),
+            round_trip_seconds: self.round_trip_seconds.snapshot(),
+            by_attempts: self
+                .by_attempts
+                .iter()
+                .enumerate()
+                .map(|(n, c)| (n.to_string(), c.load(Relaxed)))
+                .filter(|(_, c)| *c > 0)
+                .collect(),
             by_reason: Reason::ALL
                 .iter()
                 .zip(self.by_reason.iter())

@@ -73,22 +73,28 @@ impl Transport {
         let mut attempts = 0u32;
         let mut landed = false;
         let mut sent = false;
+        let mut round_trips = Vec::new();
         loop {
             attempts += 1;
             let limit = deadline
                 .saturating_duration_since(Instant::now())
                 .min(plan.attempt_timeout);
+            let started = Instant::now();
             let reply = match tokio::time::timeout(limit, attempt(&http, endpoint, protocol, request)).await {
                 Ok(reply) => reply,
                 Err(_) => Reply::failed(true, format!("no answer within {} ms", limit.as_millis())),
             };
             sent |= reply.may_have_landed || reply.status.is_some();
+            if reply.status.is_some() {
+                round_trips.push(started.elapsed());
+            }
             let finished = Finished {
                 answer: reply.answer,
                 http_status: reply.status,
                 attempts,
                 earlier_attempt_may_have_landed: landed,
                 token_sent: sent,
+                round_trips: round_trips.clone(),
             };
             if !matches!(finished.answer.verdict, Verdict::Transient) || attempts > plan.retry.max_retries {
                 return finished;

@@ -3,7 +3,7 @@
 //! Builders are not thread-safe: use one from one thread at a time. Setters
 //! copy their arguments; the caller keeps ownership of what it passed.
 
-use std::ffi::c_char;
+use std::ffi::{c_char, c_void};
 use std::time::Duration;
 
 use core_api::{ClientBuilder, FailMode, FailOpenPolicy, Provider};
@@ -354,6 +354,54 @@ pub extern "C" fn sv_verify_options_set_email(options: *mut sv_verify_options, e
         // SAFETY: API contract.
         let o = unsafe { options.as_mut() }.ok_or_else(|| null("options"))?;
         o.inner.email = Some(unsafe { str_arg(email, "email")? }.to_string());
+        Ok(())
+    })
+}
+
+/// Called after every verification with one JSON object: the outcome's fields
+/// plus `provider`, `latency` (milliseconds) and `token_fingerprint` (8 hex
+/// digits of the token's SHA-256; never the token or the secret). The string
+/// is valid only during the call. It runs on the verifying thread, after the
+/// verdict is final: keep it quick, and do not call blocking siteverify
+/// functions from it.
+pub type sv_event_callback = Option<unsafe extern "C" fn(userdata: *mut c_void, event_json: *const c_char)>;
+
+/// The userdata travels to whichever thread verifies; the caller promised
+/// that is fine by setting the callback.
+struct EventUserData(*mut c_void);
+// SAFETY: documented contract of sv_client_builder_set_event_callback.
+unsafe impl Send for EventUserData {}
+unsafe impl Sync for EventUserData {}
+
+impl EventUserData {
+    /// A method, so that closures capture the whole (Send) wrapper, not its raw field.
+    fn get(&self) -> *mut c_void {
+        self.0
+    }
+}
+
+/// Sets the event callback (NULL `callback` removes it). `userdata` must be
+/// usable from any thread and outlive every client built from this builder.
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_event_callback(
+    builder: *mut sv_client_builder,
+    callback: sv_event_callback,
+    userdata: *mut c_void,
+) -> sv_status {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: API contract (NULL is reported).
+        let b = unsafe { self::builder(builder)? };
+        match callback {
+            None => b.clear_on_event(),
+            Some(callback) => {
+                let userdata = EventUserData(userdata);
+                b.on_event(move |event| {
+                    let json = crate::boundary::c_string(&event.to_json());
+                    // SAFETY: the caller supplied a valid function pointer.
+                    unsafe { callback(userdata.get(), json.as_ptr()) };
+                })
+            }
+        };
         Ok(())
     })
 }

@@ -270,6 +270,47 @@ static void test_generic_options(void) {
   sv_client_free(c);
 }
 
+/* One event per verification, on the verifying thread; never the secret or the token. */
+typedef struct {
+  pthread_mutex_t lock;
+  int count;
+  char last[2048];
+} events;
+
+static void on_event(void *userdata, const char *json) {
+  events *e = userdata;
+  pthread_mutex_lock(&e->lock);
+  e->count++;
+  snprintf(e->last, sizeof e->last, "%s", json);
+  pthread_mutex_unlock(&e->lock);
+}
+
+static void test_event_callback(void) {
+  events e = {.lock = PTHREAD_MUTEX_INITIALIZER};
+  sv_client_builder *b = NULL;
+  sv_client_builder_new_named("gatekeeper", &b, NULL);
+  sv_client_builder_set_secret(b, "mock-secret");
+  sv_client_builder_set_endpoint(b, g_gatekeeper);
+  CHECK(sv_client_builder_set_event_callback(b, on_event, &e) == SV_OK, "set callback");
+  const sv_client *c = NULL;
+  sv_client_builder_build(b, &c, NULL);
+  sv_client_builder_free(b);
+  CHECK(verify_accepted(c, "pass:id=an-event-token-value"), "verify");
+  CHECK(e.count == 1, "one event, got %d", e.count);
+  CHECK(strstr(e.last, "\"reason\":\"verified\"") && strstr(e.last, "\"provider\":\"gatekeeper\"") &&
+            strstr(e.last, "\"token_fingerprint\":\""),
+        "event %s", e.last);
+  CHECK(!strstr(e.last, "mock-secret") && !strstr(e.last, "an-event-token-value"), "no secret or token: %s", e.last);
+  async_result r;
+  async_result_init(&r);
+  sv_client_verify_async(c, "fail", 4, NULL, on_verified, &r, NULL, NULL);
+  async_result_wait(&r);
+  async_result_destroy(&r);
+  CHECK(e.count == 2 && strstr(e.last, "token-invalid"), "async event %s", e.last);
+  CHECK(sv_client_builder_set_event_callback(NULL, on_event, &e) == SV_NULL_ARGUMENT, "NULL builder");
+  sv_client_free(c);
+}
+
 /* A panic inside a verification completes every entry point exactly once. */
 static void test_injected_panic(void) {
   const sv_client *c = make_client(g_prosopo, SV_PROVIDER_PROSOPO);
@@ -336,5 +377,6 @@ int main(int argc, char **argv) {
   test_shared();
   test_injected_panic();
   test_generic_options();
+  test_event_callback();
   return finish("c abi");
 }
