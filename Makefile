@@ -39,7 +39,7 @@ lint: check-vocab
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
 test-rust:
-	$(CARGO) test --locked -p siteverify -p siteverify-mock -p siteverify-cli
+	$(CARGO) test --locked -p siteverify -p siteverify-mock -p siteverify-cli -p siteverify-opentelemetry
 
 # What bindings repeat of the core's vocabulary (reasons, C constants, option tables) is
 # generated between BEGIN/END GENERATED markers. The header sits between the two passes:
