@@ -103,6 +103,9 @@ typedef struct sv_client_builder sv_client_builder;
 // Immutable: safe to read from any thread.
 typedef struct sv_error sv_error;
 
+// A running mock provider. Stop and free it with `sv_mock_free`.
+typedef struct sv_mock sv_mock;
+
 // The result of a verification. Free with `sv_outcome_free`.
 typedef struct sv_outcome sv_outcome;
 
@@ -332,6 +335,28 @@ const char *sv_error_message(const sv_error *error);
 
 // Frees an error. NULL is a no-op.
 void sv_error_free(sv_error *error);
+
+// Starts a mock provider. `secret` is the secret it accepts (NULL: the
+// default `mock-secret`); `tls` serves HTTPS with a CA generated now (give
+// `sv_mock_ca_pem` to the client as an extra CA). On error `*mock_out` is
+// untouched.
+sv_status sv_mock_start(const char *secret, bool tls, sv_mock **mock_out, sv_error **err_out);
+
+// The mock's base URL (`http://127.0.0.1:PORT`), valid until `sv_mock_free`.
+const char *sv_mock_url(const sv_mock *mock);
+
+// The verify URL for the provider named `provider` (`"prosopo"`,
+// `"gatekeeper"`, ...), valid until `sv_mock_free`; NULL for an unknown name.
+const char *sv_mock_endpoint(const sv_mock *mock, const char *provider);
+
+// HTTPS mode: the CA certificate (PEM) to trust; NULL in plain mode.
+const char *sv_mock_ca_pem(const sv_mock *mock);
+
+// Requests the mock has served so far (to assert that nothing was sent).
+uint64_t sv_mock_requests(const sv_mock *mock);
+
+// Stops the mock and frees it. NULL is a no-op.
+void sv_mock_free(sv_mock *mock);
 
 // Sets a text, list (adds one element) or choice option, e.g. `"fail_mode"` to `"open"`.
 sv_status sv_client_builder_set_option_str(sv_client_builder *builder,

@@ -6,6 +6,8 @@ typedef struct sv_client_builder sv_client_builder;
 
 typedef struct sv_error sv_error;
 
+typedef struct sv_mock sv_mock;
+
 typedef struct sv_outcome sv_outcome;
 
 typedef struct sv_stats sv_stats;
@@ -124,6 +126,18 @@ const char *sv_error_name(const sv_error *error);
 const char *sv_error_message(const sv_error *error);
 
 void sv_error_free(sv_error *error);
+
+sv_status sv_mock_start(const char *secret, bool tls, sv_mock **mock_out, sv_error **err_out);
+
+const char *sv_mock_url(const sv_mock *mock);
+
+const char *sv_mock_endpoint(const sv_mock *mock, const char *provider);
+
+const char *sv_mock_ca_pem(const sv_mock *mock);
+
+uint64_t sv_mock_requests(const sv_mock *mock);
+
+void sv_mock_free(sv_mock *mock);
 
 sv_status sv_client_builder_set_option_str(sv_client_builder *builder,
                                            const char *name,

@@ -15,6 +15,7 @@ mod boundary;
 mod builder;
 mod client;
 mod error;
+mod mock;
 mod options;
 mod outcome;
 mod stats;

@@ -318,6 +318,17 @@ impl MockServer {
     pub fn stats(&self) -> MockStats {
         self.state.stats()
     }
+
+    /// The verify URL for the provider named `provider` (the core's names),
+    /// or `None` for a provider the mock does not serve.
+    pub fn endpoint(&self, provider: &str) -> Option<String> {
+        let path = match provider {
+            "prosopo" => PROSOPO_PATH,
+            "gatekeeper" => GATEKEEPER_PATH,
+            _ => return None,
+        };
+        Some(format!("{}{path}", self.url()))
+    }
 }
 
 #[derive(Clone, Copy, PartialEq)]

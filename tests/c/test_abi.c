@@ -311,6 +311,33 @@ static void test_event_callback(void) {
   sv_client_free(c);
 }
 
+/* The in-process mock: what an application's own tests use instead of a binary. */
+static void test_in_process_mock(void) {
+  for (int tls = 0; tls <= 1; tls++) {
+    sv_mock *m = NULL;
+    CHECK(sv_mock_start("app-test-secret", tls, &m, NULL) == SV_OK && m, "start (tls %d)", tls);
+    CHECK(!strncmp(sv_mock_url(m), tls ? "https://127.0.0.1:" : "http://127.0.0.1:", tls ? 18 : 17), "url %s", sv_mock_url(m));
+    CHECK((sv_mock_ca_pem(m) != NULL) == tls, "ca pem only with tls");
+    CHECK(sv_mock_endpoint(m, "nope") == NULL && sv_mock_endpoint(m, NULL) == NULL, "unknown provider");
+    sv_client_builder *b = NULL;
+    sv_client_builder_new_named("gatekeeper", &b, NULL);
+    sv_client_builder_set_secret(b, "app-test-secret");
+    sv_client_builder_set_endpoint(b, sv_mock_endpoint(m, "gatekeeper"));
+    if (tls) sv_client_builder_add_ca_pem(b, sv_mock_ca_pem(m));
+    const sv_client *c = NULL;
+    CHECK(sv_client_builder_build(b, &c, NULL) == SV_OK, "build");
+    sv_client_builder_free(b);
+    CHECK(verify_accepted(c, "pass"), "pass (tls %d)", tls);
+    CHECK(!verify_accepted(c, "fail"), "fail");
+    CHECK(!verify_accepted(c, ""), "empty token: no request");
+    CHECK(sv_mock_requests(m) == 2, "requests %llu", (unsigned long long)sv_mock_requests(m));
+    sv_client_free(c);
+    sv_mock_free(m);
+  }
+  sv_mock_free(NULL);
+  CHECK(sv_mock_start(NULL, false, NULL, NULL) == SV_NULL_ARGUMENT, "NULL out");
+}
+
 /* A panic inside a verification completes every entry point exactly once. */
 static void test_injected_panic(void) {
   const sv_client *c = make_client(g_prosopo, SV_PROVIDER_PROSOPO);
@@ -378,5 +405,6 @@ int main(int argc, char **argv) {
   test_injected_panic();
   test_generic_options();
   test_event_callback();
+  test_in_process_mock();
   return finish("c abi");
 }
