@@ -71,7 +71,7 @@ const BLOCKS: &[Block] = &[
         render: java_constants,
     },
     Block {
-        file: "bindings-php/src/Native.php",
+        file: "bindings-php/src/Abi.php",
         name: "c-constants",
         comment: "    //",
         render: php_constants,
