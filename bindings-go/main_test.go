@@ -43,7 +43,6 @@ func TestMain(m *testing.M) {
 		for lines.Scan() {
 		}
 	}()
-	captureCoreJSON.Store(true)
 	code := m.Run()
 	_ = cmd.Process.Kill()
 	_ = cmd.Wait()
