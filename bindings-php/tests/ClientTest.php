@@ -98,7 +98,7 @@ final class ClientTest extends TestCase
 
     /**
      * Every mistake in an option is the core's `configuration` error, whatever PHP type it has;
-     * only a string that is not UTF-8 is refused by the C ABI itself (`invalid-argument`).
+     * a string that is not UTF-8 included.
      *
      * @return iterable<string, array{array<string, mixed>, class-string, string, string}>
      */
@@ -137,7 +137,7 @@ final class ClientTest extends TestCase
         yield 'shared as a string' => [['shared' => 'yes'], ConfigurationException::class, 'configuration', '/option shared must be a boolean/'];
         yield 'NUL in a hostname' => [['expected_hostnames' => ["example.com\0.evil.net"]], ConfigurationException::class, 'configuration', '/NUL/'];
         yield 'NUL in a key' => [["timeout\0x" => 5], ConfigurationException::class, 'configuration', '/unknown option/'];
-        yield 'secret not UTF-8' => [['secret' => "\xff\xfe"], InvalidArgumentException::class, 'invalid-argument', '/UTF-8/'];
+        yield 'secret not UTF-8' => [['secret' => "\xff\xfe"], ConfigurationException::class, 'configuration', '/UTF-8/'];
     }
 
     /** Durations take ints or floats (milliseconds, or seconds for `max_age_seconds`); a list option takes one string too. */
