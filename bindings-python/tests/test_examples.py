@@ -41,8 +41,14 @@ def test_errors_example() -> None:
 
 
 def run_script(name: str, *args: str, env: Dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(EXAMPLES / name), *args], env={**os.environ, **env},
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, str(EXAMPLES / name), *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_quickstart(mock: Mock) -> None:
@@ -76,8 +82,9 @@ def load_example(name: str, monkeypatch: pytest.MonkeyPatch, env: Dict[str, str]
 
 
 def test_flask_example(mock: Mock, monkeypatch: pytest.MonkeyPatch) -> None:
-    module = load_example("flask_app.py", monkeypatch,
-                          {"PROSOPO_SECRET_KEY": SECRET, "PROSOPO_VERIFY_URL": mock.prosopo})
+    module = load_example(
+        "flask_app.py", monkeypatch, {"PROSOPO_SECRET_KEY": SECRET, "PROSOPO_VERIFY_URL": mock.prosopo}
+    )
     web = module.app.test_client()
 
     ok = web.post("/signup", data={"procaptcha-response": "pass", "email": "a@example.com"})
@@ -99,14 +106,18 @@ def test_flask_example(mock: Mock, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_fastapi_example(mock: Mock, monkeypatch: pytest.MonkeyPatch) -> None:
     from fastapi.testclient import TestClient
 
-    module = load_example("fastapi_app.py", monkeypatch,
-                          {"GKCAPTCHA_SECRET_KEY": SECRET, "GKCAPTCHA_VERIFY_URL": mock.gatekeeper})
+    module = load_example(
+        "fastapi_app.py", monkeypatch, {"GKCAPTCHA_SECRET_KEY": SECRET, "GKCAPTCHA_VERIFY_URL": mock.gatekeeper}
+    )
     with TestClient(module.app, client=("203.0.113.7", 50000)) as web:
         ok = web.post("/login", json={"captchaToken": "pass:score=0.2", "user": "alice"})
         assert ok.status_code == 200 and ok.json() == {"score": 0.2}
 
-        for token, reason in (("pass:action=checkout", "action-mismatch"), ("pass:score=0.8", "score-above-threshold"),
-                              ("expired", "token-expired-or-duplicate")):
+        for token, reason in (
+            ("pass:action=checkout", "action-mismatch"),
+            ("pass:score=0.8", "score-above-threshold"),
+            ("expired", "token-expired-or-duplicate"),
+        ):
             r = web.post("/login", json={"captchaToken": token})
             assert r.status_code == 400 and r.json() == {"detail": f"CAPTCHA check failed ({reason})"}
 

@@ -3,6 +3,8 @@
 //!
 //! - reason codes, from `siteverify::Reason::ALL` (Go, Python stubs, Node,
 //!   Java, the C ABI's constants, from which cbindgen writes the header);
+//! - the keyword arguments of the Python stubs' `Client(...)`, from
+//!   `siteverify::OPTIONS`;
 //! - the C header's integer constants, for PHP and Java, whose FFI cannot
 //!   read `#define`s;
 //! - the option tables of the READMEs, from `siteverify::OPTIONS`.
@@ -51,6 +53,12 @@ const BLOCKS: &[Block] = &[
         name: "reasons",
         comment: "#",
         render: python_reasons,
+    },
+    Block {
+        file: "bindings-python/python/siteverify/_native.pyi",
+        name: "options",
+        comment: "        #",
+        render: python_options,
     },
     Block {
         file: "bindings-node/src/options.rs",
@@ -129,11 +137,35 @@ fn go_reasons(_: &Vocab) -> String {
 }
 
 fn python_reasons(_: &Vocab) -> String {
-    let mut out = String::from("ReasonCode: TypeAlias = Literal[\n");
+    let mut out = String::from("_ReasonCode: TypeAlias = Literal[\n");
     for r in Reason::ALL {
         let _ = writeln!(out, "    \"{}\",", r.as_str());
     }
     out.push_str("]\n");
+    out
+}
+
+/// The keyword arguments of `Client(...)` in the stub (the native module
+/// takes them as `**options` and hands them to the core by name).
+fn python_options(_: &Vocab) -> String {
+    let mut out = String::new();
+    for o in OPTIONS {
+        let ty = match (o.name, o.kind) {
+            ("ca_pems", _) => "_Pems",
+            ("ca_files", _) => "_Paths",
+            (_, OptionKind::TextList) => "_StrOrStrs",
+            (_, OptionKind::Text | OptionKind::Choice(_)) => "str",
+            (_, OptionKind::Bool) => "bool",
+            (_, OptionKind::Count) => "int",
+            (_, OptionKind::Number) => "float",
+            (_, OptionKind::Duration) => "_Seconds",
+        };
+        if o.name == "secret" {
+            out.push_str("        secret: str,\n");
+        } else {
+            let _ = writeln!(out, "        {}: Optional[{ty}] = None,", o.name);
+        }
+    }
     out
 }
 
