@@ -1,8 +1,43 @@
-//! Core values as JavaScript objects: field for field, names camelCased.
-
-use std::collections::BTreeMap;
+//! The outcome of a verification as a JavaScript object: field for field,
+//! names camelCased, the reason as its kebab-case code.
 
 use napi_derive::napi;
+
+/// Why an outcome came out the way it did. Codes are never renamed or
+/// reused; new ones may be added.
+#[napi(string_enum = "kebab-case")]
+pub enum Reason {
+    // BEGIN GENERATED reasons (siteverify-vocab; edit core/, then `make vocab`)
+    /// The provider verified the token and every local check passed.
+    Verified,
+    /// The token is malformed, forged, from another site, or failed the challenge.
+    TokenInvalid,
+    /// The token expired or was already used (tokens are single use).
+    TokenExpiredOrDuplicate,
+    /// The hostname is missing or not one of the expected ones.
+    HostnameMismatch,
+    /// The action is missing or not one of the expected ones.
+    ActionMismatch,
+    /// The score is above the threshold (0 = human, 1 = bot).
+    ScoreAboveThreshold,
+    /// A score threshold is set but no score came back.
+    ScoreMissing,
+    /// The challenge is older than the maximum age, or has no usable timestamp.
+    ChallengeTooOld,
+    /// The provider answered with its fail-open shape: it could not really verify.
+    ProviderFailOpen,
+    /// The provider could not be reached, timed out, or answered 5xx or 429.
+    ProviderUnavailable,
+    /// The provider refused the request for a reason only the configuration can cause.
+    ProviderRejectedRequest,
+    /// The provider's answer was not the documented shape.
+    ProtocolError,
+    /// A retry was told the token was used, but an earlier attempt may have used it.
+    AmbiguousRetry,
+    /// The provider's TLS certificate or handshake failed verification: never retried, never accepted.
+    TlsFailure,
+    // END GENERATED reasons
+}
 
 /// The result of one verification. Act on `accepted` only; the other fields
 /// explain it. Every field is always present; a value the provider did not
@@ -92,6 +127,7 @@ impl From<siteverify::Outcome> for Outcome {
         }
     }
 }
+<<<<<<< HEAD:bindings-node/src/convert.rs
 
 /// A point-in-time copy of a client's counters.
 #[napi(object, object_from_js = false)]
@@ -172,3 +208,5 @@ impl From<siteverify::StatsSnapshot> for Stats {
         }
     }
 }
+=======
+>>>>>>> v-node:bindings-node/src/outcome.rs
