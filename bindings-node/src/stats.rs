@@ -60,6 +60,10 @@ impl From<siteverify::StatsSnapshot> for Stats {
             provider_health,
             by_reason,
             by_error_key,
+            // The latency histograms reach Node with the observability work (issue 18).
+            verification_seconds: _,
+            round_trip_seconds: _,
+            by_attempts: _,
         } = s;
         let counts = |m: BTreeMap<String, u64>| m.into_iter().map(|(k, v)| (k, count(v))).collect();
         Stats {
