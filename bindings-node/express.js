@@ -23,6 +23,18 @@ function mediaType(req) {
 }
 
 /**
+ * Whether a body parser already read the request: body-parser 2 (Express 5)
+ * and multer read the stream to its end; body-parser 1 (Express 4) also sets
+ * `req._body`. A platform that hands over a parsed body (`req.body` with
+ * fields) counts too.
+ */
+function bodyParsed(req) {
+  if (req._body === true || req.readableEnded) return true
+  const body = req.body
+  return body !== null && typeof body === 'object' && Object.keys(body).length > 0
+}
+
+/**
  * Makes sure `req.body` holds the parsed form or JSON body. A body that an
  * earlier middleware parsed (express.json(), express.urlencoded(), multer) is
  * used as it is; an unparsed urlencoded or JSON body is parsed here with
@@ -31,7 +43,7 @@ function mediaType(req) {
  * unparsed multipart body is a setup error: multer must run first.
  */
 function parseBody(req, res, done) {
-  if (req.body !== null && typeof req.body === 'object') return done()
+  if (bodyParsed(req)) return done()
   const type = mediaType(req)
   if (type === 'multipart/form-data') {
     const error = new Error(

@@ -88,6 +88,12 @@ describe('without a body parser: the middleware parses urlencoded and JSON bodie
       // A parser after the middleware finds the body parsed and leaves req.body alone.
       app.post('/form', siteverify({ client }), express.json(), express.urlencoded({ extended: false }), show)
       app.post('/raw', siteverify({ client }), (req, res) => res.json({ type: typeof req.body }))
+      // What body-parser 1 (Express 4) leaves after a parser of another type: `{}`, the stream unread.
+      const express4Skip = (req, res, next) => {
+        req.body = req.body || {}
+        next()
+      }
+      app.post('/after-skip', express4Skip, siteverify({ client }), show)
     })
   })
   after(() => server.close())
@@ -100,6 +106,13 @@ describe('without a body parser: the middleware parses urlencoded and JSON bodie
     assert.equal(form.status, 200, JSON.stringify(form.body))
     assert.deepEqual(form.body.body, { 'procaptcha-response': 'pass', name: 'Grace' })
     assert.deepEqual(await post(server.target, '/form', { form: { captchaToken: 'pass' } }), { status: 403, body: { error: 'token-invalid' } })
+  })
+
+  test('a parser of another type ran first (Express 4 leaves req.body = {}): the body is still parsed', async () => {
+    const form = await post(server.target, '/after-skip', { form: { 'procaptcha-response': 'pass', name: 'Ada' } })
+    assert.equal(form.status, 200, JSON.stringify(form.body))
+    assert.deepEqual(form.body.body, { 'procaptcha-response': 'pass', name: 'Ada' })
+    assert.equal((await post(server.target, '/after-skip', { json: { 'procaptcha-response': 'fail' } })).status, 403)
   })
 
   test("Express's parser errors go to the error handler (400 bad JSON, 413 too large)", async () => {
