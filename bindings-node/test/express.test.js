@@ -32,7 +32,7 @@ function show(req, res) {
 async function serve(setup, where) {
   const app = express()
   setup(app)
-  app.use((err, req, res, next) => res.status(err.status ?? 500).json({ handlerError: err.message }))
+  app.use((err, req, res, _next) => res.status(err.status ?? 500).json({ handlerError: err.message }))
   return listen(http.createServer(app), where)
 }
 
