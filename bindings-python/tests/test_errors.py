@@ -71,7 +71,7 @@ def gk(mock: Mock, **kw: Any) -> Dict[str, Any]:
         ({"max_age": 0}, "max_age must be positive"),
         ({"fail_mode": "sometimes"}, 'fail_mode must be "open" or "closed"'),
         ({"on_fail_open": "maybe"}, 'on_fail_open must be "accept" or "reject"'),
-        ({"proxy": "::not a url::"}, "proxy URL is invalid"),
+        ({"proxy": "::not a url::"}, "proxy URL must start with"),
         ({"ca_pems": "not a certificate"}, "PEM"),
         ({"ca_pems": 3}, "ca_pems must be str, bytes or an iterable of them, not int"),
         ({"ca_files": "/nonexistent/ca.pem"}, "cannot read a CA file"),
