@@ -107,7 +107,8 @@ def test_missing_or_unreadable_token_is_403_without_a_provider_request(private_m
               web.post("/signup", json={"procaptcha-response": 42}),
               web.post("/signup", json=["procaptcha-response"]),
               web.post("/signup", content=b"procaptcha-response=pass", headers={"content-type": "text/plain"}),
-              web.post("/signup", content=b"--x\r\nbroken", headers={"content-type": "multipart/form-data; boundary=x"}),
+              web.post("/signup", content=b"--x\r\nbroken",
+                       headers={"content-type": "multipart/form-data; boundary=x"}),
               web.post("/signup", files={"procaptcha-response": ("t.txt", b"pass")})):
         assert r.status_code == 403 and r.json() == {"detail": "CAPTCHA check failed (token-invalid)"}, r.text
     assert private_mock.stats()["requests"] == 1  # the stats request itself
