@@ -20,6 +20,7 @@ from django.test import Client as DjangoClient  # noqa: E402
 from django.test import override_settings  # noqa: E402
 from django.urls import path  # noqa: E402
 
+import siteverify  # noqa: E402
 from conftest import SECRET, Mock  # noqa: E402
 from siteverify.django import (  # noqa: E402
     CaptchaField,
@@ -29,8 +30,6 @@ from siteverify.django import (  # noqa: E402
     request_ip,
     require_captcha,
 )
-
-import siteverify  # noqa: E402
 
 
 class SignupForm(forms.Form):
@@ -67,8 +66,9 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = attach_request(SignupForm(request.POST), request)
     if form.is_valid():
         outcome = form.cleaned_data["captcha"]
-        return JsonResponse({"email": form.cleaned_data["email"], "reason": outcome.reason,
-                             "seen": outcome.provider_reason})
+        return JsonResponse(
+            {"email": form.cleaned_data["email"], "reason": outcome.reason, "seen": outcome.provider_reason}
+        )
     status = 503 if form.has_error("captcha", code="captcha_unavailable") else 400
     return JsonResponse({"errors": form.errors.get_json_data()}, status=status)
 
@@ -84,8 +84,9 @@ urlpatterns = [
 
 @pytest.fixture
 def prosopo(mock: Mock) -> Iterator[None]:
-    with override_settings(SITEVERIFY={"provider": "prosopo", "secret": SECRET, "endpoint": mock.prosopo,
-                                       "max_retries": 0}):
+    with override_settings(
+        SITEVERIFY={"provider": "prosopo", "secret": SECRET, "endpoint": mock.prosopo, "max_retries": 0}
+    ):
         yield
 
 
@@ -121,9 +122,12 @@ def test_decorator_answers_503_when_inconclusive_under_fail_closed(prosopo: None
 
 def test_missing_token_is_403_without_a_provider_request(private_mock: Mock, web: DjangoClient) -> None:
     with override_settings(SITEVERIFY={"provider": "prosopo", "secret": SECRET, "endpoint": private_mock.prosopo}):
-        for r in (web.post("/protected", {"email": "a@example.com"}), web.get("/protected"),
-                  web.post("/protected", "not json", content_type="application/json"),
-                  web.post("/protected", {"procaptcha-response": 42}, content_type="application/json")):
+        for r in (
+            web.post("/protected", {"email": "a@example.com"}),
+            web.get("/protected"),
+            web.post("/protected", "not json", content_type="application/json"),
+            web.post("/protected", {"procaptcha-response": 42}, content_type="application/json"),
+        ):
             assert r.status_code == 403 and b"token-invalid" in r.content
         assert private_mock.stats()["requests"] == 1  # the stats request itself
 
@@ -176,18 +180,15 @@ def test_a_peer_that_is_not_an_ip_sends_no_ip(prosopo: None, web: DjangoClient, 
 
 
 def test_a_trusted_proxy_header(mock: Mock, web: DjangoClient) -> None:
-    config = {"provider": "prosopo", "secret": SECRET, "endpoint": mock.prosopo,
-              "trusted_ip_header": "X-Forwarded-For"}
+    config = {"provider": "prosopo", "secret": SECRET, "endpoint": mock.prosopo, "trusted_ip_header": "X-Forwarded-For"}
     with override_settings(SITEVERIFY=config):
-        r = web.post("/protected", {"procaptcha-response": "echo"},
-                     HTTP_X_FORWARDED_FOR="10.9.9.9, 198.51.100.9")
+        r = web.post("/protected", {"procaptcha-response": "echo"}, HTTP_X_FORWARDED_FOR="10.9.9.9, 198.51.100.9")
         assert seen_ip(r) == "ip=198.51.100.9"
         assert seen_ip(web.post("/protected", {"procaptcha-response": "echo"})) == "ip=127.0.0.1"
         r = web.post("/protected", {"procaptcha-response": "echo"}, HTTP_X_FORWARDED_FOR="garbage")
         assert r.status_code == 200 and seen_ip(r) == "ip=-"
     with override_settings(SITEVERIFY={**config, "trusted_proxy_count": 2}):
-        r = web.post("/protected", {"procaptcha-response": "echo"},
-                     HTTP_X_FORWARDED_FOR="203.0.113.5, 10.0.0.2")
+        r = web.post("/protected", {"procaptcha-response": "echo"}, HTTP_X_FORWARDED_FOR="203.0.113.5, 10.0.0.2")
         assert seen_ip(r) == "ip=203.0.113.5"
 
 
@@ -203,8 +204,9 @@ def test_form_field_cleans_to_the_outcome(prosopo: None, web: DjangoClient) -> N
 def test_form_field_rejection_is_a_validation_error(prosopo: None, web: DjangoClient) -> None:
     r = web.post("/signup", {"email": "a@example.com", "procaptcha-response": "fail"})
     assert r.status_code == 400
-    assert r.json()["errors"] == {"captcha": [{"message": "CAPTCHA check failed (token-invalid).",
-                                               "code": "captcha_invalid"}]}
+    assert r.json()["errors"] == {
+        "captcha": [{"message": "CAPTCHA check failed (token-invalid).", "code": "captcha_invalid"}]
+    }
     r = web.post("/signup", {"email": "a@example.com"})
     assert r.json()["errors"]["captcha"][0]["code"] == "captcha_invalid"
 
@@ -243,11 +245,19 @@ def test_the_client_is_built_once_and_rebuilt_when_settings_change(mock: Mock) -
         assert get_client().provider == "gatekeeper"
 
 
-@pytest.mark.parametrize("config", [None, "prosopo", {"provider": "prosopo"}, {"secret": SECRET},
-                                    {"provider": "prosopo", "secret": SECRET, "score_threshold": 2},
-                                    {"provider": "prosopo", "secret": SECRET, "no_such_option": 1},
-                                    {"provider": "prosopo", "secret": SECRET, "trusted_proxy_count": 0},
-                                    {"provider": "prosopo", "secret": SECRET, "trusted_ip_header": ""}])
+@pytest.mark.parametrize(
+    "config",
+    [
+        None,
+        "prosopo",
+        {"provider": "prosopo"},
+        {"secret": SECRET},
+        {"provider": "prosopo", "secret": SECRET, "score_threshold": 2},
+        {"provider": "prosopo", "secret": SECRET, "no_such_option": 1},
+        {"provider": "prosopo", "secret": SECRET, "trusted_proxy_count": 0},
+        {"provider": "prosopo", "secret": SECRET, "trusted_ip_header": ""},
+    ],
+)
 def test_bad_settings_are_improperly_configured(config: Any) -> None:
     with override_settings(SITEVERIFY=config), pytest.raises(ImproperlyConfigured):
         get_client()

@@ -20,7 +20,14 @@ EXAMPLES = BINDING_DIR / "examples"
 README = (BINDING_DIR / "README.md").read_text(encoding="utf-8")
 
 
-README_EXAMPLES = ["quickstart.py", "django_settings.py", "django_views.py", "flask_app.py", "fastapi_app.py", "errors.py"]
+README_EXAMPLES = [
+    "quickstart.py",
+    "django_settings.py",
+    "django_views.py",
+    "flask_app.py",
+    "fastapi_app.py",
+    "errors.py",
+]
 
 
 @pytest.mark.parametrize("name", README_EXAMPLES)
@@ -88,8 +95,9 @@ def test_django_example(mock: Mock, monkeypatch: pytest.MonkeyPatch) -> None:
     from django.test import Client as DjangoClient
     from django.test import override_settings
 
-    config = load_example("django_settings.py", monkeypatch,
-                          {"PROSOPO_SECRET_KEY": SECRET, "PROSOPO_VERIFY_URL": mock.prosopo})
+    config = load_example(
+        "django_settings.py", monkeypatch, {"PROSOPO_SECRET_KEY": SECRET, "PROSOPO_VERIFY_URL": mock.prosopo}
+    )
     views = load_example("django_views.py", monkeypatch, {})
     monkeypatch.setitem(sys.modules, "example_django_views", views)
     with override_settings(SITEVERIFY=config.SITEVERIFY, ROOT_URLCONF="example_django_views"):

@@ -20,8 +20,7 @@ from siteverify.fastapi import CaptchaVerified  # noqa: E402
 
 
 def make_app(mock: Mock, provider: str = "prosopo", **options: Any) -> FastAPI:
-    client = siteverify.AsyncClient(provider=provider, secret=SECRET, endpoint=mock.endpoint(provider),
-                                    max_retries=0)
+    client = siteverify.AsyncClient(provider=provider, secret=SECRET, endpoint=mock.endpoint(provider), max_retries=0)
     captcha = CaptchaVerified(client, **options)
     app = FastAPI()
 
@@ -64,13 +63,11 @@ def test_the_peer_ip_is_sent_and_headers_are_not_trusted_by_default(mock: Mock) 
 
 def test_a_trusted_proxy_header(mock: Mock) -> None:
     web = TestClient(make_app(mock, trusted_ip_header="X-Forwarded-For"))
-    r = web.post("/signup", data={"procaptcha-response": "echo"},
-                 headers={"X-Forwarded-For": "10.9.9.9, 198.51.100.9"})
+    r = web.post("/signup", data={"procaptcha-response": "echo"}, headers={"X-Forwarded-For": "10.9.9.9, 198.51.100.9"})
     assert r.json()["seen"] == "ip=198.51.100.9 email=-"
     r = web.post("/signup", data={"procaptcha-response": "echo"}, headers={"X-Forwarded-For": "not-an-ip"})
     assert r.status_code == 200 and r.json()["seen"] == "ip=- email=-"
-    web = TestClient(make_app(mock, trusted_ip_header="X-Real-IP", trusted_proxy_count=1),
-                     client=("10.0.0.1", 1))
+    web = TestClient(make_app(mock, trusted_ip_header="X-Real-IP", trusted_proxy_count=1), client=("10.0.0.1", 1))
     r = web.post("/signup", data={"procaptcha-response": "echo"}, headers={"X-Real-IP": "2001:db8::7"})
     assert r.json()["seen"] == "ip=2001:db8::7 email=-"
     assert web.post("/signup", data={"procaptcha-response": "echo"}).json()["seen"] == "ip=10.0.0.1 email=-"
@@ -101,15 +98,17 @@ def test_a_wrong_secret_is_503(mock: Mock) -> None:
 
 def test_missing_or_unreadable_token_is_403_without_a_provider_request(private_mock: Mock) -> None:
     web = TestClient(make_app(private_mock))
-    for r in (web.post("/signup", data={"email": "a@example.com"}), web.post("/signup"),
-              web.post("/signup", content=b"{not json", headers={"content-type": "application/json"}),
-              web.post("/signup", content=b"\xff\xfe", headers={"content-type": "application/json"}),
-              web.post("/signup", json={"procaptcha-response": 42}),
-              web.post("/signup", json=["procaptcha-response"]),
-              web.post("/signup", content=b"procaptcha-response=pass", headers={"content-type": "text/plain"}),
-              web.post("/signup", content=b"--x\r\nbroken",
-                       headers={"content-type": "multipart/form-data; boundary=x"}),
-              web.post("/signup", files={"procaptcha-response": ("t.txt", b"pass")})):
+    for r in (
+        web.post("/signup", data={"email": "a@example.com"}),
+        web.post("/signup"),
+        web.post("/signup", content=b"{not json", headers={"content-type": "application/json"}),
+        web.post("/signup", content=b"\xff\xfe", headers={"content-type": "application/json"}),
+        web.post("/signup", json={"procaptcha-response": 42}),
+        web.post("/signup", json=["procaptcha-response"]),
+        web.post("/signup", content=b"procaptcha-response=pass", headers={"content-type": "text/plain"}),
+        web.post("/signup", content=b"--x\r\nbroken", headers={"content-type": "multipart/form-data; boundary=x"}),
+        web.post("/signup", files={"procaptcha-response": ("t.txt", b"pass")}),
+    ):
         assert r.status_code == 403 and r.json() == {"detail": "CAPTCHA check failed (token-invalid)"}, r.text
     assert private_mock.stats()["requests"] == 1  # the stats request itself
 
@@ -120,8 +119,7 @@ def test_multipart_and_body_parameters_still_work(web: TestClient) -> None:
     r = web.post("/form", data={"procaptcha-response": "pass", "email": "a@example.com"})
     assert r.status_code == 200 and r.json() == {"email": "a@example.com", "reason": "verified"}
     r = web.post("/json", json={"procaptcha-response": "pass", "n": 1})
-    assert r.status_code == 200 and r.json() == {"body": {"procaptcha-response": "pass", "n": 1},
-                                                 "reason": "verified"}
+    assert r.status_code == 200 and r.json() == {"body": {"procaptcha-response": "pass", "n": 1}, "reason": "verified"}
 
 
 def test_gatekeeper_and_a_configured_field(mock: Mock) -> None:

@@ -19,8 +19,13 @@ from siteverify.flask import Siteverify  # noqa: E402
 
 def make_app(mock: Mock, provider: str = "prosopo", **config: Any) -> Flask:
     app = Flask(__name__)
-    app.config.update(SITEVERIFY_PROVIDER=provider, SITEVERIFY_SECRET=SECRET,
-                      SITEVERIFY_ENDPOINT=mock.endpoint(provider), SITEVERIFY_MAX_RETRIES=0, **config)
+    app.config.update(
+        SITEVERIFY_PROVIDER=provider,
+        SITEVERIFY_SECRET=SECRET,
+        SITEVERIFY_ENDPOINT=mock.endpoint(provider),
+        SITEVERIFY_MAX_RETRIES=0,
+        **config,
+    )
     captcha = Siteverify()
     captcha.init_app(app)
 
@@ -68,10 +73,13 @@ def test_inconclusive_is_503_through_the_apps_error_handler(web: FlaskClient) ->
 
 def test_missing_token_is_403_without_a_provider_request(private_mock: Mock) -> None:
     web = make_app(private_mock).test_client()
-    for r in (web.post("/signup", data={"email": "a@example.com"}), web.post("/signup"),
-              web.post("/signup", data="{not json", content_type="application/json"),
-              web.post("/signup", json={"procaptcha-response": ["pass"]}),
-              web.post("/signup", json=["pass"])):
+    for r in (
+        web.post("/signup", data={"email": "a@example.com"}),
+        web.post("/signup"),
+        web.post("/signup", data="{not json", content_type="application/json"),
+        web.post("/signup", json={"procaptcha-response": ["pass"]}),
+        web.post("/signup", json=["pass"]),
+    ):
         assert r.status_code == 403 and b"token-invalid" in r.data
     assert private_mock.stats()["requests"] == 1  # the stats request itself
 
@@ -79,8 +87,11 @@ def test_missing_token_is_403_without_a_provider_request(private_mock: Mock) -> 
 def test_json_and_multipart_bodies(web: FlaskClient) -> None:
     r = web.post("/signup", json={"procaptcha-response": "pass"})
     assert r.status_code == 200
-    r = web.post("/signup", data={"procaptcha-response": "pass", "file": (io.BytesIO(b"x"), "a.txt")},
-                 content_type="multipart/form-data")
+    r = web.post(
+        "/signup",
+        data={"procaptcha-response": "pass", "file": (io.BytesIO(b"x"), "a.txt")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 200
 
 
@@ -108,15 +119,16 @@ def test_peer_address_and_untrusted_headers(web: FlaskClient) -> None:
 
 def test_a_trusted_proxy_header(mock: Mock) -> None:
     web = make_app(mock, SITEVERIFY_TRUSTED_IP_HEADER="X-Forwarded-For").test_client()
-    r = web.post("/signup", data={"procaptcha-response": "echo"},
-                 headers=[("X-Forwarded-For", "10.9.9.9"), ("X-Forwarded-For", "2001:db8::1")])
+    r = web.post(
+        "/signup",
+        data={"procaptcha-response": "echo"},
+        headers=[("X-Forwarded-For", "10.9.9.9"), ("X-Forwarded-For", "2001:db8::1")],
+    )
     assert r.get_json()["seen"] == "ip=2001:db8::1 email=-"
     r = web.post("/signup", data={"procaptcha-response": "echo"})
     assert r.get_json()["seen"] == "ip=127.0.0.1 email=-"
-    web = make_app(mock, SITEVERIFY_TRUSTED_IP_HEADER="X-Forwarded-For",
-                   SITEVERIFY_TRUSTED_PROXY_COUNT=2).test_client()
-    r = web.post("/signup", data={"procaptcha-response": "echo"},
-                 headers={"X-Forwarded-For": "203.0.113.5, 10.0.0.2"})
+    web = make_app(mock, SITEVERIFY_TRUSTED_IP_HEADER="X-Forwarded-For", SITEVERIFY_TRUSTED_PROXY_COUNT=2).test_client()
+    r = web.post("/signup", data={"procaptcha-response": "echo"}, headers={"X-Forwarded-For": "203.0.113.5, 10.0.0.2"})
     assert r.get_json()["seen"] == "ip=203.0.113.5 email=-"
     r = web.post("/signup", data={"procaptcha-response": "echo"}, headers={"X-Forwarded-For": "10.0.0.2"})
     assert r.status_code == 200 and r.get_json()["seen"] == "ip=- email=-"
@@ -152,4 +164,4 @@ def test_configuration_errors(mock: Mock) -> None:
         make_app(mock, SITEVERIFY_TRUSTED_PROXY_COUNT=0)
     app = Flask("y")
     with app.app_context(), pytest.raises(RuntimeError, match="init_app"):
-        Siteverify().client
+        _ = Siteverify().client

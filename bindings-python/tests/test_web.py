@@ -9,12 +9,24 @@ import pytest
 from siteverify._web import TOKEN_FIELDS, client_ip, parse_ip, token_field_for, token_from_json
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("127.0.0.1", "127.0.0.1"), (" 203.0.113.7 ", "203.0.113.7"), ("2001:DB8::1", "2001:db8::1"),
-    ("[2001:db8::1]", "2001:db8::1"), ("fe80::1%eth0", "fe80::1"), ("::ffff:192.0.2.1", "192.0.2.1"),
-    ("testclient", None), ("", None), ("/run/app.sock", None), ("unix:/tmp/s", None), (None, None),
-    ("1.2.3.4:80", None), ("256.1.1.1", None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("127.0.0.1", "127.0.0.1"),
+        (" 203.0.113.7 ", "203.0.113.7"),
+        ("2001:DB8::1", "2001:db8::1"),
+        ("[2001:db8::1]", "2001:db8::1"),
+        ("fe80::1%eth0", "fe80::1"),
+        ("::ffff:192.0.2.1", "192.0.2.1"),
+        ("testclient", None),
+        ("", None),
+        ("/run/app.sock", None),
+        ("unix:/tmp/s", None),
+        (None, None),
+        ("1.2.3.4:80", None),
+        ("256.1.1.1", None),
+    ],
+)
 def test_parse_ip(value: Optional[str], expected: Optional[str]) -> None:
     assert parse_ip(value) == expected
 
@@ -44,8 +56,11 @@ def test_token_fields() -> None:
     assert token_field_for("gatekeeper") == "captchaToken"
     assert token_field_for("Turnstile") == "cf-turnstile-response"
     assert token_field_for("recaptcha-enterprise") == TOKEN_FIELDS["recaptcha"] == "g-recaptcha-response"
-    assert (token_field_for("hcaptcha"), token_field_for("friendly"), token_field_for("yandex")) == \
-        ("h-captcha-response", "frc-captcha-response", "smart-token")
+    assert (token_field_for("hcaptcha"), token_field_for("friendly"), token_field_for("yandex")) == (
+        "h-captcha-response",
+        "frc-captcha-response",
+        "smart-token",
+    )
     assert token_field_for("prosopo", "mine") == "mine"
     with pytest.raises(ValueError):
         token_field_for("unknown")

@@ -48,8 +48,16 @@ from django.utils.translation import gettext_lazy as _
 from siteverify import Client, Outcome
 from siteverify._web import check_proxy_count, client_ip, message_for, status_for, token_field_for, token_from_json
 
-__all__ = ["CaptchaField", "CaptchaWidget", "attach_request", "get_client", "outcome_of", "request_ip",
-           "require_captcha", "verify_request"]
+__all__ = [
+    "CaptchaField",
+    "CaptchaWidget",
+    "attach_request",
+    "get_client",
+    "outcome_of",
+    "request_ip",
+    "require_captcha",
+    "verify_request",
+]
 
 _OWN_KEYS = ("token_field", "trusted_ip_header", "trusted_proxy_count")
 
@@ -120,8 +128,9 @@ def request_ip(request: HttpRequest) -> Optional[str]:
         value = request.META.get("HTTP_" + name.upper().replace("-", "_"))
         return [value] if isinstance(value, str) else []
 
-    return client_ip(request.META.get("REMOTE_ADDR"), header_values, config.trusted_ip_header,
-                     config.trusted_proxy_count)
+    return client_ip(
+        request.META.get("REMOTE_ADDR"), header_values, config.trusted_ip_header, config.trusted_proxy_count
+    )
 
 
 def _token(request: HttpRequest, field: str) -> Optional[str]:
@@ -146,7 +155,7 @@ def verify_request(request: HttpRequest, *, token_field: Optional[str] = None) -
     config = _get_config()
     token = _token(request, token_field or config.token_field)
     outcome = config.client.verify(token, remote_ip=request_ip(request))
-    setattr(request, "siteverify", outcome)
+    request.siteverify = outcome  # type: ignore[attr-defined]  # django-stubs has no room for it
     return outcome
 
 
@@ -229,8 +238,7 @@ class CaptchaWidget(Widget):
     def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
         return False
 
-    def render(self, name: str, value: Any, attrs: Optional[Dict[str, Any]] = None,
-               renderer: Any = None) -> SafeString:
+    def render(self, name: str, value: Any, attrs: Optional[Dict[str, Any]] = None, renderer: Any = None) -> SafeString:
         return SafeString("")
 
 

@@ -40,8 +40,9 @@ _EXTENSION = "siteverify"
 class _State:
     __slots__ = ("client", "token_field", "trusted_ip_header", "trusted_proxy_count")
 
-    def __init__(self, client: Client, token_field: str, trusted_ip_header: Optional[str],
-                 trusted_proxy_count: int) -> None:
+    def __init__(
+        self, client: Client, token_field: str, trusted_ip_header: Optional[str], trusted_proxy_count: int
+    ) -> None:
         self.client = client
         self.token_field = token_field
         self.trusted_ip_header = trusted_ip_header
@@ -77,9 +78,9 @@ class Siteverify:
     def init_app(self, app: Flask) -> None:
         """Build the client from ``app.config`` and register it on ``app``."""
         options: Dict[str, Any] = {
-            key[len(_PREFIX):].lower(): value
+            key[len(_PREFIX) :].lower(): value
             for key, value in app.config.items()
-            if key.startswith(_PREFIX) and key[len(_PREFIX):] not in _OWN_KEYS
+            if key.startswith(_PREFIX) and key[len(_PREFIX) :] not in _OWN_KEYS
         }
         if self._client is not None:
             client = self._client
@@ -122,8 +123,7 @@ class Siteverify:
             token = token_from_json(request.get_json(silent=True), field)
         else:
             token = request.form.get(field)
-        ip = client_ip(request.remote_addr, request.headers.getlist, state.trusted_ip_header,
-                       state.trusted_proxy_count)
+        ip = client_ip(request.remote_addr, request.headers.getlist, state.trusted_ip_header, state.trusted_proxy_count)
         outcome = state.client.verify(token, remote_ip=ip)
         g.siteverify = outcome
         return outcome
