@@ -112,7 +112,7 @@ func (h histogramJSON) histogram() (Histogram, error) {
 	out := Histogram{
 		Buckets: make([]Bucket, 0, len(h.Buckets)),
 		Count:   h.Count,
-		Sum:     time.Duration(math.Round(h.SumSeconds * 1e6)) * time.Microsecond,
+		Sum:     time.Duration(math.Round(h.SumSeconds*1e6)) * time.Microsecond,
 	}
 	for _, b := range h.Buckets {
 		if b[1] == nil {

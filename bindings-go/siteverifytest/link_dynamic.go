@@ -8,4 +8,3 @@ package siteverifytest
 // #cgo CFLAGS: -I${SRCDIR}/../../include
 // #cgo LDFLAGS: -L${SRCDIR}/../../target/release -lsiteverify -Wl,-rpath,${SRCDIR}/../../target/release
 import "C"
-

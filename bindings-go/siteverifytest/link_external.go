@@ -6,4 +6,3 @@ package siteverifytest
 // build tags.
 
 import "C"
-

@@ -8,4 +8,3 @@ package siteverifytest
 // #cgo CFLAGS: -I${SRCDIR}/../../include
 // #cgo LDFLAGS: ${SRCDIR}/../../target/release/libsiteverify.a -lpthread -ldl -lm
 import "C"
-
