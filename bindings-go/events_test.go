@@ -190,16 +190,18 @@ func TestEventHandlersCannotHurt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// One event is held by the blocked handler, 1024 wait in the queue.
-	if stats.EventsDropped != n-1-1024 || stats.Verifications != n {
+	// One event is held by the blocked handler (or, if its goroutine was
+	// slow to start, none yet), 1024 wait in the queue, the rest is dropped.
+	if stats.EventsDropped < n-1-1024 || stats.EventsDropped > n-1024 || stats.Verifications != n {
 		t.Fatalf("EventsDropped %d (want %d), verifications %d", stats.EventsDropped, n-1-1024, stats.Verifications)
 	}
 	close(release)
 	flush(t, c)
 	mu.Lock()
 	defer mu.Unlock()
-	if panicked != 1+1024 {
-		t.Fatalf("OnEvent ran %d times, want %d", panicked, 1+1024)
+	// Every event was either handled (each handler panicking) or dropped.
+	if uint64(panicked)+stats.EventsDropped != n {
+		t.Fatalf("OnEvent ran %d times and %d events were dropped, want %d in all", panicked, stats.EventsDropped, n)
 	}
 }
 
