@@ -34,9 +34,17 @@ type Client struct {
 // for writing: the pointer is never freed under a running call. An async
 // verification holds its own native reference, so Close does not wait for
 // verifications in flight.
+//
+// The event sink (if any) outlives the native client as long as a
+// verification is in flight, since each one may still emit its event: it is
+// released by whichever of free and the last verification comes second.
 type native struct {
 	mu  sync.RWMutex
 	ptr *C.sv_client
+
+	sink     *eventSink
+	inflight atomic.Int64
+	freed    atomic.Bool
 }
 
 func (n *native) free() {
@@ -47,6 +55,20 @@ func (n *native) free() {
 	if p != nil {
 		C.sv_client_free(p)
 		liveClients.Add(-1)
+	}
+	n.freed.Store(true)
+	if n.sink != nil && n.inflight.Load() == 0 {
+		n.sink.close()
+	}
+}
+
+// begin counts a verification about to start; call it holding mu for
+// reading with ptr set. end counts it done, after its completion.
+func (n *native) begin() { n.inflight.Add(1) }
+
+func (n *native) end() {
+	if n.inflight.Add(-1) == 0 && n.freed.Load() && n.sink != nil {
+		n.sink.close()
 	}
 }
 
@@ -74,13 +96,20 @@ func build(cfg Config, opts []option) (*Client, error) {
 			return nil, err
 		}
 	}
+	sink, err := newEventSink(b, cfg.Logger, cfg.OnEvent)
+	if err != nil {
+		return nil, err
+	}
 	var ptr *C.sv_client
 	var cerr *C.sv_error
 	if st := C.sv_client_builder_build(b, &ptr, &cerr); st != C.SV_OK {
+		if sink != nil {
+			sink.close()
+		}
 		return nil, takeError(st, cerr)
 	}
 	liveClients.Add(1)
-	n := &native{ptr: ptr}
+	n := &native{ptr: ptr, sink: sink}
 	c := &Client{
 		native:   n,
 		provider: cfg.Provider,

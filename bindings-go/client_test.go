@@ -320,7 +320,14 @@ func TestStats(t *testing.T) {
 			ReasonVerified: 3, ReasonTokenInvalid: 2, ReasonProviderFailOpen: 1,
 		},
 		ByErrorKey: map[string]uint64{"API.BAD_REQUEST": 1},
+		// One HTTP attempt each but the flaky token's two.
+		ByAttempts: map[int]uint64{1: 5, 2: 1},
 	}
+	// The histograms (timings) are checked in TestStatsHistograms.
+	if s.VerificationSeconds.Count != 6 || s.RoundTripSeconds.Count != 7 {
+		t.Errorf("histogram counts %d, %d, want 6, 7", s.VerificationSeconds.Count, s.RoundTripSeconds.Count)
+	}
+	s.VerificationSeconds, s.RoundTripSeconds = Histogram{}, Histogram{}
 	if fmt.Sprintf("%+v", s) != fmt.Sprintf("%+v", want) {
 		t.Fatalf("stats:\n got  %+v\n want %+v", s, want)
 	}

@@ -140,6 +140,20 @@ type Config struct {
 	// AllowHTTP allows a plain-HTTP endpoint that is not loopback (the
 	// secret then travels in the clear). Core name: allow_http.
 	AllowHTTP bool
+
+	// Logger, when set, logs one record per verification (message
+	// EventMessage): accepted at Debug, not accepted at Info, a refused
+	// request, a TLS failure or a fail-open answer at Warn; see Event.Attrs
+	// for the attributes. Never the token (only its fingerprint) nor the
+	// secret. Not a core option: the binding sets the core's event callback.
+	Logger *slog.Logger
+	// OnEvent, when set, is called with every verification's Event (the
+	// siteverifyprom exporter's Observe fits here). Events reach Logger and
+	// OnEvent in order on a goroutine of the client, never on the library's
+	// threads: a slow or panicking handler never delays or breaks a
+	// verification (a panic is recovered; when 1024 events are waiting,
+	// further ones are dropped and counted in Stats.EventsDropped).
+	OnEvent func(Event)
 }
 
 // configView is what fmt and slog show of a Config: the same fields, the
@@ -165,7 +179,21 @@ type configView struct {
 	CAPEM             []string
 	CAFiles           []string
 	AllowHTTP         bool
+	Logger            hook
+	OnEvent           hook
 }
+
+// hook shows whether a Logger or OnEvent is set, never its value.
+type hook bool
+
+func (h hook) String() string {
+	if h {
+		return "<set>"
+	}
+	return "<nil>"
+}
+
+func (h hook) GoString() string { return h.String() }
 
 type threshold struct{ v *float64 }
 
@@ -204,6 +232,8 @@ func (c Config) view() configView {
 		CAPEM:             c.CAPEM,
 		CAFiles:           c.CAFiles,
 		AllowHTTP:         c.AllowHTTP,
+		Logger:            c.Logger != nil,
+		OnEvent:           c.OnEvent != nil,
 	}
 	if c.Secret != "" {
 		v.Secret = "[REDACTED]"

@@ -9,12 +9,14 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"log/slog"
+	"os"
 
 	"github.com/siteverify/siteverify/bindings-go"
 )
 
 // Compiled, never run: the references keep them in every test build.
-var _ = []any{readmeVerify, readmeStats, readmeNew}
+var _ = []any{readmeVerify, readmeStats, readmeNew, readmeLogging}
 
 func readmeVerify(ctx context.Context, client *siteverify.Client, token, ip string) error {
 	outcome, err := client.Verify(ctx, token, siteverify.WithRemoteIP(ip))
@@ -47,4 +49,13 @@ func readmeNew(cfg siteverify.Config) {
 		log.Fatal(err)
 	}
 	defer client.Close()
+}
+
+func readmeLogging(secret string) (*siteverify.Client, error) {
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	return siteverify.New(siteverify.Config{
+		Provider: siteverify.Prosopo,
+		Secret:   secret,
+		Logger:   logger.With("component", "captcha"),
+	})
 }

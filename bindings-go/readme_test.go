@@ -7,6 +7,14 @@ import (
 	"testing"
 )
 
+// The README's Go blocks: whole files (the examples, the user's test written
+// with siteverifytest, the adapters' and exporter's examples in their
+// modules) and snippets of example_test.go.
+const (
+	readmeFiles    = 6
+	readmeSnippets = 4
+)
+
 // The README shows the examples verbatim: each code block after a
 // `<!-- file: PATH -->` marker must be that file, which `make test` builds
 // and runs.
@@ -16,8 +24,8 @@ func TestReadmeExamplesAreTheFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	blocks := regexp.MustCompile("(?s)<!-- file: (\\S+) -->\n```go\n(.*?)```\n").FindAllSubmatch(readme, -1)
-	if len(blocks) != 2 {
-		t.Fatalf("found %d example blocks in README.md, want 2", len(blocks))
+	if len(blocks) != readmeFiles {
+		t.Fatalf("found %d example blocks in README.md, want %d", len(blocks), readmeFiles)
 	}
 	for _, b := range blocks {
 		file, err := os.ReadFile(string(b[1]))
@@ -43,8 +51,8 @@ func TestReadmeSnippetsCompile(t *testing.T) {
 		t.Fatal(err)
 	}
 	blocks := regexp.MustCompile("(?s)<!-- example: (\\w+) -->\n```go\n(.*?)```\n").FindAllSubmatch(readme, -1)
-	if len(blocks) != 3 {
-		t.Fatalf("found %d snippet blocks in README.md, want 3", len(blocks))
+	if len(blocks) != readmeSnippets {
+		t.Fatalf("found %d snippet blocks in README.md, want %d", len(blocks), readmeSnippets)
 	}
 	for _, b := range blocks {
 		name := string(b[1])
@@ -64,7 +72,7 @@ func TestReadmeSnippetsCompile(t *testing.T) {
 	// Every other Go block is a marked one or the Error type, checked here
 	// against errors.go line by line (comments aside).
 	all := regexp.MustCompile("(?s)```go\n(.*?)```\n").FindAllSubmatch(readme, -1)
-	if len(all) != 2+len(blocks)+1 {
+	if len(all) != readmeFiles+len(blocks)+1 {
 		t.Fatalf("README.md has %d Go blocks; mark new ones <!-- example: NAME --> and add NAME to example_test.go", len(all))
 	}
 	errorsGo, err := os.ReadFile("errors.go")

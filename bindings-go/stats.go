@@ -5,7 +5,13 @@ package siteverify
 */
 import "C"
 
-import "runtime"
+import (
+	"encoding/json"
+	"math"
+	"runtime"
+	"strconv"
+	"time"
+)
 
 // Stats is a point-in-time copy of a client's counters (Client.Stats).
 type Stats struct {
@@ -46,6 +52,104 @@ type Stats struct {
 	// ByErrorKey counts provider error keys and codes seen (Prosopo
 	// error.key, GateKeeper error_codes).
 	ByErrorKey map[string]uint64
+	// VerificationSeconds: time from the call to the verdict, per
+	// verification (retries, backoff and the outage check included).
+	VerificationSeconds Histogram
+	// RoundTripSeconds: time of each HTTP attempt that got an answer (the
+	// provider's own latency).
+	RoundTripSeconds Histogram
+	// ByAttempts counts verifications per number of HTTP attempts (0 for a
+	// local rejection; the last slot, 11, counts 11 or more).
+	ByAttempts map[int]uint64
+	// EventsDropped counts events this binding could not hand to
+	// Config.Logger or Config.OnEvent because 1024 were already waiting (a
+	// handler too slow for the traffic). Counted in Go, not by the core.
+	EventsDropped uint64
+}
+
+// Histogram is a latency histogram of the core, cumulative as Prometheus
+// counts: Buckets[i].Count observations took at most Buckets[i].UpperBound
+// seconds. The bounds are LatencyBuckets() and a last +Inf bucket, whose
+// count equals Count.
+type Histogram struct {
+	Buckets []Bucket
+	// Count is the number of observations.
+	Count uint64
+	// Sum is their total duration (microsecond resolution).
+	Sum time.Duration
+}
+
+// Bucket is one cumulative bucket of a Histogram.
+type Bucket struct {
+	// UpperBound in seconds; math.Inf(1) for the last bucket.
+	UpperBound float64
+	// Count of observations at or below UpperBound.
+	Count uint64
+}
+
+// LatencyBuckets returns the upper bounds, in seconds, of the core's latency
+// histograms (siteverify::LATENCY_BUCKETS; 1 ms to 10 s, Prometheus' defaults
+// where they fit), without the +Inf bucket.
+func LatencyBuckets() []float64 {
+	return []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
+}
+
+// statsJSON is the part of sv_stats_to_json the C accessors do not cover.
+type statsJSON struct {
+	VerificationSeconds histogramJSON     `json:"verification_seconds"`
+	RoundTripSeconds    histogramJSON     `json:"round_trip_seconds"`
+	ByAttempts          map[string]uint64 `json:"by_attempts"`
+}
+
+type histogramJSON struct {
+	// [le, count] pairs; le is null for +Inf.
+	Buckets    [][2]*float64 `json:"buckets"`
+	Count      uint64        `json:"count"`
+	SumSeconds float64       `json:"sum_seconds"`
+}
+
+func (h histogramJSON) histogram() (Histogram, error) {
+	out := Histogram{
+		Buckets: make([]Bucket, 0, len(h.Buckets)),
+		Count:   h.Count,
+		Sum:     time.Duration(math.Round(h.SumSeconds*1e6)) * time.Microsecond,
+	}
+	for _, b := range h.Buckets {
+		if b[1] == nil {
+			return Histogram{}, newError("internal", "a histogram bucket without a count")
+		}
+		le := math.Inf(1)
+		if b[0] != nil {
+			le = *b[0]
+		}
+		out.Buckets = append(out.Buckets, Bucket{UpperBound: le, Count: uint64(*b[1])})
+	}
+	return out, nil
+}
+
+// fromJSON fills the histograms and ByAttempts from the core's JSON of the
+// snapshot (sv_stats_to_json).
+func (out *Stats) fromJSON(js string) error {
+	var raw statsJSON
+	if err := json.Unmarshal([]byte(js), &raw); err != nil {
+		return newError("internal", "cannot decode the stats JSON: "+err.Error())
+	}
+	var err error
+	if out.VerificationSeconds, err = raw.VerificationSeconds.histogram(); err != nil {
+		return err
+	}
+	if out.RoundTripSeconds, err = raw.RoundTripSeconds.histogram(); err != nil {
+		return err
+	}
+	out.ByAttempts = make(map[int]uint64, len(raw.ByAttempts))
+	for k, v := range raw.ByAttempts {
+		n, err := strconv.Atoi(k)
+		if err != nil {
+			return newError("internal", "a by_attempts key that is not a number")
+		}
+		out.ByAttempts[n] = v
+	}
+	return nil
 }
 
 // ProviderHealth is the provider's health as the core's outage check sees it
@@ -107,6 +211,16 @@ func (c *Client) Stats() (Stats, error) {
 			return Stats{}, newError("internal", "the stats snapshot lacks an error key it counted")
 		}
 		out.ByErrorKey[C.GoString(key)] = uint64(C.sv_stats_error_key_count(s, key))
+	}
+	js := C.sv_stats_to_json(s)
+	if js == nil {
+		return Stats{}, newError("internal", "the library gave no JSON for the stats")
+	}
+	if err := out.fromJSON(C.GoString(js)); err != nil {
+		return Stats{}, err
+	}
+	if c.native.sink != nil {
+		out.EventsDropped = c.native.sink.dropped.Load()
 	}
 	runtime.KeepAlive(c)
 	return out, nil

@@ -33,6 +33,8 @@ func (c *Client) verifyBlocking(token string) (*Outcome, error) {
 	if c.native.ptr == nil {
 		return nil, newError("closed", "the client is closed")
 	}
+	c.native.begin()
+	defer c.native.end()
 	var o *C.sv_outcome
 	var cerr *C.sv_error
 	tok := (*C.char)(unsafe.Pointer(unsafe.StringData(token)))

@@ -148,6 +148,8 @@ func (c *Client) verify(ctx context.Context, token string, opts []VerifyOption) 
 		return verifyResult{err: newError("closed", "the client is closed")}
 	}
 	pending.Add(1)
+	c.native.begin()
+	defer c.native.end()
 	st := C.sv_go_verify_async(c.native.ptr, tok, C.size_t(len(token)), copts, C.uintptr_t(h), &task, &cerr)
 	c.native.mu.RUnlock()
 	runtime.KeepAlive(c)

@@ -26,8 +26,9 @@ func main() {
 	}
 	defer client.Close()
 
-	// Reads the widget's "procaptcha-response" form field, sends the
-	// client's IP, answers 403 unless the outcome is accepted.
+	// Reads the widget's "procaptcha-response" field (form, multipart or
+	// JSON body), sends the connection's IP, answers 403 for a rejection
+	// and 503 when the provider cannot be asked.
 	captcha := siteverify.Middleware(client, siteverify.MiddlewareOptions{})
 
 	mux := http.NewServeMux()
