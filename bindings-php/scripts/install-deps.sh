@@ -3,7 +3,7 @@
 # php-cli (FFI and pcntl built in), php-opcache (the preload path), phpunit,
 # php-mbstring/php-xml (PHPUnit needs them), composer (the autoloader; the
 # package has no dependencies, so it never downloads anything) and
-# php-codesniffer (phpcs: the PSR-12 check); php-fpm and libfcgi-bin (cgi-fcgi) for
+# php-codesniffer (phpcs: the PSR-12 check); php-psr-log (the logger option's tests); php-fpm and libfcgi-bin (cgi-fcgi) for
 # the php-fpm test of the form handler (scripts/fpm-test.sh); phpstan (make lint) where
 # Debian packages it (Debian 12 does not, and its phar is a download: make lint then says so).
 set -euo pipefail
@@ -26,6 +26,8 @@ command -v phpunit >/dev/null || need+=(phpunit)
 command -v composer >/dev/null || need+=(composer)
 command -v phpcs >/dev/null || need+=(php-codesniffer)
 command -v cgi-fcgi >/dev/null || need+=(libfcgi-bin)
+# psr/log for the tests of the optional `logger` option (the package itself requires none).
+[ -f /usr/share/php/Psr/Log/autoload.php ] || need+=(php-psr-log)
 
 if [ "$(id -u)" = 0 ]; then SUDO=(); else SUDO=(sudo); fi
 updated=

@@ -38,11 +38,17 @@ final class Client
     private readonly string $provider;
     private readonly string $endpoint;
     private readonly bool $shared;
+    /** A `Psr\Log\LoggerInterface`, or null. Typed `object` so that this class loads without psr/log. */
+    private readonly ?object $logger;
+    /** @var (\Closure(VerificationEvent): mixed)|null */
+    private readonly ?\Closure $onEvent;
 
     /**
      * @param array<string, mixed> $options snake_case keys (README.md "Options"): `provider` and
      *     `secret` are required; every key but this package's own (`provider`, `shared`,
-     *     `library_path`, `header_path`) goes to the core as PHP typed it (see Options).
+     *     `library_path`, `header_path`, `logger`, `on_event`) goes to the core as PHP typed it
+     *     (see Options). `logger`: a PSR-3 `Psr\Log\LoggerInterface` that gets one record per
+     *     verification; `on_event`: a callable that gets each `VerificationEvent` (see verify()).
      *
      * @throws ConfigurationException   the core refused the options: an unknown key, a wrong type,
      *                                  a value out of range, an unknown provider, ...
@@ -63,6 +69,17 @@ final class Client
             throw Errors::configuration("option provider must be a provider name, e.g. 'prosopo' or 'gatekeeper'");
         }
         $this->provider = $provider;
+        $logger = $options['logger'] ?? null;
+        // instanceof an interface that is not declared is false, and loads nothing: psr/log stays optional.
+        if ($logger !== null && !$logger instanceof \Psr\Log\LoggerInterface) {
+            throw Errors::configuration('option logger must be a Psr\Log\LoggerInterface');
+        }
+        $this->logger = $logger;
+        $onEvent = $options['on_event'] ?? null;
+        if ($onEvent !== null && !is_callable($onEvent)) {
+            throw Errors::configuration('option on_event must be a callable');
+        }
+        $this->onEvent = $onEvent === null ? null : \Closure::fromCallable($onEvent);
 
         $builder = $ffi->new('sv_client_builder*');
         $err = $ffi->new('sv_error*');
@@ -92,6 +109,13 @@ final class Client
      * Every verdict, "provider down" included, is an Outcome: act on
      * `$outcome->accepted`. An empty token is rejected locally, without a
      * request.
+     *
+     * After the verdict, with the `logger` option, one PSR-3 record (`VerificationEvent::level()`,
+     * `message()`, `context()`), and with `on_event`, a call with the `VerificationEvent`: built
+     * here from the outcome, the provider, the time the native call took and the token's
+     * fingerprint, never the token or the secret. Whatever they throw is caught and dropped: they
+     * can delay the return, never change or lose the outcome. An exception of this method (an
+     * invalid argument) produces no event.
      *
      * @param string      $token    the form field as sent (Prosopo: `procaptcha-response`; GateKeeper:
      *                              your form's field, e.g. `captchaToken`)
@@ -126,6 +150,7 @@ final class Client
             }
             $outcome = $ffi->new('sv_outcome*');
             $err = $ffi->new('sv_error*');
+            $start = hrtime(true);
             // The token goes as pointer + length: a NUL inside is seen by the library, not cut.
             $status = $ffi->sv_client_verify(
                 $this->native,
@@ -135,16 +160,46 @@ final class Client
                 FFI::addr($outcome),
                 FFI::addr($err)
             );
+            $latencyMs = (hrtime(true) - $start) / 1e6;
             if ($status !== Abi::OK) {
                 throw Errors::take($ffi, $status, $err);
             }
-            return Outcome::fromNative($ffi, $outcome);
+            $result = Outcome::fromNative($ffi, $outcome);
         } finally {
             if ($outcome !== null) {
                 $ffi->sv_outcome_free($outcome);
             }
             if ($options !== null) {
                 $ffi->sv_verify_options_free($options);
+            }
+        }
+        if ($this->logger !== null || $this->onEvent !== null) {
+            $this->emit(new VerificationEvent(
+                strtolower($this->provider),
+                $result,
+                $latencyMs,
+                VerificationEvent::fingerprint($token)
+            ));
+        }
+        return $result;
+    }
+
+    /** The event to the logger and the `on_event` callable; nothing they throw gets out. */
+    private function emit(VerificationEvent $event): void
+    {
+        if ($this->logger !== null) {
+            try {
+                /** @phpstan-ignore-next-line the logger is a Psr\Log\LoggerInterface (checked when built) */
+                $this->logger->log($event->level(), $event->message(), $event->context());
+            } catch (\Throwable) {
+                // A broken logger must not break the form it logs for.
+            }
+        }
+        if ($this->onEvent !== null) {
+            try {
+                ($this->onEvent)($event);
+            } catch (\Throwable) {
+                // Same: the verdict stands.
             }
         }
     }
@@ -210,6 +265,7 @@ final class Client
             'provider' => $this->provider ?? null,
             'endpoint' => $this->endpoint ?? null,
             'shared' => $this->shared ?? null,
+            'logger' => isset($this->logger) ? get_class($this->logger) : null,
             'library' => Library::source(),
         ];
     }

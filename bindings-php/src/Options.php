@@ -30,7 +30,7 @@ use FFI\CData;
 final class Options
 {
     /** Keys this package reads itself (Client, Library); the core never sees them. */
-    public const PACKAGE_KEYS = ['provider', 'shared', 'library_path', 'header_path'];
+    public const PACKAGE_KEYS = ['provider', 'shared', 'library_path', 'header_path', 'logger', 'on_event'];
 
     /** Unit suffixes of duration keys, and what turns their number into milliseconds. */
     private const UNITS = ['_ms' => 1.0, '_seconds' => 1000.0];

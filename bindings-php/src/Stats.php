@@ -25,6 +25,7 @@ final class Stats
     /**
      * @param array<string, int> $byReason
      * @param array<string, int> $byErrorKey
+     * @param array<int, int>    $byAttempts
      */
     public function __construct(
         /** Verifications that produced an outcome. */
@@ -51,13 +52,20 @@ final class Stats
         public readonly int $outageProbes,
         /** The provider's health as last seen: `up`, `down` or `unknown`. */
         public readonly string $providerHealth,
+        /** Time from the call to the verdict, per verification (retries, backoff and outage check included). */
+        public readonly Histogram $verificationSeconds = new Histogram(),
+        /** Time of each HTTP attempt that got an answer: the provider's own latency. */
+        public readonly Histogram $roundTripSeconds = new Histogram(),
+        /** Verifications per number of HTTP attempts (`0`: rejected locally), e.g. `[1 => 40, 2 => 1]`. */
+        public readonly array $byAttempts = [],
     ) {
         $this->rejected = $notAccepted;
     }
 
     /**
-     * Reads every counter through the typed `sv_stats_*` accessors; the
-     * caller still frees the snapshot.
+     * Reads the counters through the typed `sv_stats_*` accessors, and the
+     * histograms and `byAttempts`, which have none, from `sv_stats_to_json`
+     * (the same snapshot); the caller still frees the snapshot.
      *
      * @internal
      */
@@ -73,6 +81,13 @@ final class Stats
             $key = (string) $ffi->sv_stats_error_key_at($s, $i);
             $byErrorKey[$key] = $ffi->sv_stats_error_key_count($s, $key);
         }
+        $json = json_decode((string) $ffi->sv_stats_to_json($s), true, 8, JSON_THROW_ON_ERROR);
+        $json = is_array($json) ? $json : [];
+        $byAttempts = [];
+        foreach (self::object($json, 'by_attempts') as $attempts => $count) {
+            $byAttempts[(int) $attempts] = (int) $count;
+        }
+        ksort($byAttempts);
         return new self(
             verifications: $ffi->sv_stats_verifications($s),
             accepted: $ffi->sv_stats_accepted($s),
@@ -87,7 +102,19 @@ final class Stats
             outageRefused: $ffi->sv_stats_outage_refused($s),
             outageProbes: $ffi->sv_stats_outage_probes($s),
             providerHealth: (string) $ffi->sv_stats_provider_health($s),
+            verificationSeconds: Histogram::fromArray(self::object($json, 'verification_seconds')),
+            roundTripSeconds: Histogram::fromArray(self::object($json, 'round_trip_seconds')),
+            byAttempts: $byAttempts,
         );
+    }
+
+    /**
+     * @param array<mixed> $json
+     * @return array<mixed>
+     */
+    private static function object(array $json, string $key): array
+    {
+        return is_array($json[$key] ?? null) ? $json[$key] : [];
     }
 
     /** @return list<int> every `Abi::REASON_*` (generated from the header), in order */

@@ -16,14 +16,23 @@ final class ReadmeTest extends TestCase
         return (string) file_get_contents(dirname(__DIR__) . '/README.md');
     }
 
-    public function testTheFormHandlerIsTheExampleFile(): void
+    /** @return iterable<string, array{string}> */
+    public static function exampleFiles(): iterable
     {
-        $marker = '<!-- examples/form-handler/index.php -->';
+        yield 'the form handler' => ['examples/form-handler/index.php'];
+        yield 'a user\'s form (Testing your application)' => ['examples/testing/src/ContactForm.php'];
+        yield 'its PHPUnit test with the in-process mock' => ['examples/testing/tests/ContactFormTest.php'];
+    }
+
+    /** @dataProvider exampleFiles */
+    public function testTheReadmeShowsTheExampleFile(string $file): void
+    {
+        $marker = "<!-- $file -->";
         $readme = self::readme();
         $at = strpos($readme, $marker);
         self::assertNotFalse($at, "README.md lost its $marker marker");
         self::assertSame(1, preg_match('/\G\s*```php\n(.*?)```/s', $readme, $m, 0, $at + strlen($marker)));
-        self::assertSame((string) file_get_contents(dirname(__DIR__) . '/examples/form-handler/index.php'), $m[1]);
+        self::assertSame((string) file_get_contents(dirname(__DIR__) . '/' . $file), $m[1]);
     }
 
     /**

@@ -16,6 +16,10 @@ use Siteverify\Errors;
  * returning `['provider' => 'gatekeeper', 'secret' => env('GATEKEEPER_SECRET')]`),
  * and the implicit string rule `siteverify` (SiteverifyRule).
  *
+ * Config files hold no objects, so the `logger` option is a name here:
+ * `'logger' => true` logs each verification to Laravel's default log channel,
+ * `'logger' => 'stack'` to that channel (see the README, Logging and stats).
+ *
  * The client is built on first use, in each worker; with the default
  * `'shared' => true` its connections are reused across requests.
  */
@@ -29,6 +33,13 @@ final class SiteverifyServiceProvider extends ServiceProvider
                 throw Errors::configuration(
                     "config('siteverify') must be the Client options array (config/siteverify.php)"
                 );
+            }
+            $logger = $options['logger'] ?? null;
+            if ($logger === true || is_string($logger)) {
+                $log = $app->make('log');
+                $options['logger'] = $logger === true ? $log : $log->channel($logger);
+            } elseif ($logger === false) {
+                unset($options['logger']);
             }
             return new Client($options);
         });

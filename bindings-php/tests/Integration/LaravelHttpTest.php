@@ -59,6 +59,32 @@ final class LaravelHttpTest extends TestCase
         }
     }
 
+    /** `'logger' => 'siteverify'` in config/siteverify.php: each verification in that Laravel log channel. */
+    public function testLogsToALaravelChannel(): void
+    {
+        $log = sys_get_temp_dir() . '/siteverify-laravel-log-' . bin2hex(random_bytes(6)) . '.log';
+        $app = new LaravelApp(Provider::options('gatekeeper', ['logger' => 'siteverify']), ['logging' => [
+            'default' => 'null',
+            'channels' => [
+                'null' => ['driver' => 'monolog', 'handler' => \Monolog\Handler\NullHandler::class],
+                'siteverify' => ['driver' => 'single', 'path' => $log, 'level' => 'debug'],
+            ],
+        ]]);
+        try {
+            self::assertSame(200, $app->handle(self::form('pass'))->getStatusCode());
+            self::assertSame(422, $app->handle(self::form('fail'))->getStatusCode());
+        } finally {
+            $app->close();
+        }
+        $lines = file($log, FILE_IGNORE_NEW_LINES) ?: [];
+        @unlink($log);
+        self::assertCount(2, $lines, implode("\n", $lines));
+        self::assertStringContainsString('.DEBUG: siteverify gatekeeper: verified {"provider":"gatekeeper","accepted":true', $lines[0]);
+        self::assertStringContainsString('.INFO: siteverify gatekeeper: token-invalid {"provider":"gatekeeper","accepted":false', $lines[1]);
+        self::assertStringContainsString('"reason":"token-invalid"', $lines[1]);
+        self::assertStringNotContainsString(Provider::SECRET, implode("\n", $lines));
+    }
+
     public function testClientIp(): void
     {
         $ip = function (array $server): string {

@@ -4,37 +4,26 @@ declare(strict_types=1);
 
 namespace Siteverify\Tests\Support;
 
+use Siteverify\Exception\InvalidArgumentException;
+use Siteverify\Testing\MockProvider;
+
 /**
- * The mock provider (target/release/siteverify-mock, or $SITEVERIFY_MOCK_BIN),
- * one process for the whole test run, stopped at exit.
+ * The mock provider for the whole test run: the package's own in-process mock
+ * (Siteverify\Testing\MockProvider, libsiteverify's `sv_mock_*`) in this PHPUnit
+ * process, stopped at exit. It also serves the subprocesses the tests start (php -S,
+ * php-fpm, php-cli) while this process runs. Swapping the mock is this class only.
  */
 final class Mock
 {
     private static ?self $instance = null;
 
-    /** @var resource */
-    private $process;
-    /** @var array<int, resource> */
-    private array $pipes;
+    private ?MockProvider $provider;
     public readonly string $url;
 
     private function __construct()
     {
-        $bin = getenv('SITEVERIFY_MOCK_BIN') ?: dirname(__DIR__, 3) . '/target/release/siteverify-mock';
-        if (!is_executable($bin)) {
-            throw new \RuntimeException("mock provider not found: $bin (run `make build` at the top level)");
-        }
-        $process = proc_open([$bin, '--port', '0'], [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => STDERR], $pipes);
-        if (!is_resource($process)) {
-            throw new \RuntimeException("cannot start $bin");
-        }
-        $this->process = $process;
-        $this->pipes = $pipes;
-        $line = fgets($pipes[1]);
-        if ($line === false || !str_starts_with($line, 'http')) {
-            throw new \RuntimeException('the mock did not print its URL');
-        }
-        $this->url = rtrim($line);
+        $this->provider = MockProvider::start();
+        $this->url = $this->provider->url();
     }
 
     public static function get(): self
@@ -54,9 +43,19 @@ final class Mock
         return self::get()->url;
     }
 
+    /** The provider's verify URL; for a name the mock does not serve (a test of that error), some URL of it. */
     public static function endpoint(string $provider): string
     {
-        return self::url() . ($provider === 'prosopo' ? '/siteverify' : '/api/v1/token/verify');
+        try {
+            return self::provider()->endpoint($provider);
+        } catch (InvalidArgumentException) {
+            return self::url() . '/no-such-provider';
+        }
+    }
+
+    public static function provider(): MockProvider
+    {
+        return self::get()->provider ?? throw new \LogicException('the mock was stopped');
     }
 
     /**
@@ -79,14 +78,7 @@ final class Mock
 
     public function stop(): void
     {
-        foreach ($this->pipes as $pipe) {
-            if (is_resource($pipe)) {
-                fclose($pipe);
-            }
-        }
-        if (is_resource($this->process)) {
-            proc_terminate($this->process);
-            proc_close($this->process);
-        }
+        $this->provider?->stop();
+        $this->provider = null;
     }
 }

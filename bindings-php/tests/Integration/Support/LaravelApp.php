@@ -24,8 +24,11 @@ final class LaravelApp
     private readonly string $base;
     private readonly KernelContract $kernel;
 
-    /** @param array<string, mixed> $options */
-    public function __construct(array $options)
+    /**
+     * @param array<string, mixed>                $options
+     * @param array<string, array<string, mixed>> $config  more config files, e.g. `logging`
+     */
+    public function __construct(array $options, array $config = [])
     {
         $this->base = sys_get_temp_dir() . '/siteverify-laravel-' . bin2hex(random_bytes(6));
         foreach (['config', 'bootstrap/cache', 'storage/framework/views'] as $dir) {
@@ -45,7 +48,7 @@ final class LaravelApp
             ],
             'view' => ['paths' => [], 'compiled' => "$this->base/storage/framework/views"],
             'siteverify' => $options,
-        ];
+        ] + $config;
         foreach ($config as $name => $values) {
             file_put_contents("$this->base/config/$name.php", '<?php return ' . var_export($values, true) . ';');
         }
@@ -59,6 +62,12 @@ final class LaravelApp
             return ['reason' => $outcome->reason, 'action' => $outcome->action, 'message' => $valid['message'] ?? null];
         });
         $this->kernel = $app->make(KernelContract::class);
+    }
+
+    /** The application's base path (its storage/ and config/ are under it). */
+    public function basePath(): string
+    {
+        return $this->base;
     }
 
     public function handle(Request $request): Response
@@ -76,8 +85,8 @@ final class LaravelApp
         Facade::clearResolvedInstances();
         Facade::setFacadeApplication(null);
         Container::setInstance(null);
-        foreach (['config', 'bootstrap/cache', 'storage/framework/views', 'storage/framework', 'storage', 'bootstrap'] as $dir) {
-            array_map('unlink', glob("$this->base/$dir/*.php") ?: []);
+        foreach (['config', 'bootstrap/cache', 'storage/framework/views', 'storage/logs', 'storage/framework', 'storage', 'bootstrap'] as $dir) {
+            array_map('unlink', glob("$this->base/$dir/*.{php,log}", GLOB_BRACE) ?: []);
             @rmdir("$this->base/$dir");
         }
         @rmdir($this->base);
