@@ -20,7 +20,7 @@ EXAMPLES = BINDING_DIR / "examples"
 README = (BINDING_DIR / "README.md").read_text(encoding="utf-8")
 
 
-README_EXAMPLES = ["quickstart.py", "flask_app.py", "fastapi_app.py", "errors.py"]
+README_EXAMPLES = ["quickstart.py", "flask_app.py", "fastapi_app.py", "errors.py", "test_signup.py"]
 
 
 @pytest.mark.parametrize("name", README_EXAMPLES)
@@ -125,3 +125,17 @@ def test_fastapi_example(mock: Mock, monkeypatch: pytest.MonkeyPatch) -> None:
             r = web.post("/login", json=body)
             assert r.status_code == 400 and r.json() == {"detail": "CAPTCHA check failed (token-invalid)"}
     assert module.captcha.stats().verifications == 7
+
+
+def test_users_test_of_the_flask_form_passes() -> None:
+    """examples/test_signup.py, a user's test written with siteverify.testing, run by pytest."""
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(EXAMPLES / "test_signup.py")],
+        cwd=EXAMPLES,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "4 passed" in out.stdout
