@@ -15,6 +15,7 @@ use pyo3::sync::PyOnceLock;
 use siteverify::VerifyOptions;
 
 use crate::errors::{core_error, panic_error};
+use crate::events::{self, EventInfo};
 use crate::outcome::PyOutcome;
 
 static ASYNCIO_GET_RUNNING_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -37,10 +38,12 @@ pub(crate) fn verify_future<'py>(
         future: future.clone().unbind(),
     }));
     let task = siteverify::runtime::handle().spawn(async move {
-        let result = CatchUnwind(Box::pin(async move { client.verify_bytes(&token, &options).await }))
-            .await
-            .unwrap_or_else(|panic| Err(panic_error(&*panic)));
-        delivery.deliver(result);
+        let (result, event) = CatchUnwind(Box::pin(events::with_event(async move {
+            client.verify_bytes(&token, &options).await
+        })))
+        .await
+        .unwrap_or_else(|panic| (Err(panic_error(&*panic)), None));
+        delivery.deliver(result, event);
     });
     // Cancelling the asyncio future (e.g. its awaiting task) aborts the
     // tokio task, which drops the request; after a normal finish it is a no-op.
@@ -82,9 +85,9 @@ struct Target {
 struct Delivery(Option<Target>);
 
 impl Delivery {
-    fn deliver(mut self, result: siteverify::Result<siteverify::Outcome>) {
+    fn deliver(mut self, result: siteverify::Result<siteverify::Outcome>, event: Option<EventInfo>) {
         if let Some(target) = self.0.take() {
-            target.settle(result);
+            target.settle(result, event);
         }
     }
 }
@@ -92,15 +95,21 @@ impl Delivery {
 impl Drop for Delivery {
     fn drop(&mut self) {
         if let Some(target) = self.0.take() {
-            target.settle(Err(siteverify::Error::internal(
-                "the verification ended without a result; this is a siteverify bug, please report it",
-            )));
+            target.settle(
+                Err(siteverify::Error::internal(
+                    "the verification ended without a result; this is a siteverify bug, please report it",
+                )),
+                None,
+            );
         }
     }
 }
 
 impl Target {
-    fn settle(self, result: siteverify::Result<siteverify::Outcome>) {
+    /// The event (if any) goes with the outcome and is logged on the event
+    /// loop's thread, by `Resolve`: this worker only takes the GIL it needs
+    /// to hand the result over anyway.
+    fn settle(self, result: siteverify::Result<siteverify::Outcome>, event: Option<EventInfo>) {
         // During interpreter shutdown nobody is waiting any more. Everything
         // Python, `self` included, is dropped inside: a `Py` dropped without
         // the GIL would go through pyo3's pool mutex, a lock a fork could copy
@@ -114,7 +123,11 @@ impl Target {
                 },
                 Err(e) => (false, core_error(py, &e).into_value(py).into_any()),
             };
-            let resolve = Resolve { ok, payload };
+            let resolve = Resolve {
+                ok,
+                payload,
+                event: if ok { event } else { None },
+            };
             // Fails only when the loop is closed: then nobody can await the future.
             let _ = self
                 .event_loop
@@ -158,11 +171,19 @@ fn pin_thread_state() {
 struct Resolve {
     ok: bool,
     payload: Py<PyAny>,
+    /// The verification's event, logged here (on the loop's thread).
+    event: Option<EventInfo>,
 }
 
 #[pymethods]
 impl Resolve {
     fn __call__(&self, future: &Bound<'_, PyAny>) -> PyResult<()> {
+        let py = future.py();
+        if let Some(event) = &self.event {
+            if let Ok(outcome) = self.payload.bind(py).cast::<PyOutcome>() {
+                events::log(py, &outcome.get().inner, Some(event));
+            }
+        }
         if future.call_method0("done")?.is_truthy()? {
             return Ok(());
         }

@@ -5,13 +5,15 @@
 
 use std::borrow::Cow;
 use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use siteverify::{ErrorCode, VerifyOptions};
 
 use crate::async_client::verify_future;
 use crate::errors::{core_error, panic_error, type_name, untranslatable};
+use crate::events::{self, Verdicts};
 use crate::options::builder;
 use crate::outcome::PyOutcome;
 use crate::stats::PyStats;
@@ -20,6 +22,8 @@ use crate::stats::PyStats;
 #[pyclass(frozen, subclass, module = "siteverify._native", name = "_ClientCore")]
 pub(crate) struct ClientCore {
     client: siteverify::Client,
+    /// Counted by the client's event hook (see `events`).
+    verdicts: Arc<Verdicts>,
 }
 
 #[pymethods]
@@ -34,11 +38,13 @@ impl ClientCore {
         secret: &Bound<'_, PyAny>,
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
-        let b = builder(provider, secret, options)?;
+        let mut b = builder(provider, secret, options)?;
+        let verdicts = Arc::new(Verdicts::default());
+        b.on_event(events::hook(verdicts.clone()));
         // Building may read CA files: no need to hold the GIL for that.
         let built = py.detach(|| b.build());
         let client = built.map_err(|e| core_error(py, &e))?;
-        Ok(ClientCore { client })
+        Ok(ClientCore { client, verdicts })
     }
 
     /// The provider this client verifies against: ``"prosopo"`` or ``"gatekeeper"``.
@@ -58,6 +64,17 @@ impl ClientCore {
         PyStats {
             inner: self.client.stats(),
         }
+    }
+
+    /// For ``siteverify.prometheus``: ``(counts, durations)``, where
+    /// ``counts`` lists ``(reason, accepted, verifications)`` for every pair
+    /// seen and ``durations`` is the verification-time histogram of outcomes
+    /// not accepted and accepted, in that order.
+    fn _verdicts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        let (counts, [rejected, accepted]) = self.verdicts.snapshot();
+        let counts = PyList::new(py, counts)?;
+        let durations = PyTuple::new(py, [Py::new(py, rejected)?, Py::new(py, accepted)?])?;
+        PyTuple::new(py, [counts.into_any(), durations.into_any()])
     }
 
     fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
@@ -82,15 +99,21 @@ impl ClientCore {
     ) -> PyResult<PyOutcome> {
         let (token, options) = call_args(token, remote_ip, email)?;
         let client = &self.client;
-        let result = py.detach(|| {
+        let (result, event) = py.detach(|| {
             // `verify_blocking`, for a token that may not be UTF-8.
             std::panic::catch_unwind(AssertUnwindSafe(|| {
-                siteverify::runtime::block_on(client.verify_bytes(&token, &options)).and_then(|r| r)
+                match siteverify::runtime::block_on(events::with_event(client.verify_bytes(&token, &options))) {
+                    Ok((result, event)) => (result, event),
+                    Err(e) => (Err(e), None),
+                }
             }))
-            .unwrap_or_else(|panic| Err(panic_error(&*panic)))
+            .unwrap_or_else(|panic| (Err(panic_error(&*panic)), None))
         });
         match result {
-            Ok(inner) => Ok(PyOutcome { inner }),
+            Ok(inner) => {
+                events::log(py, &inner, event.as_ref());
+                Ok(PyOutcome { inner })
+            }
             Err(e) => Err(core_error(py, &e)),
         }
     }

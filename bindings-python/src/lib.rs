@@ -12,6 +12,9 @@
 //! - `options`: keyword arguments to the core's generic option setter;
 //! - `outcome`, `stats`: the core's `Outcome` and `StatsSnapshot`, read-only;
 //! - `errors`: core errors as the exception classes of `siteverify/_errors.py`;
+//! - `events`: one `logging` record per verification (logger `siteverify`),
+//!   and the per-verdict counts of `siteverify.prometheus`;
+//! - `mock`: the mock provider in-process (`siteverify.testing.MockProvider`);
 //! - `testing`: the panic-injection hook, for the tests only.
 
 use std::time::Duration;
@@ -23,6 +26,8 @@ use siteverify::Reason;
 mod async_client;
 mod client;
 mod errors;
+mod events;
+mod mock;
 mod options;
 mod outcome;
 mod stats;
@@ -40,6 +45,9 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::ClientCore>()?;
     m.add_class::<outcome::PyOutcome>()?;
     m.add_class::<stats::PyStats>()?;
+    m.add_class::<stats::PyHistogram>()?;
+    m.add_class::<mock::MockServer>()?;
+    m.add("LATENCY_BUCKETS", PyTuple::new(py, siteverify::LATENCY_BUCKETS)?)?;
     testing::register(m)?;
     m.add("__version__", siteverify::VERSION)?;
     m.add("REASONS", PyTuple::new(py, Reason::ALL.iter().map(|r| r.as_str()))?)?;

@@ -90,6 +90,31 @@ impl PyStats {
     fn provider_health(&self) -> &str {
         &self.inner.provider_health
     }
+    /// Time from the call to the verdict, per verification (retries, backoff
+    /// and the outage check included).
+    #[getter]
+    fn verification_seconds(&self) -> PyHistogram {
+        PyHistogram {
+            inner: self.inner.verification_seconds.clone(),
+        }
+    }
+    /// Time of each HTTP attempt that got an answer: the provider's own latency.
+    #[getter]
+    fn round_trip_seconds(&self) -> PyHistogram {
+        PyHistogram {
+            inner: self.inner.round_trip_seconds.clone(),
+        }
+    }
+    /// Verifications per number of HTTP attempts (a new dict, keyed by int;
+    /// ``0`` counts local rejections, the last key counts that many or more).
+    #[getter]
+    fn by_attempts(&self) -> BTreeMap<u32, u64> {
+        self.inner
+            .by_attempts
+            .iter()
+            .filter_map(|(k, v)| k.parse().ok().map(|k| (k, *v)))
+            .collect()
+    }
     /// Outcomes per reason code (a new dict; codes never seen are absent).
     #[getter]
     fn by_reason(&self) -> BTreeMap<String, u64> {
@@ -110,5 +135,39 @@ impl PyStats {
     }
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!("Stats({})", self.to_dict(py)?.repr()?))
+    }
+}
+
+/// A latency histogram, Prometheus-style: cumulative buckets over
+/// ``siteverify.LATENCY_BUCKETS``. Immutable.
+#[pyclass(frozen, eq, module = "siteverify", name = "Histogram")]
+#[derive(PartialEq)]
+pub(crate) struct PyHistogram {
+    pub(crate) inner: siteverify::HistogramSnapshot,
+}
+
+#[pymethods]
+impl PyHistogram {
+    /// ``(upper bound in seconds, observations at or below it)`` pairs,
+    /// cumulative; the last bound is ``math.inf``.
+    #[getter]
+    fn buckets(&self) -> Vec<(f64, u64)> {
+        self.inner.buckets.clone()
+    }
+    /// Observations.
+    #[getter]
+    fn count(&self) -> u64 {
+        self.inner.count
+    }
+    /// Their sum, in seconds.
+    #[getter]
+    fn sum_seconds(&self) -> f64 {
+        self.inner.sum_seconds
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Histogram(count={}, sum_seconds={}, buckets={:?})",
+            self.inner.count, self.inner.sum_seconds, self.inner.buckets
+        )
     }
 }

@@ -17,6 +17,9 @@ from typing import Dict, Iterator, Optional
 
 import pytest
 
+# siteverify.testing's `mock_provider` fixture: the mock in-process.
+pytest_plugins = ["siteverify.testing"]
+
 BINDING_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = BINDING_DIR.parent
 SECRET = "mock-secret"

@@ -27,6 +27,7 @@ README_EXAMPLES = [
     "flask_app.py",
     "fastapi_app.py",
     "errors.py",
+    "test_signup.py",
 ]
 
 
@@ -169,3 +170,17 @@ def test_fastapi_example(mock: Mock, monkeypatch: pytest.MonkeyPatch) -> None:
         r = web.post("/login", json={"captchaToken": "status:code=503"})
         assert r.status_code == 503 and "provider-unavailable" in r.json()["detail"]
     assert module.captcha.client.stats().verifications == 9
+
+
+def test_users_test_of_the_flask_form_passes() -> None:
+    """examples/test_signup.py, a user's test written with siteverify.testing, run by pytest."""
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(EXAMPLES / "test_signup.py")],
+        cwd=EXAMPLES,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "4 passed" in out.stdout

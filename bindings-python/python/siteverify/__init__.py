@@ -12,10 +12,18 @@ timeouts and retries that are safe for single-use tokens, and one verdict model
 Use :class:`Client` in threaded code (Flask, Django, scripts) and
 :class:`AsyncClient` under asyncio (FastAPI, aiohttp, Starlette). Build one
 client per configuration at startup and share it: both are thread-safe.
+
+Every verification is logged on the logger ``siteverify`` (accepted at DEBUG,
+rejected at INFO, refused requests, TLS failures and fail-open answers at
+WARNING), with the event's fields as record attributes (``provider``,
+``reason``, ``accepted``, ``latency_ms``, ``token_fingerprint`` ...), never
+the token or the secret. :mod:`siteverify.testing` runs the mock provider
+in-process for your tests; :mod:`siteverify.prometheus` exports metrics.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Optional
 
 from siteverify._errors import (
@@ -34,7 +42,9 @@ from siteverify._native import (
     DEFAULT_RETRY_BASE_DELAY,
     DEFAULT_RETRY_MAX_DELAY,
     DEFAULT_TIMEOUT,
+    LATENCY_BUCKETS,
     REASONS,
+    Histogram,
     Outcome,
     Stats,
     __version__,
@@ -46,7 +56,9 @@ __all__ = [
     "AsyncClient",
     "Outcome",
     "Stats",
+    "Histogram",
     "REASONS",
+    "LATENCY_BUCKETS",
     "SiteverifyError",
     "ConfigurationError",
     "InvalidArgumentError",
@@ -62,6 +74,11 @@ __all__ = [
     "DEFAULT_RETRY_MAX_DELAY",
     "__version__",
 ]
+
+# A library adds no handler of its own but this one (the logging HOWTO's
+# advice): the application configures logging, and an application that does
+# not gets no stderr lines from siteverify.
+logging.getLogger("siteverify").addHandler(logging.NullHandler())
 
 _OPTIONS_DOC = """
     Every argument is keyword-only and goes to the Rust core as its Python

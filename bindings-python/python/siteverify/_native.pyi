@@ -2,7 +2,7 @@
 
 import asyncio
 import os
-from typing import Dict, Iterable, List, Optional, Tuple, Union, final
+from typing import Any, Dict, Iterable, List, Optional, Tuple, Union, final
 
 from typing_extensions import Literal, Self, TypeAlias, deprecated, disjoint_base
 
@@ -10,6 +10,9 @@ __all__ = [
     "_ClientCore",
     "Outcome",
     "Stats",
+    "Histogram",
+    "LATENCY_BUCKETS",
+    "_MockServer",
     "_testing_arm_injected_panic",
     "_TESTING_PANIC_TOKEN",
     "__version__",
@@ -45,6 +48,9 @@ _ReasonCode: TypeAlias = Literal[
 
 REASONS: Tuple[_ReasonCode, ...]
 """Every reason code, in the core's declaration order."""
+
+LATENCY_BUCKETS: Tuple[float, ...]
+"""Upper bounds (seconds) of the latency histograms' buckets; a last bucket, ``math.inf``, counts the rest."""
 
 DEFAULT_TIMEOUT: float
 """Default total deadline of one verification, in seconds (10.0)."""
@@ -176,16 +182,55 @@ class Stats:
     def provider_health(self) -> Literal["up", "down", "unknown"]:
         """The provider's health as the outage check sees it now."""
     @property
+    def verification_seconds(self) -> Histogram:
+        """Time from the call to the verdict, per verification (retries and outage check included)."""
+    @property
+    def round_trip_seconds(self) -> Histogram:
+        """Time of each HTTP attempt that got an answer: the provider's own latency."""
+    @property
+    def by_attempts(self) -> Dict[int, int]:
+        """Verifications per number of HTTP attempts (``0``: local rejections)."""
+    @property
     def by_reason(self) -> Dict[str, int]:
         """Outcomes per reason code (codes never seen are absent)."""
     @property
     def by_error_key(self) -> Dict[str, int]:
         """Provider error keys and codes seen."""
-    def to_dict(self) -> Dict[str, Union[int, str, Dict[str, int]]]:
-        """Every counter as a new dict, keyed by the core's snake_case names."""
+    def to_dict(self) -> Dict[str, Any]:
+        """Every counter as a new dict, keyed by the core's snake_case names (the core's JSON)."""
     def to_json(self) -> str:
         """The counters as one line of JSON, as the Rust core serialises them."""
     def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class Histogram:
+    """A latency histogram, Prometheus-style: cumulative buckets over ``LATENCY_BUCKETS``. Immutable."""
+
+    @property
+    def buckets(self) -> List[Tuple[float, int]]:
+        """``(upper bound in seconds, observations at or below it)``, cumulative; the last bound is ``math.inf``."""
+    @property
+    def count(self) -> int:
+        """Observations."""
+    @property
+    def sum_seconds(self) -> float:
+        """Their sum, in seconds."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class _MockServer:
+    """The mock provider in-process; use ``siteverify.testing.MockProvider``."""
+
+    def __new__(cls, secrets: List[str], tls: bool = False, wrong_hostname: bool = False) -> Self: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def ca_pem(self) -> Optional[str]: ...
+    @property
+    def running(self) -> bool: ...
+    def endpoint(self, provider: str) -> str: ...
+    def stats(self) -> Dict[str, int]: ...
+    def close(self) -> None: ...
 
 _Seconds: TypeAlias = float
 _StrOrStrs: TypeAlias = Union[str, Iterable[str]]
@@ -232,6 +277,8 @@ class _ClientCore:
         """The verify URL in use."""
     def stats(self) -> Stats:
         """A snapshot of this client's counters."""
+    def _verdicts(self) -> Tuple[List[Tuple[_ReasonCode, bool, int]], Tuple[Histogram, Histogram]]:
+        """For ``siteverify.prometheus``: (reason, accepted, count) seen, and durations (not accepted, accepted)."""
     def _verify(
         self, token: Optional[str], remote_ip: Optional[str] = None, email: Optional[str] = None
     ) -> Outcome: ...
