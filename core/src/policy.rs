@@ -148,7 +148,11 @@ impl Policy {
                 outcome.conclusive = false;
                 outcome.reason = Reason::ProviderFailOpen;
                 outcome.accepted = self.fail_open_policy() == FailOpenPolicy::Accept;
-                outcome.detail = Some("provider answered with its fail-open shape (verified with score 0)".into());
+                // The provider's parser says which shape it was (Yandex's empty host);
+                // Prosopo's is the original one.
+                if outcome.detail.is_none() {
+                    outcome.detail = Some("provider answered with its fail-open shape (verified with score 0)".into());
+                }
             }
             Verdict::Rejected(Reason::TokenExpiredOrDuplicate) if earlier_attempt_may_have_landed => {
                 outcome.detail =
