@@ -135,7 +135,7 @@ impl ClientBuilder {
         self.endpoint = Some(url.into());
         self
     }
-    /// A regional endpoint: Prosopo `"eu"`, `"us"` or `"global"`.
+    /// A regional endpoint: Prosopo `"eu"`, `"us"` or `"global"`; Friendly `"eu"` or `"global"`.
     pub fn region(&mut self, region: impl Into<String>) -> &mut Self {
         self.region = Some(region.into());
         self
