@@ -116,6 +116,9 @@ pub(crate) struct TlsCounters {
     pub h2_requests: AtomicU64,
 }
 
+/// A remembered answer: status and body.
+type FirstAnswer = (u16, Vec<u8>);
+
 #[derive(Default)]
 pub(crate) struct State {
     secrets: Vec<String>,
@@ -128,7 +131,7 @@ pub(crate) struct State {
     used: Mutex<HashSet<String>>,
     seen: Mutex<HashMap<String, u32>>,
     /// Turnstile: the first 2xx answer per (idempotency key, token).
-    idempotent: Mutex<HashMap<(String, String), (u16, Vec<u8>)>>,
+    idempotent: Mutex<HashMap<(String, String), FirstAnswer>>,
     addr: Mutex<Option<SocketAddr>>,
     /// A provider-wide outage (`outage` scenario): until when, and its status.
     outage: Mutex<Option<(std::time::Instant, u16)>>,

@@ -159,18 +159,6 @@ pub(crate) struct Credentials {
     pub project_id: Option<String>,
 }
 
-impl Credentials {
-    /// Only the secret (tests and fuzzing).
-    #[allow(dead_code)]
-    pub fn secret_only(secret: &str) -> Self {
-        Credentials {
-            secret: Secret::new(secret),
-            site_key: None,
-            project_id: None,
-        }
-    }
-}
-
 /// Per-call values that go to the provider.
 #[derive(Default)]
 pub(crate) struct Extras {

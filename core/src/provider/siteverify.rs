@@ -160,7 +160,7 @@ pub(crate) fn uuid_v4() -> String {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
-        let mixed = u128::from(fastrand::u64(..)) << 64 | u128::from(std::process::id()) ^ nanos;
+        let mixed = (u128::from(fastrand::u64(..)) << 64) | (u128::from(std::process::id()) ^ nanos);
         b = mixed.to_le_bytes();
     }
     b[6] = (b[6] & 0x0f) | 0x40;
