@@ -37,6 +37,24 @@ cli gatekeeper expired       "expired"         "$G"
 cli prosopo    pass          "pass:score=0.1"  "$P"
 cli prosopo    fail-open     "fail-open"       "$P"
 cli prosopo    fail-open+reject "fail-open"    "$P" --on-fail-open reject
+T="$URL/turnstile/v0/siteverify"
+H="$URL/hcaptcha/siteverify"
+R="$URL/recaptcha/api/siteverify"
+E="$URL/v1/projects/siteverify-mock/assessments"
+F="$URL/api/v2/captcha/siteverify"
+Y="$URL/validate"
+cli turnstile  pass          "pass"            "$T" --expected-hostname example.com --expected-action login
+cli turnstile  duplicate     "expired"         "$T"
+cli hcaptcha   pass          "pass:score=0.2"  "$H" --site-key mock-site-key --score-threshold 0.5
+cli hcaptcha   test-token    "10000000-aaaa-bbbb-cccc-000000000001" "$H"
+cli recaptcha  pass-v3       "pass:score=0.9"  "$R" --score-threshold 0.5
+cli recaptcha  google-0.3    "pass:score=0.3"  "$R" --score-threshold 0.5
+cli recaptcha-enterprise pass "pass"           "$E" --site-key mock-site-key --project-id siteverify-mock --expected-action login
+cli recaptcha-enterprise dupe "invalid:reason=DUPE" "$E" --site-key mock-site-key --project-id siteverify-mock
+cli friendly   pass          "pass"            "$F" --site-key mock-site-key --expected-hostname example.com
+cli friendly   placeholder   ".UNSTARTED"      "$F"
+cli yandex     pass          "pass"            "$Y"
+cli yandex     empty-host    "fail-open"       "$Y"
 # Nothing listens on port 9: the provider is down. Closed by default, open on request.
 cli prosopo    provider-down "pass"            "http://127.0.0.1:9/siteverify" --timeout-ms 1500
 cli prosopo    down+open-mode "pass"           "http://127.0.0.1:9/siteverify" --timeout-ms 1500 --fail-mode open

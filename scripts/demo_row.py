@@ -3,7 +3,7 @@ import json
 import sys
 
 HEADER = ("via", "provider", "scenario", "accepted", "verified", "conclusive", "reason", "score")
-FORMAT = "{:<8} {:<10} {:<16} {:<9} {:<9} {:<11} {:<26} {}"
+FORMAT = "{:<8} {:<20} {:<16} {:<9} {:<9} {:<11} {:<26} {}"
 
 
 def main() -> None:

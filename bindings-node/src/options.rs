@@ -35,10 +35,16 @@ pub struct ClientOptions {
     /// The secret key. Read it from the environment or a secret store, never from code.
     #[napi(ts_type = "string")]
     pub secret: String,
+    /// The site key tokens must belong to: hCaptcha and Friendly (optional, recommended), reCAPTCHA Enterprise (required). Default: none.
+    #[napi(ts_type = "string")]
+    pub site_key: Option<String>,
+    /// The Google Cloud project ID (reCAPTCHA Enterprise only, required). Default: none.
+    #[napi(ts_type = "string")]
+    pub project_id: Option<String>,
     /// A custom verify URL, path included (HTTPS, or plain HTTP to loopback). Excludes `region`. Default: the provider's.
     #[napi(ts_type = "string")]
     pub endpoint: Option<String>,
-    /// A regional endpoint: Prosopo `eu`, `us` or `global`. Default: global.
+    /// A regional endpoint: Prosopo `eu`, `us` or `global`; Friendly `eu` or `global`. Default: global.
     #[napi(ts_type = "string")]
     pub region: Option<String>,
     /// Total deadline for one verification, retries included. In milliseconds. Default: 10 s.

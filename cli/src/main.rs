@@ -14,7 +14,7 @@ use siteverify::{Client, FailMode, FailOpenPolicy, Provider, VerifyOptions};
 #[command(
     name = "siteverify",
     version,
-    about = "Server-side CAPTCHA verification (Prosopo, GateKeeper)"
+    about = "Server-side CAPTCHA verification (Prosopo, GateKeeper, Turnstile, hCaptcha, reCAPTCHA, reCAPTCHA Enterprise, Friendly Captcha, Yandex SmartCaptcha)"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -38,10 +38,32 @@ enum Command {
     },
 }
 
+/// Names as the core spells them (`Provider::as_str`).
 #[derive(Clone, Copy, ValueEnum)]
 enum ProviderArg {
     Prosopo,
     Gatekeeper,
+    Turnstile,
+    Hcaptcha,
+    Recaptcha,
+    RecaptchaEnterprise,
+    Friendly,
+    Yandex,
+}
+
+impl From<ProviderArg> for Provider {
+    fn from(p: ProviderArg) -> Provider {
+        match p {
+            ProviderArg::Prosopo => Provider::Prosopo,
+            ProviderArg::Gatekeeper => Provider::GateKeeper,
+            ProviderArg::Turnstile => Provider::Turnstile,
+            ProviderArg::Hcaptcha => Provider::HCaptcha,
+            ProviderArg::Recaptcha => Provider::Recaptcha,
+            ProviderArg::RecaptchaEnterprise => Provider::RecaptchaEnterprise,
+            ProviderArg::Friendly => Provider::Friendly,
+            ProviderArg::Yandex => Provider::Yandex,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -62,10 +84,18 @@ struct VerifyArgs {
     /// The CAPTCHA provider.
     #[arg(long, value_enum)]
     provider: ProviderArg,
-    /// Custom verify URL (full URL).
+    /// Custom verify URL (the full URL, path included; for reCAPTCHA
+    /// Enterprise the project is part of it).
     #[arg(long, conflicts_with = "region")]
     endpoint: Option<String>,
-    /// Regional endpoint (Prosopo: eu, us).
+    /// The site key tokens must belong to (hCaptcha, Friendly: optional;
+    /// reCAPTCHA Enterprise: required).
+    #[arg(long)]
+    site_key: Option<String>,
+    /// The Google Cloud project ID (reCAPTCHA Enterprise: required).
+    #[arg(long)]
+    project_id: Option<String>,
+    /// Regional endpoint (Prosopo: eu, us, global; Friendly: eu, global).
     #[arg(long)]
     region: Option<String>,
     /// Read the secret from this environment variable (never pass it as an argument: `ps` shows those).
@@ -181,12 +211,14 @@ fn read_token(arg: &str) -> Result<String, String> {
 }
 
 fn verify(args: VerifyArgs) -> Result<bool, String> {
-    let provider = match args.provider {
-        ProviderArg::Prosopo => Provider::Prosopo,
-        ProviderArg::Gatekeeper => Provider::GateKeeper,
-    };
-    let mut b = Client::builder(provider);
+    let mut b = Client::builder(args.provider.into());
     b.secret(read_secret(&args)?);
+    if let Some(k) = &args.site_key {
+        b.site_key(k);
+    }
+    if let Some(p) = &args.project_id {
+        b.project_id(p);
+    }
     if let Some(e) = &args.endpoint {
         b.endpoint(e);
     }

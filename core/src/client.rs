@@ -14,15 +14,16 @@ use crate::health::{Health, PROBE_TOKEN};
 use crate::input::{email_domain, remote_ip, token_problem};
 use crate::outcome::{Outcome, Reason};
 use crate::policy::{Finished, Policy};
-use crate::provider::{Answer, Extras, Protocol, Provider, Verdict};
-use crate::secret::Secret;
+use crate::provider::{Answer, Credentials, Extras, Protocol, Provider, Verdict};
 use crate::stats::{Stats, StatsSnapshot};
 use crate::transport::{Plan, Transport};
 
 /// Per-call values. Both come from the end user's request and are validated.
 #[derive(Clone, Debug, Default)]
 pub struct VerifyOptions {
-    /// The end user's IP address (Prosopo `ip`, GateKeeper `remoteip`).
+    /// The end user's IP address (Prosopo and Yandex `ip`, GateKeeper,
+    /// Turnstile, hCaptcha and reCAPTCHA `remoteip`, reCAPTCHA Enterprise
+    /// `userIpAddress`; Friendly Captcha takes none).
     pub remote_ip: Option<String>,
     /// The end user's email address or domain. Prosopo only; only the domain is sent.
     pub email: Option<String>,
@@ -73,7 +74,7 @@ pub(crate) struct Inner {
     pub provider: Provider,
     pub protocol: &'static dyn Protocol,
     pub endpoint: Url,
-    pub secret: Secret,
+    pub creds: Credentials,
     pub policy: Policy,
     pub plan: Plan,
     pub transport: Transport,
@@ -103,7 +104,7 @@ impl std::fmt::Debug for Client {
         f.debug_struct("Client")
             .field("provider", &self.inner.provider)
             .field("endpoint", &self.inner.endpoint.as_str())
-            .field("secret", &self.inner.secret)
+            .field("secret", &self.inner.creds.secret)
             .finish_non_exhaustive()
     }
 }
@@ -155,11 +156,13 @@ impl Client {
         };
         crate::fault::maybe_panic(token);
         let mut round_trips = Vec::new();
-        let outcome = match token_problem(token, inner.protocol.token_limits()) {
+        let problem =
+            token_problem(token, inner.protocol.token_limits()).or_else(|| inner.protocol.token_problem(token));
+        let outcome = match problem {
             Some(problem) => inner.policy.decide(local_rejection(problem), None),
             None => {
                 let deadline = Instant::now() + inner.plan.timeout;
-                let request = inner.protocol.request(&inner.secret, token, &extras);
+                let request = inner.protocol.request(&inner.creds, token, &extras);
                 let finished = inner
                     .transport
                     .exchange(&inner.endpoint, inner.protocol, &request, &inner.plan, deadline)
@@ -169,7 +172,7 @@ impl Client {
                 }
                 let outage = if inner.policy.needs_outage_check(&finished) {
                     let probe = || {
-                        let request = inner.protocol.request(&inner.secret, PROBE_TOKEN, &Extras::default());
+                        let request = inner.protocol.request(&inner.creds, PROBE_TOKEN, &Extras::default());
                         let timeout = inner.plan.attempt_timeout;
                         inner.transport.probe(&inner.endpoint, inner.protocol, request, timeout)
                     };

@@ -12,7 +12,7 @@ use crate::client::{Client, Inner};
 use crate::error::{Error, Result};
 use crate::event::EventHook;
 use crate::policy::{normalize_hostname, FailMode, FailOpenPolicy, Policy};
-use crate::provider::{Extras, Provider};
+use crate::provider::{Credentials, Extras, Need, Provider};
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::stats::Stats;
@@ -49,6 +49,8 @@ const MAX_RETRIES: u32 = 10;
 pub struct ClientBuilder {
     provider: Provider,
     secret: Option<Secret>,
+    site_key: Option<String>,
+    project_id: Option<String>,
     endpoint: Option<String>,
     region: Option<String>,
     timeout: Duration,
@@ -89,6 +91,8 @@ impl ClientBuilder {
         ClientBuilder {
             provider,
             secret: None,
+            site_key: None,
+            project_id: None,
             endpoint: None,
             region: None,
             timeout: DEFAULT_TIMEOUT,
@@ -116,12 +120,25 @@ impl ClientBuilder {
         self.secret = Some(Secret::new(secret));
         self
     }
+    /// The site key the tokens must belong to: hCaptcha and Friendly Captcha
+    /// `sitekey` (optional there, and recommended: a token from another of
+    /// your sites is then refused), reCAPTCHA Enterprise `siteKey` (required).
+    /// Refused at build for providers that take none.
+    pub fn site_key(&mut self, site_key: impl Into<String>) -> &mut Self {
+        self.site_key = Some(site_key.into());
+        self
+    }
+    /// The Google Cloud project (reCAPTCHA Enterprise only; required there).
+    pub fn project_id(&mut self, project_id: impl Into<String>) -> &mut Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
     /// A custom verify URL (full URL, path included). Excludes [`region`](Self::region).
     pub fn endpoint(&mut self, url: impl Into<String>) -> &mut Self {
         self.endpoint = Some(url.into());
         self
     }
-    /// A regional endpoint: Prosopo `"eu"`, `"us"` or `"global"`.
+    /// A regional endpoint: Prosopo `"eu"`, `"us"` or `"global"`; Friendly `"eu"` or `"global"`.
     pub fn region(&mut self, region: impl Into<String>) -> &mut Self {
         self.region = Some(region.into());
         self
@@ -245,6 +262,8 @@ impl ClientBuilder {
         let ClientBuilder {
             provider,
             secret,
+            site_key,
+            project_id,
             endpoint,
             region,
             timeout,
@@ -270,9 +289,11 @@ impl ClientBuilder {
             .as_ref()
             .map(|h| std::sync::Arc::as_ptr(h) as *const () as usize);
         let canonical = format!(
-            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{:?}",
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{:?}",
             provider,
             secret.as_ref().map(Secret::fingerprint),
+            site_key,
+            project_id,
             endpoint,
             region,
             timeout,
@@ -309,12 +330,21 @@ impl ClientBuilder {
         if secret.has_control_chars() {
             return Err(Error::config("secret contains control characters"));
         }
+        let caps = protocol.capabilities();
+        let creds = Credentials {
+            secret,
+            site_key: check_key("site_key", &self.site_key, caps.site_key, protocol.name())?,
+            project_id: check_key("project_id", &self.project_id, caps.project_id, protocol.name())?,
+        };
+        if let Some(project) = &creds.project_id {
+            crate::provider::check_project_id(project)?;
+        }
         let endpoint = match (&self.endpoint, &self.region) {
             (Some(_), Some(_)) => return Err(Error::config("set endpoint or region, not both")),
-            (Some(url), None) => url.as_str(),
-            (None, region) => protocol.endpoint(region.as_deref())?,
+            (Some(url), None) => url.clone(),
+            (None, region) => protocol.endpoint(region.as_deref(), &creds)?,
         };
-        let endpoint = check_endpoint(endpoint, self.allow_http)?;
+        let endpoint = check_endpoint(&endpoint, self.allow_http)?;
         let plain_http = endpoint.scheme() == "http";
 
         check_duration("timeout", self.timeout)?;
@@ -329,7 +359,6 @@ impl ClientBuilder {
         }
 
         let policy = self.policy()?;
-        let caps = protocol.capabilities();
         let unsupported = |what: &str| {
             Error::config(format!(
                 "{} does not report {what}, so this check would reject every user",
@@ -344,6 +373,9 @@ impl ClientBuilder {
         }
         if policy.max_age.is_some() && !caps.challenge_ts {
             return Err(unsupported("a challenge timestamp"));
+        }
+        if policy.score_threshold.is_some() && !caps.score {
+            return Err(unsupported("a score"));
         }
 
         let proxy = match &self.proxy {
@@ -382,8 +414,9 @@ impl ClientBuilder {
         }
 
         // A secret that cannot be put on the wire fails here, not per request.
-        if let Some(auth) = protocol.request(&secret, "x", &Extras::default()).authorization {
-            reqwest::header::HeaderValue::from_str(&auth)
+        let sample = protocol.request(&creds, "x", &Extras::default());
+        for (_, value) in sample.secret_headers.iter().chain(&sample.headers) {
+            reqwest::header::HeaderValue::from_str(value)
                 .map_err(|_| Error::config("secret has characters that cannot be sent in an HTTP header"))?;
         }
 
@@ -407,7 +440,7 @@ impl ClientBuilder {
                 provider: self.provider,
                 protocol,
                 endpoint,
-                secret,
+                creds,
                 policy,
                 plan,
                 transport,
@@ -450,6 +483,29 @@ impl ClientBuilder {
             fail_mode: self.fail_mode,
             on_fail_open: self.on_fail_open,
         })
+    }
+}
+
+/// A key the provider takes besides the secret: refused when the provider
+/// takes none (a key meant for another client), required where it must be,
+/// and printable ASCII without spaces (site keys and project IDs all are).
+fn check_key(option: &str, value: &Option<String>, need: Need, provider: &str) -> Result<Option<String>> {
+    match (value, need) {
+        (Some(_), Need::Unused) => Err(Error::config(format!(
+            "{provider} does not use option {option}; remove it (is it meant for another client?)"
+        ))),
+        (None, Need::Required) => Err(Error::config(format!("{provider} needs option {option}"))),
+        (None, _) => Ok(None),
+        (Some(v), _) => {
+            let v = v.trim();
+            if v.is_empty() || v.len() > 256 || !v.bytes().all(|c| c.is_ascii_graphic()) {
+                // Not echoed: it may be a secret pasted into the wrong option.
+                return Err(Error::config(format!(
+                    "option {option} must be 1 to 256 printable ASCII characters without spaces"
+                )));
+            }
+            Ok(Some(v.to_string()))
+        }
     }
 }
 

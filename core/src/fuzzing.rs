@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::health::Outage;
 use crate::outcome::{Outcome, Reason};
 use crate::policy::{FailMode, Finished, Policy};
-use crate::provider::Provider;
+use crate::provider::{Provider, Sent};
 
 /// Parses `body` as `provider`'s answer with HTTP `status`, decides it under
 /// `fail_mode` (with the outage check answering `outage`), and panics if an
@@ -19,7 +19,20 @@ use crate::provider::Provider;
 /// - a score stays in [0, 1];
 /// - a TLS failure is never accepted.
 pub fn check(provider: Provider, status: u16, body: &[u8], fail_mode: FailMode, outage: Option<Outage>) -> Outcome {
-    let answer = provider.protocol().parse(status, body);
+    // With and without our site key sent: the invariants hold either way.
+    check_sent(provider, status, body, fail_mode, outage, Sent { site_key: false });
+    check_sent(provider, status, body, fail_mode, outage, Sent { site_key: true })
+}
+
+fn check_sent(
+    provider: Provider,
+    status: u16,
+    body: &[u8],
+    fail_mode: FailMode,
+    outage: Option<Outage>,
+    sent: Sent,
+) -> Outcome {
+    let answer = provider.protocol().parse(status, body, sent);
     let policy = Policy {
         fail_mode,
         ..Policy::default()
@@ -71,11 +84,20 @@ fn literal_success(provider: Provider, body: &[u8]) -> bool {
     let Ok(Value::Object(obj)) = serde_json::from_slice::<Value>(body) else {
         return false;
     };
+    let yes = Some(&Value::Bool(true));
     match provider {
-        Provider::Prosopo => obj.get("verified") == Some(&Value::Bool(true)),
-        Provider::GateKeeper => {
-            obj.get("success") == Some(&Value::Bool(true))
-                && obj.get("data").and_then(|d| d.get("verified")) == Some(&Value::Bool(true))
+        Provider::Prosopo => obj.get("verified") == yes,
+        Provider::GateKeeper => obj.get("success") == yes && obj.get("data").and_then(|d| d.get("verified")) == yes,
+        Provider::Turnstile | Provider::HCaptcha | Provider::Recaptcha | Provider::Friendly => {
+            obj.get("success") == yes
+        }
+        Provider::RecaptchaEnterprise => obj.get("tokenProperties").and_then(|t| t.get("valid")) == yes,
+        Provider::Yandex => {
+            obj.get("status") == Some(&Value::String("ok".into()))
+                && obj
+                    .get("host")
+                    .and_then(Value::as_str)
+                    .is_some_and(|h| !h.trim().is_empty())
         }
     }
 }
@@ -114,6 +136,22 @@ mod tests {
                 "invalid-input-response",
                 "timeout-or-duplicate",
                 "bad-request",
+                "internal-error",
+                "missing-input-secret",
+                "not-using-dummy-passcode",
+                "invalid-sitekey",
+                "INVALID_ARGUMENT",
+                "PERMISSION_DENIED",
+                "API_KEY_INVALID",
+                "DUPE",
+                "MALFORMED",
+                "auth_invalid",
+                "sitekey_invalid",
+                "response_duplicate",
+                "Invalid or expired Token.",
+                "Authentication failed.",
+                "example.com",
+                "",
                 "x",
             ])
             .prop_map(|s| Value::String(s.into())),
@@ -134,6 +172,18 @@ mod tests {
                 "hostname",
                 "action",
                 "challenge_ts",
+                "error-codes",
+                "tokenProperties",
+                "valid",
+                "invalidReason",
+                "riskAnalysis",
+                "details",
+                "reason",
+                "error_code",
+                "challenge",
+                "origin",
+                "timestamp",
+                "host",
             ]);
             prop_oneof![
                 prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
@@ -158,7 +208,7 @@ mod tests {
     }
 
     fn provider() -> impl Strategy<Value = Provider> {
-        prop_oneof![Just(Provider::Prosopo), Just(Provider::GateKeeper)]
+        prop::sample::select(Provider::ALL.to_vec())
     }
 
     fn mode() -> impl Strategy<Value = FailMode> {
@@ -209,5 +259,29 @@ mod tests {
             Some(Outage::Refuted),
         );
         assert!(!o.accepted);
+        let o = check(
+            Provider::Recaptcha,
+            200,
+            br#"{"success":true,"score":0.9}"#,
+            FailMode::Closed,
+            None,
+        );
+        assert!(o.verified && o.score == Some(0.1));
+        let o = check(
+            Provider::Yandex,
+            200,
+            br#"{"status":"ok","message":"","host":""}"#,
+            FailMode::Closed,
+            None,
+        );
+        assert!(!o.accepted && o.fail_open_suspected);
+        let o = check(
+            Provider::RecaptchaEnterprise,
+            200,
+            br#"{"tokenProperties":{"valid":false,"invalidReason":"DUPE"}}"#,
+            FailMode::Open,
+            Some(Outage::Confirmed),
+        );
+        assert!(!o.accepted && o.conclusive);
     }
 }

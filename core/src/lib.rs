@@ -1,5 +1,7 @@
-//! Server-side CAPTCHA verification for Prosopo Procaptcha and GateKeeper
-//! gkCAPTCHA, with one verdict model for every language binding.
+//! Server-side CAPTCHA verification for Prosopo Procaptcha, GateKeeper
+//! gkCAPTCHA, Cloudflare Turnstile, hCaptcha, Google reCAPTCHA (v2, v3 and
+//! Enterprise), Friendly Captcha and Yandex SmartCaptcha, with one verdict
+//! model for every language binding.
 //!
 //! ```no_run
 //! use siteverify::{Client, Provider, VerifyOptions};

@@ -81,6 +81,18 @@ pub const OPTIONS: &[OptionSpec] = &[
         doc: "The secret key. Read it from the environment or a secret store, never from code.",
     },
     OptionSpec {
+        name: "site_key",
+        kind: OptionKind::Text,
+        default: "none",
+        doc: "The site key tokens must belong to: hCaptcha and Friendly (optional, recommended), reCAPTCHA Enterprise (required).",
+    },
+    OptionSpec {
+        name: "project_id",
+        kind: OptionKind::Text,
+        default: "none",
+        doc: "The Google Cloud project ID (reCAPTCHA Enterprise only, required).",
+    },
+    OptionSpec {
         name: "endpoint",
         kind: OptionKind::Text,
         default: "the provider's",
@@ -90,7 +102,7 @@ pub const OPTIONS: &[OptionSpec] = &[
         name: "region",
         kind: OptionKind::Text,
         default: "global",
-        doc: "A regional endpoint: Prosopo `eu`, `us` or `global`.",
+        doc: "A regional endpoint: Prosopo `eu`, `us` or `global`; Friendly `eu` or `global`.",
     },
     OptionSpec {
         name: "timeout",
@@ -239,6 +251,8 @@ impl ClientBuilder {
         let spec = option_spec(name).ok_or_else(|| Error::config(format!("unknown option {name:?}")))?;
         match spec.name {
             "secret" => self.secret(text(spec, value)?),
+            "site_key" => self.site_key(text(spec, value)?),
+            "project_id" => self.project_id(text(spec, value)?),
             "endpoint" => self.endpoint(text(spec, value)?),
             "region" => self.region(text(spec, value)?),
             "timeout" => self.timeout(duration(spec, value)?),

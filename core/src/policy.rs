@@ -55,7 +55,9 @@ impl std::str::FromStr for FailOpenPolicy {
         match s {
             "accept" => Ok(FailOpenPolicy::Accept),
             "reject" => Ok(FailOpenPolicy::Reject),
-            _ => Err(crate::Error::config("option on_fail_open must be \"accept\" or \"reject\"")),
+            _ => Err(crate::Error::config(
+                "option on_fail_open must be \"accept\" or \"reject\"",
+            )),
         }
     }
 }
@@ -151,7 +153,11 @@ impl Policy {
                 outcome.conclusive = false;
                 outcome.reason = Reason::ProviderFailOpen;
                 outcome.accepted = self.fail_open_policy() == FailOpenPolicy::Accept;
-                outcome.detail = Some("provider answered with its fail-open shape (verified with score 0)".into());
+                // The provider's parser says which shape it was (Yandex's empty host);
+                // Prosopo's is the original one.
+                if outcome.detail.is_none() {
+                    outcome.detail = Some("provider answered with its fail-open shape (verified with score 0)".into());
+                }
             }
             Verdict::Rejected(Reason::TokenExpiredOrDuplicate) if earlier_attempt_may_have_landed => {
                 outcome.detail =

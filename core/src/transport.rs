@@ -4,7 +4,7 @@
 use std::error::Error as _;
 use std::time::Duration;
 
-use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{HeaderName, HeaderValue, CONTENT_TYPE, RETRY_AFTER};
 use tokio::time::Instant;
 use url::Url;
 
@@ -70,6 +70,10 @@ impl Transport {
         deadline: Instant,
     ) -> Finished {
         let http = self.http();
+        // A provider that answers a retry with the first attempt's answer
+        // (Turnstile's idempotency key) cannot tell us "already used" because
+        // of our own earlier attempt: the ambiguity rule does not apply.
+        let idempotent = protocol.capabilities().idempotent_retries;
         let mut attempts = 0u32;
         let mut landed = false;
         let mut sent = false;
@@ -99,7 +103,7 @@ impl Transport {
             if !matches!(finished.answer.verdict, Verdict::Transient) || attempts > plan.retry.max_retries {
                 return finished;
             }
-            landed |= reply.may_have_landed;
+            landed |= reply.may_have_landed && !idempotent;
             let delay = reply.retry_after.unwrap_or_else(|| plan.retry.backoff(attempts));
             // A provider-sent delay can be any size: compare without adding to
             // an Instant, which would overflow (and panic) on a huge Retry-After.
@@ -175,14 +179,17 @@ impl Reply {
 async fn attempt(http: &reqwest::Client, endpoint: &Url, protocol: &dyn Protocol, request: &WireRequest) -> Reply {
     let mut builder = http
         .post(endpoint.clone())
-        .header(CONTENT_TYPE, "application/json")
+        .header(CONTENT_TYPE, request.content_type.as_str())
         .body(request.body.clone());
-    if let Some(auth) = &request.authorization {
-        let Ok(mut value) = HeaderValue::from_str(auth) else {
-            return Reply::failed(false, "secret cannot be sent in an HTTP header".into());
+    let headers = request.secret_headers.iter().map(|h| (h, true));
+    for ((name, value), sensitive) in headers.chain(request.headers.iter().map(|h| (h, false))) {
+        // Checked at build; a value that still fails never goes out, and is never echoed.
+        let Ok(mut value) = HeaderValue::from_str(value) else {
+            return Reply::failed(false, format!("header {name} cannot be sent"));
         };
-        value.set_sensitive(true);
-        builder = builder.header(AUTHORIZATION, value);
+        // Sensitive values are left out of reqwest's and hyper's Debug output.
+        value.set_sensitive(sensitive);
+        builder = builder.header(HeaderName::from_static(name), value);
     }
     let mut response = match builder.send().await {
         Ok(r) => r,
@@ -230,7 +237,7 @@ async fn attempt(http: &reqwest::Client, endpoint: &Url, protocol: &dyn Protocol
             Err(e) => return Reply::failed(true, describe(&e)),
         }
     }
-    answer_with(protocol.parse(status, &body))
+    answer_with(protocol.parse(status, &body, request.sent))
 }
 
 /// A transport error in our words plus its causes, without the URL.

@@ -1,10 +1,12 @@
-//! A loopback mock of the Prosopo (`/siteverify`) and GateKeeper
-//! (`/api/v1/token/verify`) verify APIs.
+//! A loopback mock of the verify APIs of Prosopo (`/siteverify`), GateKeeper
+//! (`/api/v1/token/verify`), Turnstile, hCaptcha, reCAPTCHA v2/v3, reCAPTCHA
+//! Enterprise, Friendly Captcha v2 and Yandex SmartCaptcha (paths below).
 //!
-//! It checks requests the way the providers document (content type, Bearer
-//! auth, body schema, secret) and answers according to the scenario token the
-//! client sends; see the crate README for the list.
+//! It checks requests the way the providers document (content type, where the
+//! secret goes, body schema, secret) and answers according to the scenario
+//! token the client sends; see the crate README for the list.
 
+mod apis;
 mod h2;
 mod http;
 pub mod scenario;
@@ -21,6 +23,10 @@ use serde_json::{json, Value};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
+pub use crate::apis::{
+    DEFAULT_SITE_KEY, HCAPTCHA_TEST_SECRET, HCAPTCHA_TEST_SITE_KEY, HCAPTCHA_TEST_TOKEN, RECAPTCHA_TEST_SECRET,
+    TURNSTILE_DUMMY_TOKEN, TURNSTILE_FAIL_SECRET, TURNSTILE_PASS_SECRET, TURNSTILE_SPENT_SECRET,
+};
 use crate::http::{Reply, Request};
 use crate::scenario::Scenario;
 pub use crate::tls::{TlsOptions, WRONG_HOSTNAME};
@@ -31,6 +37,36 @@ pub const DEFAULT_SECRET: &str = "mock-secret";
 pub const PROSOPO_PATH: &str = "/siteverify";
 /// GateKeeper's path.
 pub const GATEKEEPER_PATH: &str = "/api/v1/token/verify";
+/// Turnstile's path (as Cloudflare's).
+pub const TURNSTILE_PATH: &str = "/turnstile/v0/siteverify";
+/// hCaptcha's path in the mock. hCaptcha's own is `/siteverify`, which the
+/// mock gives Prosopo; a distinct path keeps each contract strict.
+pub const HCAPTCHA_PATH: &str = "/hcaptcha/siteverify";
+/// reCAPTCHA v2/v3's path (as Google's).
+pub const RECAPTCHA_PATH: &str = "/recaptcha/api/siteverify";
+/// reCAPTCHA Enterprise's path for the project `siteverify-mock`; the mock
+/// serves `/v1/projects/{any valid project ID}/assessments`.
+pub const RECAPTCHA_ENTERPRISE_PATH: &str = "/v1/projects/siteverify-mock/assessments";
+/// Friendly Captcha v2's path (as Friendly's).
+pub const FRIENDLY_PATH: &str = "/api/v2/captcha/siteverify";
+/// Yandex SmartCaptcha's path (as Yandex's).
+pub const YANDEX_PATH: &str = "/validate";
+
+/// The mock's path for a provider name (`siteverify::Provider::as_str`), for
+/// test runners building an endpoint from the base URL.
+pub fn path_for(provider: &str) -> Option<&'static str> {
+    Some(match provider {
+        "prosopo" => PROSOPO_PATH,
+        "gatekeeper" => GATEKEEPER_PATH,
+        "turnstile" => TURNSTILE_PATH,
+        "hcaptcha" => HCAPTCHA_PATH,
+        "recaptcha" => RECAPTCHA_PATH,
+        "recaptcha-enterprise" => RECAPTCHA_ENTERPRISE_PATH,
+        "friendly" => FRIENDLY_PATH,
+        "yandex" => YANDEX_PATH,
+        _ => return None,
+    })
+}
 /// Used tokens remembered for single-use scenarios before the memory is reset.
 const MAX_REMEMBERED: usize = 100_000;
 
@@ -80,6 +116,9 @@ pub(crate) struct TlsCounters {
     pub h2_requests: AtomicU64,
 }
 
+/// A remembered answer: status and body.
+type FirstAnswer = (u16, Vec<u8>);
+
 #[derive(Default)]
 pub(crate) struct State {
     secrets: Vec<String>,
@@ -91,6 +130,8 @@ pub(crate) struct State {
     captured: AtomicU64,
     used: Mutex<HashSet<String>>,
     seen: Mutex<HashMap<String, u32>>,
+    /// Turnstile: the first 2xx answer per (idempotency key, token).
+    idempotent: Mutex<HashMap<(String, String), FirstAnswer>>,
     addr: Mutex<Option<SocketAddr>>,
     /// A provider-wide outage (`outage` scenario): until when, and its status.
     outage: Mutex<Option<(std::time::Instant, u16)>>,
@@ -115,6 +156,30 @@ impl State {
         let n = seen.entry(token.to_string()).or_default();
         *n += 1;
         *n - 1
+    }
+
+    /// Turnstile: the answer already given for this key and token, if any.
+    fn replay(&self, key: &str, token: &str) -> Option<Reply> {
+        let cache = self.idempotent.lock().unwrap();
+        cache
+            .get(&(key.to_string(), token.to_string()))
+            .map(|(status, body)| Reply::Answer {
+                status: *status,
+                headers: vec![("Content-Type".into(), "application/json".into())],
+                body: body.clone(),
+            })
+    }
+
+    fn remember(&self, key: String, token: String, reply: &Reply) {
+        if let Reply::Answer { status, body, .. } = reply {
+            if (200..300).contains(status) {
+                let mut cache = self.idempotent.lock().unwrap();
+                if cache.len() >= MAX_REMEMBERED {
+                    cache.clear();
+                }
+                cache.entry((key, token)).or_insert((*status, body.clone()));
+            }
+        }
     }
 
     fn stats(&self) -> MockStats {
@@ -314,27 +379,39 @@ impl MockServer {
         format!("{}{GATEKEEPER_PATH}", self.url())
     }
 
+    /// The endpoint for a provider name (see [`path_for`]).
+    pub fn url_for(&self, provider: &str) -> Option<String> {
+        path_for(provider).map(|p| format!("{}{p}", self.url()))
+    }
+
     /// Current counters.
     pub fn stats(&self) -> MockStats {
         self.state.stats()
     }
 
     /// The verify URL for the provider named `provider` (the core's names),
-    /// or `None` for a provider the mock does not serve.
+    /// or `None` for a provider the mock does not serve. (Bindings call it this.)
     pub fn endpoint(&self, provider: &str) -> Option<String> {
-        let path = match provider {
-            "prosopo" => PROSOPO_PATH,
-            "gatekeeper" => GATEKEEPER_PATH,
-            _ => return None,
-        };
-        Some(format!("{}{path}", self.url()))
+        self.url_for(provider)
     }
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum Api {
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub(crate) enum Api {
     Prosopo,
     GateKeeper,
+    Turnstile,
+    HCaptcha,
+    Recaptcha,
+    Enterprise,
+    Friendly,
+    Yandex,
+}
+
+impl Api {
+    fn classic(self) -> bool {
+        matches!(self, Api::Prosopo | Api::GateKeeper)
+    }
 }
 
 pub(crate) async fn route(state: &State, req: Request) -> Reply {
@@ -343,6 +420,12 @@ pub(crate) async fn route(state: &State, req: Request) -> Reply {
     match (req.method.as_str(), path) {
         ("POST", PROSOPO_PATH) => verify(state, Api::Prosopo, &req).await,
         ("POST", GATEKEEPER_PATH) => verify(state, Api::GateKeeper, &req).await,
+        ("POST", TURNSTILE_PATH) => verify(state, Api::Turnstile, &req).await,
+        ("POST", HCAPTCHA_PATH) => verify(state, Api::HCaptcha, &req).await,
+        ("POST", RECAPTCHA_PATH) => verify(state, Api::Recaptcha, &req).await,
+        ("POST", FRIENDLY_PATH) => verify(state, Api::Friendly, &req).await,
+        ("POST", YANDEX_PATH) => verify(state, Api::Yandex, &req).await,
+        ("POST", p) if apis::enterprise_project(p).is_some() => verify(state, Api::Enterprise, &req).await,
         ("GET", "/__mock/stats") => Reply::json(200, serde_json::to_value(state.stats()).unwrap()),
         (_, "/__mock/captured") => {
             state.captured.fetch_add(1, Relaxed);
@@ -428,10 +511,11 @@ fn check_request(state: &State, api: Api, req: &Request) -> Result<(String, Valu
                 Some(_) => Err(gk_error(400, "bad-request")),
             }
         }
+        _ => unreachable!("the other APIs are checked in apis.rs"),
     }
 }
 
-fn rfc3339(t: SystemTime) -> String {
+pub(crate) fn rfc3339(t: SystemTime) -> String {
     let secs = t
         .duration_since(SystemTime::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -496,6 +580,7 @@ fn pass(api: Api, s: &Scenario) -> Reply {
             }
             Reply::json(200, json!({"success": true, "data": data}))
         }
+        other => apis::pass(other, s),
     }
 }
 
@@ -506,6 +591,7 @@ fn token_failed(api: Api, code: &str) -> Reply {
             200,
             json!({"success": true, "data": {"verified": false, "score": 0.85, "error_codes": [code]}}),
         ),
+        other => apis::token_failed(other),
     }
 }
 
@@ -513,6 +599,7 @@ fn duplicate(api: Api) -> Reply {
     match api {
         Api::Prosopo => prosopo_error(400, "API.USER_ALREADY_VERIFIED", "User already verified"),
         Api::GateKeeper => token_failed(api, "timeout-or-duplicate"),
+        other => apis::duplicate(other),
     }
 }
 
@@ -520,14 +607,56 @@ fn server_error(api: Api, status: u16) -> Reply {
     match api {
         Api::Prosopo => prosopo_error(status, "API.UNKNOWN", "Unknown error"),
         Api::GateKeeper => gk_error(status, "internal-error"),
+        other => apis::server_error(other, status),
     }
 }
 
+/// What `echo` shows of a Prosopo or GateKeeper request.
+fn classic_echo(body: &Value) -> String {
+    let ip = body
+        .get("ip")
+        .or_else(|| body.get("remoteip"))
+        .and_then(Value::as_str)
+        .unwrap_or("-");
+    let email = body.get("email").and_then(Value::as_str).unwrap_or("-");
+    format!("ip={ip} email={email}")
+}
+
 async fn verify(state: &State, api: Api, req: &Request) -> Reply {
-    let (token, body) = match check_request(state, api, req) {
-        Ok(ok) => ok,
-        Err(reply) => return reply,
+    let (token, seen, key) = if api.classic() {
+        match check_request(state, api, req) {
+            Ok((token, body)) => (token, classic_echo(&body), None),
+            Err(reply) => return reply,
+        }
+    } else {
+        match apis::check(state, api, req) {
+            Ok(apis::Checked { fixed: Some(reply), .. }) => return reply,
+            Ok(c) => (c.token, c.echo, c.idempotency_key),
+            Err(reply) => return reply,
+        }
     };
+    // Turnstile: a retry with the same idempotency key gets the first answer.
+    let Some(key) = key else {
+        return answer(state, api, &token, &seen).await;
+    };
+    if let Some(first) = state.replay(&key, &token) {
+        return first;
+    }
+    let reply = answer(state, api, &token, &seen).await;
+    let s = Scenario::parse(&token);
+    if s.name.starts_with("consume-") && matches!(reply, Reply::Reset | Reply::Hang) {
+        // The attempt used the token and its answer was lost: a retry with
+        // the same key gets that answer.
+        state.remember(key, token, &pass(api, &s));
+    } else {
+        state.remember(key, token, &reply);
+    }
+    reply
+}
+
+/// The scenario's answer to a request that kept the contract.
+async fn answer(state: &State, api: Api, token: &str, seen: &str) -> Reply {
+    let token = token.to_string();
     let s = Scenario::parse(&token);
     if s.name == "outage" {
         let until = std::time::Instant::now() + Duration::from_millis(s.num("ms").unwrap_or(1000).min(600_000));
@@ -558,18 +687,23 @@ async fn verify(state: &State, api: Api, req: &Request) -> Reply {
         "expired" => match api {
             Api::Prosopo => prosopo_error(400, "API.USER_NOT_VERIFIED_TIME_EXPIRED", "Verification expired"),
             Api::GateKeeper => token_failed(api, "timeout-or-duplicate"),
+            other => apis::expired(other),
         },
         "fail-open" => match api {
             Api::Prosopo => Reply::json(200, json!({"status": "ok", "verified": true, "score": 0})),
             // GateKeeper's SDK reports fail-open in its flat, undocumented shape.
             Api::GateKeeper => Reply::json(200, json!({"success": true, "score": 0, "failOpen": true})),
+            other => apis::fail_open(other),
         },
+        // reCAPTCHA Enterprise: HTTP 200 with `valid:false` and this reason.
+        "invalid" if api == Api::Enterprise => apis::invalid(s.get("reason").unwrap_or("MALFORMED")),
         "error" => {
             let status = s.num("status").unwrap_or(400);
             let key = s.get("key").unwrap_or("API.UNKNOWN_ERROR");
             match api {
                 Api::Prosopo => prosopo_error(status, key, "Mock error"),
                 Api::GateKeeper => gk_error(status, key),
+                other => apis::error(other, &s),
             }
         }
         "status" => {
@@ -597,6 +731,7 @@ async fn verify(state: &State, api: Api, req: &Request) -> Reply {
                 let mut reply = match api {
                     Api::Prosopo => prosopo_error(429, "API.RATE_LIMITED", "Too many requests"),
                     Api::GateKeeper => gk_error(429, "rate-limited"),
+                    other => apis::rate_limited(other),
                 };
                 if let Reply::Answer { headers, .. } = &mut reply {
                     headers.push(("Retry-After".into(), retry_after));
@@ -616,6 +751,7 @@ async fn verify(state: &State, api: Api, req: &Request) -> Reply {
         "wrong-shape" => match api {
             Api::Prosopo => Reply::json(200, json!({"status": "ok", "verified": "yes"})),
             Api::GateKeeper => Reply::json(200, json!({"success": true})),
+            other => apis::wrong_shape(other),
         },
         "huge" => {
             let padding = "x".repeat(1024 * 1024);
@@ -640,23 +776,15 @@ async fn verify(state: &State, api: Api, req: &Request) -> Reply {
                 body: Vec::new(),
             }
         }
-        "echo" => {
-            // Shows what the client sent besides secret and token.
-            let ip = body
-                .get("ip")
-                .or_else(|| body.get("remoteip"))
-                .and_then(Value::as_str)
-                .unwrap_or("-");
-            let email = body.get("email").and_then(Value::as_str).unwrap_or("-");
-            let seen = format!("ip={ip} email={email}");
-            match api {
-                Api::Prosopo => Reply::json(200, json!({"status": "ok", "verified": true, "reason": seen})),
-                Api::GateKeeper => Reply::json(
-                    200,
-                    json!({"success": true, "data": {"verified": true, "action": seen}}),
-                ),
-            }
-        }
+        // Shows what the client sent besides secret and token.
+        "echo" => match api {
+            Api::Prosopo => Reply::json(200, json!({"status": "ok", "verified": true, "reason": seen})),
+            Api::GateKeeper => Reply::json(
+                200,
+                json!({"success": true, "data": {"verified": true, "action": seen}}),
+            ),
+            other => apis::echo(other, seen),
+        },
         _ => token_failed(api, "invalid-input-response"),
     }
 }

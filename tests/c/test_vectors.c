@@ -49,12 +49,29 @@ static char *replace(const char *s, const char *needle, const char *with) {
 /* Every config value goes through the generic setters, typed as JSON typed
  * it: the library alone decides what is a mistake. Vector keys name durations
  * with their unit (`timeout_ms`, `max_age_seconds`); the core names do not. */
+/* The mock's default path per provider (tests/vectors/README.md). */
+static const char *mock_path(const char *provider) {
+  static const char *const paths[][2] = {
+      {"prosopo", "/siteverify"},
+      {"gatekeeper", "/api/v1/token/verify"},
+      {"turnstile", "/turnstile/v0/siteverify"},
+      {"hcaptcha", "/hcaptcha/siteverify"},
+      {"recaptcha", "/recaptcha/api/siteverify"},
+      {"recaptcha-enterprise", "/v1/projects/siteverify-mock/assessments"},
+      {"friendly", "/api/v2/captcha/siteverify"},
+      {"yandex", "/validate"},
+  };
+  for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+    if (!strcmp(provider, paths[i][0])) return paths[i][1];
+  return "/no-such-provider";
+}
+
 static sv_status apply_config(sv_client_builder *b, const char *provider, const cJSON *cfg) {
   sv_status st = SV_OK;
   if (!cJSON_GetObjectItem(cfg, "secret")) st = sv_client_builder_set_option_str(b, "secret", "mock-secret", NULL);
   if (st == SV_OK && !cJSON_GetObjectItem(cfg, "endpoint") && !cJSON_GetObjectItem(cfg, "region")) {
     char e[512];
-    snprintf(e, sizeof e, "%s%s", g_mock, strcmp(provider, "prosopo") == 0 ? "/siteverify" : "/api/v1/token/verify");
+    snprintf(e, sizeof e, "%s%s", g_mock, mock_path(provider));
     st = sv_client_builder_set_option_str(b, "endpoint", e, NULL);
   }
   const cJSON *item;

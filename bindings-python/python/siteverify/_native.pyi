@@ -249,6 +249,8 @@ class _ClientCore:
         provider: str,
         # BEGIN GENERATED options (siteverify-vocab; edit core/, then `make vocab`)
         secret: str,
+        site_key: Optional[str] = None,
+        project_id: Optional[str] = None,
         endpoint: Optional[str] = None,
         region: Optional[str] = None,
         timeout: Optional[_Seconds] = None,

@@ -9,11 +9,11 @@ use serde_json::{json, Value};
 
 use super::json::{opt_bool, opt_codes, opt_object, opt_score, opt_str, parse_object, Obj};
 use super::{
-    endpoint_refusal, is_transient_status, Answer, Capabilities, Extras, Protocol, TokenLimits, Verdict, WireRequest,
+    endpoint_refusal, is_transient_status, no_regions, Answer, Capabilities, Credentials, Extras, Protocol, Sent,
+    TokenLimits, Verdict, WireRequest,
 };
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::outcome::Reason;
-use crate::secret::Secret;
 
 pub(crate) struct GateKeeper;
 
@@ -25,10 +25,10 @@ impl Protocol for GateKeeper {
         "gatekeeper"
     }
 
-    fn endpoint(&self, region: Option<&str>) -> Result<&'static str> {
+    fn endpoint(&self, region: Option<&str>, _creds: &Credentials) -> Result<String> {
         match region {
-            None => Ok("https://gkcaptcha.gatekeeper.sa/api/v1/token/verify"),
-            Some(_) => Err(Error::config("gatekeeper has no regional endpoints")),
+            None => Ok("https://gkcaptcha.gatekeeper.sa/api/v1/token/verify".into()),
+            Some(_) => Err(no_regions("gatekeeper")),
         }
     }
 
@@ -41,24 +41,24 @@ impl Protocol for GateKeeper {
 
     fn capabilities(&self) -> Capabilities {
         Capabilities {
-            hostname: true,
-            action: true,
-            challenge_ts: true,
+            score: true,
+            ..Capabilities::basic()
         }
     }
 
-    fn request(&self, secret: &Secret, token: &str, extras: &Extras) -> WireRequest {
+    fn request(&self, creds: &Credentials, token: &str, extras: &Extras) -> WireRequest {
         let mut body = json!({ "token": token });
         if let Some(ip) = extras.remote_ip {
             body["remoteip"] = json!(ip.to_string());
         }
-        WireRequest {
-            body: body.to_string().into_bytes(),
-            authorization: Some(format!("Bearer {}", secret.expose())),
-        }
+        let mut request = WireRequest::json(&body);
+        request
+            .secret_headers
+            .push(("authorization", format!("Bearer {}", creds.secret.expose())));
+        request
     }
 
-    fn parse(&self, status: u16, body: &[u8]) -> Answer {
+    fn parse(&self, status: u16, body: &[u8], _sent: Sent) -> Answer {
         if let Some(refused) = endpoint_refusal(status) {
             return refused;
         }

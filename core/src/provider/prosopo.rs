@@ -8,11 +8,11 @@ use serde_json::json;
 
 use super::json::{opt_bool, opt_object, opt_score, opt_str, parse_object, Obj};
 use super::{
-    endpoint_refusal, is_transient_status, Answer, Capabilities, Extras, Protocol, TokenLimits, Verdict, WireRequest,
+    endpoint_refusal, is_transient_status, Answer, Capabilities, Credentials, Extras, Protocol, Sent, TokenLimits,
+    Verdict, WireRequest,
 };
 use crate::error::{Error, Result};
 use crate::outcome::Reason;
-use crate::secret::Secret;
 
 pub(crate) struct Prosopo;
 
@@ -24,11 +24,11 @@ impl Protocol for Prosopo {
         "prosopo"
     }
 
-    fn endpoint(&self, region: Option<&str>) -> Result<&'static str> {
+    fn endpoint(&self, region: Option<&str>, _creds: &Credentials) -> Result<String> {
         match region.map(str::to_ascii_lowercase).as_deref() {
-            None | Some("global") => Ok("https://api.prosopo.io/siteverify"),
-            Some("eu") => Ok("https://eu-api.prosopo.io/siteverify"),
-            Some("us") => Ok("https://us-api.prosopo.io/siteverify"),
+            None | Some("global") => Ok("https://api.prosopo.io/siteverify".into()),
+            Some("eu") => Ok("https://eu-api.prosopo.io/siteverify".into()),
+            Some("us") => Ok("https://us-api.prosopo.io/siteverify".into()),
             // The value is not echoed (it could be a misplaced secret).
             Some(_) => Err(Error::config(
                 "unknown prosopo region; expected \"eu\", \"us\" or \"global\"",
@@ -51,24 +51,23 @@ impl Protocol for Prosopo {
             hostname: false,
             action: false,
             challenge_ts: false,
+            score: true,
+            ..Capabilities::basic()
         }
     }
 
-    fn request(&self, secret: &Secret, token: &str, extras: &Extras) -> WireRequest {
-        let mut body = json!({ "secret": secret.expose(), "token": token });
+    fn request(&self, creds: &Credentials, token: &str, extras: &Extras) -> WireRequest {
+        let mut body = json!({ "secret": creds.secret.expose(), "token": token });
         if let Some(ip) = extras.remote_ip {
             body["ip"] = json!(ip.to_string());
         }
         if let Some(domain) = &extras.email_domain {
             body["email"] = json!(domain);
         }
-        WireRequest {
-            body: body.to_string().into_bytes(),
-            authorization: None,
-        }
+        WireRequest::json(&body)
     }
 
-    fn parse(&self, status: u16, body: &[u8]) -> Answer {
+    fn parse(&self, status: u16, body: &[u8], _sent: Sent) -> Answer {
         if let Some(refused) = endpoint_refusal(status) {
             return refused;
         }
