@@ -122,33 +122,37 @@ func TestErrorsAreTypedAndMatchSentinels(t *testing.T) {
 
 func TestConfigErrors(t *testing.T) {
 	cases := map[string]Config{
-		"no provider":           {Secret: mockSecret, Endpoint: gatekeeperURL()},
-		"unknown provider":      {Provider: "recaptcha", Secret: mockSecret},
-		"no secret":             {Provider: GateKeeper, Endpoint: gatekeeperURL()},
-		"unknown fail mode":     {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), FailMode: "sometimes"},
-		"unknown fail-open":     {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), OnFailOpen: "maybe"},
-		"negative timeout":      {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), Timeout: -time.Second},
-		"negative sub-ms":       {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), Timeout: -time.Microsecond},
-		"negative max age":      {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), MaxAge: -time.Minute},
-		"negative base delay":   {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), RetryBaseDelay: -time.Millisecond},
-		"retries -1":            {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), MaxRetries: -1},
-		"NaN threshold":         {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), ScoreThreshold: Threshold(math.NaN())},
-		"NUL in provider":       {Provider: GateKeeper + "\x00", Secret: mockSecret, Endpoint: gatekeeperURL()},
-		"NUL in fail mode":      {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), FailMode: FailOpen + "\x00"},
-		"too long timeout":      {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), Timeout: time.Hour},
-		"negative retries":      {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), MaxRetries: -2},
-		"too many retries":      {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), MaxRetries: 11},
-		"base above max":        {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), RetryBaseDelay: 3 * time.Second},
-		"threshold too high":    {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), ScoreThreshold: Threshold(1.5)},
-		"NUL in endpoint":       {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL() + "\x00x"},
-		"NUL in secret":         {Provider: GateKeeper, Secret: mockSecret + "\x00", Endpoint: gatekeeperURL()},
-		"unreadable CA file":    {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), CAFiles: []string{"/nonexistent/ca.pem"}},
-		"invalid CA PEM":        {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), CAPEM: []string{"not a certificate"}},
-		"prosopo and hostname":  {Provider: Prosopo, Secret: mockSecret, Endpoint: prosopoURL(), ExpectedHostnames: []string{"example.com"}},
-		"prosopo and max age":   {Provider: Prosopo, Secret: mockSecret, Endpoint: prosopoURL(), MaxAge: time.Minute},
-		"region and endpoint":   {Provider: Prosopo, Secret: mockSecret, Endpoint: prosopoURL(), Region: "eu"},
-		"invalid proxy":         {Provider: Prosopo, Secret: mockSecret, Endpoint: prosopoURL(), Proxy: "::not a url::"},
-		"proxy with plain HTTP": {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), Proxy: "http://127.0.0.1:3128"},
+		"no provider":             {Secret: mockSecret, Endpoint: gatekeeperURL()},
+		"unknown provider":        {Provider: "no-such-provider", Secret: mockSecret},
+		"turnstile and site key":  {Provider: Turnstile, Secret: mockSecret, Endpoint: mockEndpoint(Turnstile), SiteKey: "mock-site-key"},
+		"enterprise, no project":  {Provider: RecaptchaEnterprise, Secret: mockSecret, Endpoint: mockEndpoint(RecaptchaEnterprise), SiteKey: "mock-site-key"},
+		"enterprise, no site key": {Provider: RecaptchaEnterprise, Secret: mockSecret, Endpoint: mockEndpoint(RecaptchaEnterprise), ProjectID: "siteverify-mock"},
+		"invalid project ID":      {Provider: RecaptchaEnterprise, Secret: mockSecret, SiteKey: "mock-site-key", ProjectID: "Not/A-Project"},
+		"no secret":               {Provider: GateKeeper, Endpoint: gatekeeperURL()},
+		"unknown fail mode":       {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), FailMode: "sometimes"},
+		"unknown fail-open":       {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), OnFailOpen: "maybe"},
+		"negative timeout":        {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), Timeout: -time.Second},
+		"negative sub-ms":         {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), Timeout: -time.Microsecond},
+		"negative max age":        {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), MaxAge: -time.Minute},
+		"negative base delay":     {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), RetryBaseDelay: -time.Millisecond},
+		"retries -1":              {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), MaxRetries: -1},
+		"NaN threshold":           {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), ScoreThreshold: Threshold(math.NaN())},
+		"NUL in provider":         {Provider: GateKeeper + "\x00", Secret: mockSecret, Endpoint: gatekeeperURL()},
+		"NUL in fail mode":        {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), FailMode: FailOpen + "\x00"},
+		"too long timeout":        {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), Timeout: time.Hour},
+		"negative retries":        {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), MaxRetries: -2},
+		"too many retries":        {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), MaxRetries: 11},
+		"base above max":          {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), RetryBaseDelay: 3 * time.Second},
+		"threshold too high":      {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), ScoreThreshold: Threshold(1.5)},
+		"NUL in endpoint":         {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL() + "\x00x"},
+		"NUL in secret":           {Provider: GateKeeper, Secret: mockSecret + "\x00", Endpoint: gatekeeperURL()},
+		"unreadable CA file":      {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), CAFiles: []string{"/nonexistent/ca.pem"}},
+		"invalid CA PEM":          {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), CAPEM: []string{"not a certificate"}},
+		"prosopo and hostname":    {Provider: Prosopo, Secret: mockSecret, Endpoint: prosopoURL(), ExpectedHostnames: []string{"example.com"}},
+		"prosopo and max age":     {Provider: Prosopo, Secret: mockSecret, Endpoint: prosopoURL(), MaxAge: time.Minute},
+		"region and endpoint":     {Provider: Prosopo, Secret: mockSecret, Endpoint: prosopoURL(), Region: "eu"},
+		"invalid proxy":           {Provider: Prosopo, Secret: mockSecret, Endpoint: prosopoURL(), Proxy: "::not a url::"},
+		"proxy with plain HTTP":   {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), Proxy: "http://127.0.0.1:3128"},
 	}
 	for name, cfg := range cases {
 		c, err := New(cfg)
@@ -362,10 +366,14 @@ func TestConfigErrorsNeverEchoValues(t *testing.T) {
 		set     func(*Config, string)
 		refused bool // this value must be refused (others may be accepted)
 	}{
-		"Provider":           {func(c *Config, v string) { c.Provider = Provider(v) }, true},
-		"Secret":             {func(c *Config, v string) { c.Secret = v }, false},
-		"Endpoint":           {func(c *Config, v string) { c.Endpoint = v }, true},
-		"Region":             {func(c *Config, v string) { c.Provider, c.Endpoint, c.Region = Prosopo, "", v }, true},
+		"Provider": {func(c *Config, v string) { c.Provider = Provider(v) }, true},
+		"Secret":   {func(c *Config, v string) { c.Secret = v }, false},
+		"Endpoint": {func(c *Config, v string) { c.Endpoint = v }, true},
+		"Region":   {func(c *Config, v string) { c.Provider, c.Endpoint, c.Region = Prosopo, "", v }, true},
+		"SiteKey":  {func(c *Config, v string) { c.SiteKey = v }, true}, // GateKeeper takes none
+		"ProjectID": {func(c *Config, v string) {
+			c.Provider, c.Endpoint, c.SiteKey, c.ProjectID = RecaptchaEnterprise, mockEndpoint(RecaptchaEnterprise), "mock-site-key", v
+		}, true},
 		"FailMode":           {func(c *Config, v string) { c.FailMode = FailMode(v) }, true},
 		"OnFailOpen":         {func(c *Config, v string) { c.OnFailOpen = FailOpenPolicy(v) }, true},
 		"Proxy":              {func(c *Config, v string) { c.Endpoint, c.Proxy = "https://verify.example/api", "::"+v }, true},
@@ -482,7 +490,7 @@ func TestConfigOptionsUseTheCoreNames(t *testing.T) {
 		t.Fatalf("a zero Config passes options: %v", got)
 	}
 	cfg := Config{
-		Provider: GateKeeper, Secret: "s", Endpoint: "e", Region: "r",
+		Provider: GateKeeper, Secret: "s", SiteKey: "k", ProjectID: "i", Endpoint: "e", Region: "r",
 		Timeout: 1500 * time.Microsecond, ConnectTimeout: -time.Second, AttemptTimeout: 3 * time.Second,
 		MaxRetries: -1, RetryBaseDelay: time.Millisecond, RetryMaxDelay: time.Second,
 		ExpectedHostnames: []string{"a", "b"}, ExpectedActions: []string{""},
@@ -490,7 +498,7 @@ func TestConfigOptionsUseTheCoreNames(t *testing.T) {
 		Proxy: "p", CAPEM: []string{"pem"}, CAFiles: []string{"f"}, AllowHTTP: true,
 	}
 	want := []option{
-		{"secret", "s"}, {"endpoint", "e"}, {"region", "r"},
+		{"secret", "s"}, {"site_key", "k"}, {"project_id", "i"}, {"endpoint", "e"}, {"region", "r"},
 		{"timeout", 1500 * time.Microsecond}, {"connect_timeout", -time.Second}, {"attempt_timeout", 3 * time.Second},
 		{"max_retries", int64(-1)}, {"retry_base_delay", time.Millisecond}, {"retry_max_delay", time.Second},
 		{"expected_hostnames", "a"}, {"expected_hostnames", "b"}, {"expected_actions", ""},

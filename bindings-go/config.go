@@ -14,13 +14,33 @@ import (
 // Provider selects the CAPTCHA provider whose verify API a Client calls.
 type Provider string
 
-// The supported providers.
+// The supported providers, by the core's names. A Provider is passed to the
+// core by name, so any name the core knows works (its aliases "procaptcha"
+// and "gkcaptcha" too); an unknown one is the core's configuration error.
+// What each provider takes and reports: the repository's README, section
+// "Providers".
 const (
 	// Prosopo Procaptcha (POST /siteverify). Token form field:
 	// "procaptcha-response".
 	Prosopo Provider = "prosopo"
 	// GateKeeper gkCAPTCHA (POST /api/v1/token/verify).
 	GateKeeper Provider = "gatekeeper"
+	// Turnstile is Cloudflare Turnstile (POST /turnstile/v0/siteverify).
+	Turnstile Provider = "turnstile"
+	// HCaptcha is hCaptcha (POST /siteverify); takes SiteKey (optional,
+	// recommended).
+	HCaptcha Provider = "hcaptcha"
+	// Recaptcha is Google reCAPTCHA v2 and v3 (POST /recaptcha/api/siteverify).
+	Recaptcha Provider = "recaptcha"
+	// RecaptchaEnterprise is Google reCAPTCHA Enterprise (POST
+	// /v1/projects/{project_id}/assessments); SiteKey and ProjectID are
+	// required.
+	RecaptchaEnterprise Provider = "recaptcha-enterprise"
+	// Friendly is Friendly Captcha v2 (POST /api/v2/captcha/siteverify);
+	// takes SiteKey (optional, recommended) and Region "eu" or "global".
+	Friendly Provider = "friendly"
+	// Yandex is Yandex SmartCaptcha (POST /validate).
+	Yandex Provider = "yandex"
 )
 
 // FailMode says what an inconclusive outcome (provider unreachable, timed
@@ -71,17 +91,25 @@ func Threshold(t float64) *float64 { return &t }
 // The secret never appears in fmt output (%v, %+v, %#v, %s...) or slog
 // output of a Config, nor in errors.
 type Config struct {
-	// Provider: Prosopo or GateKeeper (required), passed to the core by
-	// name.
+	// Provider: Prosopo, GateKeeper, Turnstile, HCaptcha, Recaptcha,
+	// RecaptchaEnterprise, Friendly or Yandex (required), passed to the core
+	// by name.
 	Provider Provider
 	// Secret is the provider secret key (required). Core name: secret.
 	Secret string
+	// SiteKey is the site key tokens must belong to: HCaptcha and Friendly
+	// (optional, recommended), RecaptchaEnterprise (required); refused by
+	// the other providers. Core name: site_key.
+	SiteKey string
+	// ProjectID is the Google Cloud project ID (RecaptchaEnterprise only,
+	// required). Core name: project_id.
+	ProjectID string
 	// Endpoint is a custom verify URL (https, or http to loopback). It
 	// excludes Region. Default: the provider's public endpoint. Core name:
 	// endpoint.
 	Endpoint string
-	// Region is a regional endpoint: Prosopo "eu", "us" or "global". Core
-	// name: region.
+	// Region is a regional endpoint: Prosopo "eu", "us" or "global";
+	// Friendly "eu" or "global". Core name: region.
 	Region string
 
 	// Timeout is the total deadline per verification, retries included
@@ -106,17 +134,19 @@ type Config struct {
 	RetryMaxDelay time.Duration
 
 	// ExpectedHostnames: the reported hostname must be one of these (exact,
-	// case-insensitive). GateKeeper only. Core name: expected_hostnames.
+	// case-insensitive). Refused by a provider that reports no hostname
+	// (Prosopo). Core name: expected_hostnames.
 	ExpectedHostnames []string
 	// ExpectedActions: the reported action must be one of these (exact,
-	// case-sensitive). GateKeeper only. Core name: expected_actions.
+	// case-sensitive). Refused by a provider that reports no action. Core
+	// name: expected_actions.
 	ExpectedActions []string
 	// ScoreThreshold rejects scores above it (0 = human, 1 = bot) and
 	// missing scores. nil: no threshold. Use Threshold(0.5). Core name:
 	// score_threshold.
 	ScoreThreshold *float64
-	// MaxAge rejects challenges solved longer ago. GateKeeper only. Zero:
-	// no limit. Core name: max_age.
+	// MaxAge rejects challenges solved longer ago. Refused by a provider
+	// that reports no timestamp. Zero: no limit. Core name: max_age.
 	MaxAge time.Duration
 	// FailMode: FailClosed (default) or FailOpen, passed as its word. Core
 	// name: fail_mode.
@@ -161,6 +191,8 @@ type Config struct {
 type configView struct {
 	Provider          Provider
 	Secret            string
+	SiteKey           string
+	ProjectID         string
 	Endpoint          string
 	Region            string
 	Timeout           time.Duration
@@ -214,6 +246,8 @@ func (t threshold) GoString() string {
 func (c Config) view() configView {
 	v := configView{
 		Provider:          c.Provider,
+		SiteKey:           c.SiteKey,
+		ProjectID:         c.ProjectID,
 		Endpoint:          c.Endpoint,
 		Region:            c.Region,
 		Timeout:           c.Timeout,

@@ -1,6 +1,7 @@
 // Package siteverify verifies CAPTCHA tokens (Prosopo Procaptcha, GateKeeper
-// gkCAPTCHA) on the server, through libsiteverify, the project's Rust core,
-// over its C ABI.
+// gkCAPTCHA, Cloudflare Turnstile, hCaptcha, reCAPTCHA v2/v3 and Enterprise,
+// Friendly Captcha, Yandex SmartCaptcha: see Provider) on the server, through
+// libsiteverify, the project's Rust core, over its C ABI.
 //
 //	client, err := siteverify.New(siteverify.Config{
 //		Provider: siteverify.Prosopo,

@@ -52,6 +52,28 @@ func TestMain(m *testing.M) {
 func gatekeeperURL() string { return mockURL + "/api/v1/token/verify" }
 func prosopoURL() string    { return mockURL + "/siteverify" }
 
+// mockPaths is the standalone mock's verify path per provider
+// (tests/vectors/README.md), the Rust and C runners' table.
+var mockPaths = map[Provider]string{
+	Prosopo:             "/siteverify",
+	GateKeeper:          "/api/v1/token/verify",
+	Turnstile:           "/turnstile/v0/siteverify",
+	HCaptcha:            "/hcaptcha/siteverify",
+	Recaptcha:           "/recaptcha/api/siteverify",
+	RecaptchaEnterprise: "/v1/projects/siteverify-mock/assessments",
+	Friendly:            "/api/v2/captcha/siteverify",
+	Yandex:              "/validate",
+}
+
+// mockEndpoint is the mock's verify URL for p; GateKeeper's for a name the
+// table does not hold (the core judges the name).
+func mockEndpoint(p Provider) string {
+	if path, ok := mockPaths[p]; ok {
+		return mockURL + path
+	}
+	return gatekeeperURL()
+}
+
 var uniqSeq atomic.Int64
 
 // uniq is a string unique to this test run and call (the mock remembers
@@ -66,11 +88,7 @@ func newClient(t *testing.T, cfg Config) *Client {
 		cfg.Secret = mockSecret
 	}
 	if cfg.Endpoint == "" && cfg.Region == "" {
-		if cfg.Provider == Prosopo {
-			cfg.Endpoint = prosopoURL()
-		} else {
-			cfg.Endpoint = gatekeeperURL()
-		}
+		cfg.Endpoint = mockEndpoint(cfg.Provider)
 	}
 	c, err := New(cfg)
 	if err != nil {

@@ -67,23 +67,23 @@ func ContextWithOutcome(ctx context.Context, o *Outcome) context.Context {
 
 // DefaultFormField is the widget's form field for a provider:
 // "procaptcha-response" (Prosopo), "captchaToken" (GateKeeper, as in its own
-// examples), "cf-turnstile-response" (turnstile), "h-captcha-response"
-// (hcaptcha), "g-recaptcha-response" (recaptcha, recaptcha-enterprise),
-// "frc-captcha-response" (friendly), "smart-token" (yandex). Another name
+// examples), "cf-turnstile-response" (Turnstile), "h-captcha-response"
+// (HCaptcha), "g-recaptcha-response" (Recaptcha, RecaptchaEnterprise),
+// "frc-captcha-response" (Friendly), "smart-token" (Yandex). Another name
 // gives "captchaToken".
 func DefaultFormField(p Provider) string {
 	switch p {
 	case Prosopo:
 		return "procaptcha-response"
-	case "turnstile":
+	case Turnstile:
 		return "cf-turnstile-response"
-	case "hcaptcha":
+	case HCaptcha:
 		return "h-captcha-response"
-	case "recaptcha", "recaptcha-enterprise":
+	case Recaptcha, RecaptchaEnterprise:
 		return "g-recaptcha-response"
-	case "friendly":
+	case Friendly:
 		return "frc-captcha-response"
-	case "yandex":
+	case Yandex:
 		return "smart-token"
 	}
 	return "captchaToken"

@@ -303,14 +303,15 @@ func TestMiddlewareHeaderAndOptions(t *testing.T) {
 
 func TestDefaultFormField(t *testing.T) {
 	for p, want := range map[siteverify.Provider]string{
-		siteverify.Prosopo:     "procaptcha-response",
-		siteverify.GateKeeper:  "captchaToken",
-		"turnstile":            "cf-turnstile-response",
-		"hcaptcha":             "h-captcha-response",
-		"recaptcha":            "g-recaptcha-response",
-		"recaptcha-enterprise": "g-recaptcha-response",
-		"friendly":             "frc-captcha-response",
-		"yandex":               "smart-token",
+		siteverify.Prosopo:             "procaptcha-response",
+		siteverify.GateKeeper:          "captchaToken",
+		siteverify.Turnstile:           "cf-turnstile-response",
+		siteverify.HCaptcha:            "h-captcha-response",
+		siteverify.Recaptcha:           "g-recaptcha-response",
+		siteverify.RecaptchaEnterprise: "g-recaptcha-response",
+		siteverify.Friendly:            "frc-captcha-response",
+		siteverify.Yandex:              "smart-token",
+		"no-such-provider":             "captchaToken",
 	} {
 		if got := siteverify.DefaultFormField(p); got != want {
 			t.Errorf("DefaultFormField(%s) = %q, want %q", p, got, want)

@@ -45,6 +45,8 @@ func (cfg *Config) options() []option {
 		}
 	}
 	text("secret", cfg.Secret)
+	text("site_key", cfg.SiteKey)
+	text("project_id", cfg.ProjectID)
 	text("endpoint", cfg.Endpoint)
 	text("region", cfg.Region)
 	duration("timeout", cfg.Timeout)

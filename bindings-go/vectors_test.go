@@ -82,7 +82,7 @@ func vectorConfig(t *testing.T, c vectorCase) (cfg Config, extra []option) {
 		"retry_base_delay": &cfg.RetryBaseDelay, "retry_max_delay": &cfg.RetryMaxDelay, "max_age": &cfg.MaxAge,
 	}
 	texts := map[string]*string{
-		"secret": &cfg.Secret, "endpoint": &cfg.Endpoint, "region": &cfg.Region, "proxy": &cfg.Proxy,
+		"secret": &cfg.Secret, "site_key": &cfg.SiteKey, "project_id": &cfg.ProjectID, "endpoint": &cfg.Endpoint, "region": &cfg.Region, "proxy": &cfg.Proxy,
 		"fail_mode": (*string)(&cfg.FailMode), "on_fail_open": (*string)(&cfg.OnFailOpen),
 	}
 	for k, v := range c.Config {
@@ -128,11 +128,7 @@ func vectorConfig(t *testing.T, c vectorCase) (cfg Config, extra []option) {
 	_, hasEndpoint := c.Config["endpoint"]
 	_, hasRegion := c.Config["region"]
 	if !hasEndpoint && !hasRegion {
-		if cfg.Provider == Prosopo {
-			cfg.Endpoint = prosopoURL()
-		} else {
-			cfg.Endpoint = gatekeeperURL()
-		}
+		cfg.Endpoint = mockEndpoint(cfg.Provider)
 	}
 	return cfg, extra
 }

@@ -1,7 +1,9 @@
 // Package siteverifytest runs the siteverify mock provider inside the test
 // process, for the tests of your own handlers: no binary, no Rust toolchain,
-// no network. It serves every provider and scenario token of the standalone
-// mock (`siteverify mock`) on an ephemeral 127.0.0.1 port:
+// no network. It serves every provider (siteverify.Prosopo, GateKeeper,
+// Turnstile, HCaptcha, Recaptcha, RecaptchaEnterprise, Friendly, Yandex) and
+// scenario token of the standalone mock (`siteverify mock`) on an ephemeral
+// 127.0.0.1 port:
 //
 //	func TestSignup(t *testing.T) {
 //		mock := siteverifytest.Start(t)
@@ -35,6 +37,14 @@ import (
 
 // DefaultSecret is the secret the mock accepts unless WithSecret is used.
 const DefaultSecret = "mock-secret"
+
+// SiteKey is the site key the mock accepts (Config.SiteKey for HCaptcha,
+// Friendly and RecaptchaEnterprise), besides the providers' own test keys.
+const SiteKey = "mock-site-key"
+
+// ProjectID is the reCAPTCHA Enterprise project of the mock's endpoint
+// (Endpoint(siteverify.RecaptchaEnterprise)).
+const ProjectID = "siteverify-mock"
 
 // Mock is a running mock provider. Its methods are safe for concurrent use.
 type Mock struct {
@@ -146,10 +156,15 @@ func (m *Mock) Requests() uint64 {
 }
 
 // Config is a client configuration for provider p against this mock: the
-// provider, the mock's secret, its endpoint and, with WithTLS, its CA. Set
-// more fields on it before siteverify.New.
+// provider, the mock's secret, its endpoint, with WithTLS its CA and, for
+// RecaptchaEnterprise (which requires them), SiteKey and ProjectID. Set more
+// fields on it before siteverify.New (SiteKey for HCaptcha and Friendly,
+// which take one optionally).
 func (m *Mock) Config(p siteverify.Provider) siteverify.Config {
 	cfg := siteverify.Config{Provider: p, Secret: m.secret, Endpoint: m.Endpoint(p)}
+	if p == siteverify.RecaptchaEnterprise {
+		cfg.SiteKey, cfg.ProjectID = SiteKey, ProjectID
+	}
 	if m.ca != "" {
 		cfg.CAPEM = []string{m.ca}
 	}

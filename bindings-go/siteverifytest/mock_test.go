@@ -9,7 +9,7 @@ import (
 	"github.com/siteverify/siteverify/bindings-go/siteverifytest"
 )
 
-func TestMockServesBothProviders(t *testing.T) {
+func TestMockServesEveryProvider(t *testing.T) {
 	mock := siteverifytest.Start(t)
 	if !strings.HasPrefix(mock.URL(), "http://127.0.0.1:") || mock.CAPEM() != "" || mock.Secret() != siteverifytest.DefaultSecret {
 		t.Fatalf("url %q, ca %q, secret %q", mock.URL(), mock.CAPEM(), mock.Secret())
@@ -23,7 +23,24 @@ func TestMockServesBothProviders(t *testing.T) {
 	if got := mock.Endpoint("no-such-provider"); got != "" {
 		t.Errorf("unknown provider endpoint %q", got)
 	}
-	for _, p := range []siteverify.Provider{siteverify.Prosopo, siteverify.GateKeeper} {
+	paths := map[siteverify.Provider]string{
+		siteverify.Turnstile:           "/turnstile/v0/siteverify",
+		siteverify.HCaptcha:            "/hcaptcha/siteverify",
+		siteverify.Recaptcha:           "/recaptcha/api/siteverify",
+		siteverify.RecaptchaEnterprise: "/v1/projects/" + siteverifytest.ProjectID + "/assessments",
+		siteverify.Friendly:            "/api/v2/captcha/siteverify",
+		siteverify.Yandex:              "/validate",
+	}
+	for p, path := range paths {
+		if got := mock.Endpoint(p); got != mock.URL()+path {
+			t.Errorf("%s endpoint %q", p, got)
+		}
+	}
+	providers := []siteverify.Provider{
+		siteverify.Prosopo, siteverify.GateKeeper, siteverify.Turnstile, siteverify.HCaptcha,
+		siteverify.Recaptcha, siteverify.RecaptchaEnterprise, siteverify.Friendly, siteverify.Yandex,
+	}
+	for _, p := range providers {
 		c := mock.Client(t, p, nil)
 		for tok, accepted := range map[string]bool{"pass": true, "fail": false} {
 			o, err := c.Verify(context.Background(), tok)
@@ -39,6 +56,21 @@ func TestMockServesBothProviders(t *testing.T) {
 	}
 	if _, _ = c.Verify(context.Background(), "pass"); mock.Requests() != before+1 {
 		t.Errorf("requests %d, want %d", mock.Requests(), before+1)
+	}
+}
+
+// The mock's site key passes where a provider takes one; another is refused.
+func TestMockSiteKey(t *testing.T) {
+	mock := siteverifytest.Start(t)
+	for _, p := range []siteverify.Provider{siteverify.HCaptcha, siteverify.Friendly, siteverify.RecaptchaEnterprise} {
+		c := mock.Client(t, p, func(cfg *siteverify.Config) { cfg.SiteKey = siteverifytest.SiteKey })
+		if o, err := c.Verify(context.Background(), "pass"); err != nil || !o.Accepted {
+			t.Errorf("%s with the mock's site key: %+v %v", p, o, err)
+		}
+		other := mock.Client(t, p, func(cfg *siteverify.Config) { cfg.SiteKey = "another-site-key" })
+		if o, err := other.Verify(context.Background(), "pass"); err != nil || o.Accepted {
+			t.Errorf("%s with another site key: %+v %v", p, o, err)
+		}
 	}
 }
 
