@@ -287,6 +287,10 @@ void sv_client_free(const sv_client *client);
 // The verify URL the client uses; valid while the client lives. NULL for NULL.
 const char *sv_client_endpoint(const sv_client *client);
 
+// The provider's canonical name (`"prosopo"`, `"recaptcha-enterprise"`, ...),
+// whatever alias built the client: a static string. NULL for NULL.
+const char *sv_client_provider(const sv_client *client);
+
 // Verifies `token` (`token_len` bytes; it may be empty), blocking
 // the calling thread for at most the client's deadline. `options` may be
 // NULL. Every verdict, including "provider down", is an outcome with

@@ -97,6 +97,8 @@ void sv_client_free(const sv_client *client);
 
 const char *sv_client_endpoint(const sv_client *client);
 
+const char *sv_client_provider(const sv_client *client);
+
 sv_status sv_client_verify(const sv_client *client,
                            const char *token,
                            size_t token_len,

@@ -20,6 +20,7 @@ use crate::status::*;
 pub struct sv_client {
     client: core_api::Client,
     endpoint: CString,
+    provider: CString,
 }
 
 /// Called exactly once per `sv_client_verify_async`, on a library thread.
@@ -46,7 +47,12 @@ static SHARED: Mutex<VecDeque<(String, Arc<sv_client>)>> = Mutex::new(VecDeque::
 unsafe fn build(b: &sv_client_builder) -> Result<Arc<sv_client>, Fail> {
     let client = b.inner.build().map_err(core_fail)?;
     let endpoint = c_string(client.endpoint());
-    Ok(Arc::new(sv_client { client, endpoint }))
+    let provider = c_string(client.provider().as_str());
+    Ok(Arc::new(sv_client {
+        client,
+        endpoint,
+        provider,
+    }))
 }
 
 /// The body of both build functions: checks the pointers, gets a client
@@ -136,6 +142,16 @@ pub extern "C" fn sv_client_endpoint(client: *const sv_client) -> *const c_char 
     // SAFETY: API contract.
     crate::boundary::guard_value(std::ptr::null(), || {
         unsafe { client.as_ref() }.map_or(std::ptr::null(), |c| c.endpoint.as_ptr())
+    })
+}
+
+/// The provider's canonical name (`"prosopo"`, `"recaptcha-enterprise"`, ...),
+/// whatever alias built the client: a static string. NULL for NULL.
+#[no_mangle]
+pub extern "C" fn sv_client_provider(client: *const sv_client) -> *const c_char {
+    // SAFETY: API contract.
+    crate::boundary::guard_value(std::ptr::null(), || {
+        unsafe { client.as_ref() }.map_or(std::ptr::null(), |c| c.provider.as_ptr())
     })
 }
 

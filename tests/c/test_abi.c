@@ -376,6 +376,7 @@ static void test_shared(void) {
   CHECK(sv_stats_verifications(s) == 2, "one client behind both handles");
   sv_stats_free(s);
   CHECK(!strncmp(sv_client_endpoint(a), "http://127.0.0.1:", 17), "endpoint %s", sv_client_endpoint(a));
+  CHECK(!strcmp(sv_client_provider(a), "gatekeeper") && sv_client_provider(NULL) == NULL, "provider name");
   sv_shared_clients_clear();
   const sv_client *fresh = NULL;
   CHECK(sv_client_builder_build_shared(b, &fresh, NULL) == SV_OK && fresh != other, "cleared cache builds anew");
