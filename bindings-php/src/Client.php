@@ -44,8 +44,8 @@ final class Client
     private readonly ?\Closure $onEvent;
 
     /**
-     * @param array<string, mixed> $options snake_case keys (README.md "Options"): `provider` and
-     *     `secret` are required; every key but this package's own (`provider`, `shared`,
+     * @param array<string, mixed> $options snake_case keys (README.md "Options"): `provider` (a core
+     *     name, see Provider) and `secret` are required; every key but this package's own (`provider`, `shared`,
      *     `library_path`, `header_path`, `logger`, `on_event`) goes to the core as PHP typed it
      *     (see Options). `logger`: a PSR-3 `Psr\Log\LoggerInterface` that gets one record per
      *     verification; `on_event`: a callable that gets each `VerificationEvent` (see verify()).
@@ -117,7 +117,8 @@ final class Client
      * can delay the return, never change or lose the outcome. An exception of this method (an
      * invalid argument) produces no event.
      *
-     * @param string      $token    the form field as sent (Prosopo: `procaptcha-response`; GateKeeper:
+     * @param string      $token    the form field as sent (Prosopo: `procaptcha-response`, Turnstile:
+     *                              `cf-turnstile-response`, ...: Integration\TokenField; GateKeeper:
      *                              your form's field, e.g. `captchaToken`)
      * @param string|null $remoteIp the end user's IP address
      * @param string|null $email    the end user's email or domain (Prosopo only; only the domain is sent)
@@ -223,7 +224,7 @@ final class Client
         return $this->endpoint;
     }
 
-    /** The provider's name as given in the options, e.g. `prosopo` or `gatekeeper`. */
+    /** The provider's name as given in the options, e.g. `prosopo` or `turnstile` (Provider). */
     public function provider(): string
     {
         return $this->provider;

@@ -37,9 +37,9 @@ final class Outcome
         public readonly ?string $challengeTs,
         /** When the provider verified (RFC 3339, as sent). */
         public readonly ?string $timestamp,
-        /** The provider's error key (Prosopo `error.key`). */
+        /** The provider's raw error key (Prosopo `error.key`, Friendly `error.error_code`, Enterprise `invalidReason`, Yandex `message`). */
         public readonly ?string $errorKey,
-        /** The provider's error codes (GateKeeper `error_codes`). */
+        /** The provider's error codes (GateKeeper `error_codes`, Turnstile/hCaptcha/reCAPTCHA `error-codes`). */
         public readonly array $errorCodes,
         /** The provider's own free-text reason. */
         public readonly ?string $providerReason,

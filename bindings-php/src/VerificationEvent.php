@@ -22,7 +22,7 @@ final class VerificationEvent
     public const WARNING_REASONS = ['provider-rejected-request', 'tls-failure', 'provider-fail-open'];
 
     public function __construct(
-        /** The provider's name, e.g. `prosopo`. */
+        /** The provider's name, e.g. `prosopo` or `turnstile` (`Provider`). */
         public readonly string $provider,
         /** The verdict, as the caller got it. */
         public readonly Outcome $outcome,

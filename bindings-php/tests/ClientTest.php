@@ -109,7 +109,7 @@ final class ClientTest extends TestCase
         yield 'core name without the unit' => [['timeout' => 5], ConfigurationException::class, 'configuration', '/option timeout must be a duration/'];
         yield 'camelCase key' => [['scoreThreshold' => 0.5], ConfigurationException::class, 'configuration', '/scoreThreshold/'];
         yield 'integer key' => [[0 => 'x'], ConfigurationException::class, 'configuration', '/unknown option "0"/'];
-        yield 'unknown provider' => [['provider' => 'recaptcha'], ConfigurationException::class, 'configuration', '/unknown provider/'];
+        yield 'unknown provider' => [['provider' => 'no-such-provider'], ConfigurationException::class, 'configuration', '/unknown provider/'];
         yield 'provider not a string' => [['provider' => 1], ConfigurationException::class, 'configuration', '/provider/'];
         yield 'empty secret' => [['secret' => ''], ConfigurationException::class, 'configuration', '/secret/'];
         yield 'unknown fail mode' => [['fail_mode' => 'sometimes'], ConfigurationException::class, 'configuration', '/fail_mode|fail mode/'];

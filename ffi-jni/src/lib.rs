@@ -34,7 +34,10 @@ use jni::{JNIEnv, JavaVM};
 use tokio::sync::Notify;
 use zeroize::Zeroize;
 
-use siteverify::{Client, ClientBuilder, OptionValue, Outcome, Provider, Reason, StatsSnapshot, VerifyOptions};
+use siteverify::{
+    Client, ClientBuilder, OptionValue, Outcome, Provider, Reason, StatsSnapshot, VerificationEvent, VerifyOptions,
+};
+use siteverify_mock::{MockConfig, MockServer, TlsOptions};
 
 /// The exception every failure is thrown as; the Java side maps its code to the typed exceptions.
 const FAILURE_CLASS: &str = "org/siteverify/JniBackend$Failure";
@@ -42,6 +45,12 @@ const FAILURE_CLASS: &str = "org/siteverify/JniBackend$Failure";
 const ON_VERIFIED: (&str, &str) = (
     "onVerified",
     "(JLorg/siteverify/Outcome;Ljava/lang/String;Ljava/lang/String;)V",
+);
+
+/// `static void onEvent(long events, String provider, Outcome outcome, double latencyMillis, String fingerprint)`.
+const ON_EVENT: (&str, &str) = (
+    "onEvent",
+    "(JLjava/lang/String;Lorg/siteverify/Outcome;DLjava/lang/String;)V",
 );
 
 /// A failure for Java.
@@ -107,10 +116,11 @@ const OUTCOME: (&str, &str) = (
 /// `static Stats stats(long verifications, long accepted, long notAccepted, long inconclusive,
 /// long failOpenSuspected, long retries, long errors, long outageAccepted, long outageRefused,
 /// long outageProbes, String providerHealth, String[] reasons, long[] reasonCounts,
-/// String[] errorKeys, long[] errorKeyCounts)`.
+/// String[] errorKeys, long[] errorKeyCounts, String json)`: the histograms and `by_attempts`
+/// are read from the snapshot's JSON, as the FFM path reads them from `sv_stats_to_json`.
 const STATS: (&str, &str) = (
     "stats",
-    "(JJJJJJJJJJLjava/lang/String;[Ljava/lang/String;[J[Ljava/lang/String;[J)Lorg/siteverify/Stats;",
+    "(JJJJJJJJJJLjava/lang/String;[Ljava/lang/String;[J[Ljava/lang/String;[JLjava/lang/String;)Lorg/siteverify/Stats;",
 );
 
 /// What completions need on any thread: the VM, and `JniBackend` with its callback and the
@@ -119,6 +129,7 @@ struct Globals {
     vm: JavaVM,
     class: GlobalRef,
     on_verified: JStaticMethodID,
+    on_event: JStaticMethodID,
     outcome: JStaticMethodID,
     stats: JStaticMethodID,
 }
@@ -217,6 +228,7 @@ fn java_stats<'l>(env: &mut JNIEnv<'l>, s: &StatsSnapshot) -> Result<JObject<'l>
     let reason_counts = counts(env, &s.by_reason.values().copied().collect::<Vec<_>>())?;
     let keys = string_array(env, s.by_error_key.keys())?;
     let key_counts = counts(env, &s.by_error_key.values().copied().collect::<Vec<_>>())?;
+    let json = env.new_string(s.to_json())?;
     let method = globals()?.stats;
     call_factory(
         env,
@@ -237,6 +249,7 @@ fn java_stats<'l>(env: &mut JNIEnv<'l>, s: &StatsSnapshot) -> Result<JObject<'l>
             JValue::Object(&reason_counts).as_jni(),
             JValue::Object(&keys).as_jni(),
             JValue::Object(&key_counts).as_jni(),
+            JValue::Object(&json).as_jni(),
         ],
     )
 }
@@ -305,12 +318,14 @@ pub extern "system" fn Java_org_siteverify_JniBackend_init<'l>(mut env: JNIEnv<'
             let vm = env.get_java_vm()?;
             let class_ref = env.new_global_ref(&class)?;
             let on_verified = env.get_static_method_id(&class, ON_VERIFIED.0, ON_VERIFIED.1)?;
+            let on_event = env.get_static_method_id(&class, ON_EVENT.0, ON_EVENT.1)?;
             let outcome = env.get_static_method_id(&class, OUTCOME.0, OUTCOME.1)?;
             let stats = env.get_static_method_id(&class, STATS.0, STATS.1)?;
             let _ = GLOBALS.set(Globals {
                 vm,
                 class: class_ref,
                 on_verified,
+                on_event,
                 outcome,
                 stats,
             });
@@ -429,6 +444,24 @@ pub extern "system" fn Java_org_siteverify_JniBackend_builderBuild0<'l>(
         let b = unsafe { builder_mut(builder)? };
         let client = b.build()?;
         Ok(Box::into_raw(Box::new(client)) as jlong)
+    })
+}
+
+/// Sets the builder's event hook: after every verification it calls `JniBackend.onEvent(events, ...)`
+/// on the verifying thread (see [`deliver_event`]).
+#[no_mangle]
+pub extern "system" fn Java_org_siteverify_JniBackend_builderOnEvent0<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    builder: jlong,
+    events: jlong,
+) {
+    boundary(&mut env, (), |_| {
+        // SAFETY: as in builderSet0.
+        let b = unsafe { builder_mut(builder)? };
+        globals()?;
+        b.on_event(move |e| deliver_event(events, e));
+        Ok(())
     })
 }
 
@@ -598,6 +631,118 @@ pub extern "system" fn Java_org_siteverify_JniBackend_stats0<'l>(
     })
 }
 
+// ---- the mock provider in-process (org.siteverify.testing.MockProvider) ----
+
+/// Starts a mock provider accepting `secret` (null: the mock's default), HTTPS with a CA generated
+/// now when `tls`; returns its handle (free it with `mockFree0`).
+#[no_mangle]
+pub extern "system" fn Java_org_siteverify_JniBackend_mockStart0<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    secret: JByteArray<'l>,
+    tls: jboolean,
+) -> jlong {
+    boundary(&mut env, 0, |env| {
+        let mut config = MockConfig::default();
+        if let Some(secret) = opt_string(env, &secret, "secret")? {
+            config.secrets = vec![secret];
+        }
+        let started = if tls == JNI_TRUE {
+            MockServer::start_tls(config, TlsOptions::default())
+        } else {
+            MockServer::start(config)
+        };
+        let server = started.map_err(|e| Fail::new("internal", format!("cannot start the mock provider: {e}")))?;
+        Ok(Box::into_raw(Box::new(server)) as jlong)
+    })
+}
+
+/// # Safety
+/// `mock` is 0 or a live handle from `mockStart0` (the Java side frees it once, after its last use).
+unsafe fn mock_ref<'a>(mock: jlong) -> Result<&'a MockServer> {
+    (mock as *const MockServer)
+        .as_ref()
+        .ok_or_else(|| Fail::new("null-argument", "mock is null"))
+}
+
+#[no_mangle]
+pub extern "system" fn Java_org_siteverify_JniBackend_mockUrl0<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    mock: jlong,
+) -> jstring {
+    boundary(&mut env, std::ptr::null_mut(), |env| {
+        // SAFETY: see mock_ref.
+        let url = unsafe { mock_ref(mock)? }.url();
+        java_string(env, &url)
+    })
+}
+
+/// The verify URL for the provider named `provider`, or null for one the mock does not serve.
+#[no_mangle]
+pub extern "system" fn Java_org_siteverify_JniBackend_mockEndpoint0<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    mock: jlong,
+    provider: JString<'l>,
+) -> jstring {
+    boundary(&mut env, std::ptr::null_mut(), |env| {
+        // SAFETY: see mock_ref.
+        let m = unsafe { mock_ref(mock)? };
+        if provider.is_null() {
+            return Err(Fail::new("null-argument", "provider is null"));
+        }
+        let name: String = env.get_string(&provider)?.into();
+        match m.endpoint(&name) {
+            Some(url) => java_string(env, &url),
+            None => Ok(std::ptr::null_mut()),
+        }
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_org_siteverify_JniBackend_mockCaPem0<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    mock: jlong,
+) -> jstring {
+    boundary(&mut env, std::ptr::null_mut(), |env| {
+        // SAFETY: see mock_ref.
+        match unsafe { mock_ref(mock)? }.ca_pem() {
+            Some(pem) => java_string(env, pem),
+            None => Ok(std::ptr::null_mut()),
+        }
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_org_siteverify_JniBackend_mockRequests0<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    mock: jlong,
+) -> jlong {
+    boundary(&mut env, 0, |_| {
+        // SAFETY: see mock_ref.
+        let n = unsafe { mock_ref(mock)? }.stats().requests;
+        Ok(i64::try_from(n).unwrap_or(i64::MAX))
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_org_siteverify_JniBackend_mockFree0<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    mock: jlong,
+) {
+    boundary(&mut env, (), |_| {
+        if mock != 0 {
+            // SAFETY: from Box::into_raw in `mockStart0`, freed once.
+            drop(unsafe { Box::from_raw(mock as *mut MockServer) });
+        }
+        Ok(())
+    })
+}
+
 // ---- test support (not public API) ----
 
 /// Test support only: arms (`true`) or disarms the core's injected panic, process-wide
@@ -658,6 +803,49 @@ impl Drop for Completion {
             );
         }
     }
+}
+
+/// The event hook: calls `JniBackend.onEvent` on the verifying thread, which is a runtime thread
+/// (attached as a daemon, like [`deliver`]) or, during a blocking `verify0`, the Java caller's own
+/// (already attached: its env is reused). Never panics (the core catches it anyway), never leaves
+/// a Java exception pending: the caller's `verify0` must return its outcome untouched.
+fn deliver_event(events: jlong, e: &VerificationEvent<'_>) {
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        let Some(g) = GLOBALS.get() else { return };
+        let Ok(mut env) = g.vm.attach_current_thread_as_daemon() else {
+            return;
+        };
+        if env.exception_check().unwrap_or(true) {
+            return; // never call into Java over a pending exception
+        }
+        let _ = env.with_local_frame(32, |env| -> jni::errors::Result<()> {
+            let Ok(outcome) = java_outcome(env, e.outcome) else {
+                return Ok(());
+            };
+            let provider = env.new_string(e.provider)?;
+            let fingerprint = env.new_string(&e.token_fingerprint)?;
+            let class: &JClass = g.class.as_obj().into();
+            // SAFETY: the method id and argument types match ON_EVENT.
+            unsafe {
+                env.call_static_method_unchecked(
+                    class,
+                    g.on_event,
+                    ReturnType::Primitive(Primitive::Void),
+                    &[
+                        JValue::Long(events).as_jni(),
+                        JValue::Object(&provider).as_jni(),
+                        JValue::Object(&outcome).as_jni(),
+                        JValue::Double(e.latency.as_secs_f64() * 1000.0).as_jni(),
+                        JValue::Object(&fingerprint).as_jni(),
+                    ],
+                )
+            }?;
+            Ok(())
+        });
+        if env.exception_check().unwrap_or(false) {
+            let _ = env.exception_clear();
+        }
+    }));
 }
 
 /// Calls `JniBackend.onVerified` on this (runtime) thread, attached to the VM as a daemon for

@@ -12,7 +12,7 @@ use Siteverify\Library;
 
 /**
  * The mock provider inside this PHP process, for your application's tests:
- * both verify APIs on an ephemeral loopback port, served by libsiteverify's
+ * every provider's verify API on an ephemeral loopback port, served by libsiteverify's
  * own threads (`sv_mock_start`), with the scenario tokens of the standalone
  * mock (`pass`, `fail`, `expired`, `pass:score=0.9`, `status:code=503`, ...:
  * mock/README.md).
@@ -21,6 +21,10 @@ use Siteverify\Library;
  * $mock = MockProvider::start();
  * $client = new Siteverify\Client($mock->clientOptions('prosopo'));
  * $client->verify('pass')->accepted;   // true
+ * // reCAPTCHA Enterprise needs its site key and project ID (hCaptcha and Friendly take a site key):
+ * $client = new Siteverify\Client($mock->clientOptions(Siteverify\Provider::RECAPTCHA_ENTERPRISE, [
+ *     'site_key' => MockProvider::SITE_KEY, 'project_id' => MockProvider::PROJECT_ID,
+ * ]));
  * ```
  *
  * It stops when the object is released (or with `stop()`). It answers other
@@ -31,6 +35,10 @@ final class MockProvider
 {
     /** The secret the mock accepts unless told otherwise. */
     public const DEFAULT_SECRET = 'mock-secret';
+    /** The site key the mock accepts (`site_key`; besides the providers' own test keys). */
+    public const SITE_KEY = 'mock-site-key';
+    /** The reCAPTCHA Enterprise project ID in the mock's `endpoint('recaptcha-enterprise')` (`project_id`). */
+    public const PROJECT_ID = 'siteverify-mock';
 
     private readonly FFI $ffi;
     /** `sv_mock*`, freed by stop(). */
@@ -81,7 +89,7 @@ final class MockProvider
     /**
      * The verify URL for a provider: the `endpoint` client option.
      *
-     * @param string $provider `prosopo`, `gatekeeper`, ...
+     * @param string $provider a core provider name (`Siteverify\Provider`): `prosopo`, `turnstile`, ...
      *
      * @throws \Siteverify\Exception\InvalidArgumentException a provider the mock does not serve
      */
@@ -113,7 +121,8 @@ final class MockProvider
     }
 
     /**
-     * Client options for this mock: provider, secret, endpoint (and the CA with TLS), then yours.
+     * Client options for this mock: provider, secret, endpoint (and the CA with TLS), then yours
+     * (a provider's own keys among them: `site_key` => SITE_KEY, `project_id` => PROJECT_ID).
      *
      * @param array<string, mixed> $extra more options, e.g. `['max_retries' => 0]`
      * @return array<string, mixed>

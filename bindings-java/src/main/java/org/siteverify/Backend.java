@@ -36,10 +36,18 @@ abstract class Backend {
      * core's {@link SiteverifyException} for the first option (or provider) it refuses.
      */
     final long build(String provider, List<ClientOption> options) {
+        return build(provider, options, 0);
+    }
+
+    /** Like {@link #build(String, List)}, with the event hook of {@link Events} number {@code events} (0: none). */
+    final long build(String provider, List<ClientOption> options, long events) {
         long builder = builderNew(provider);
         try {
             for (ClientOption option : options) {
                 builderSet(builder, option);
+            }
+            if (events != 0) {
+                builderOnEvent(builder, events);
             }
             return builderBuild(builder);
         } finally {
@@ -52,6 +60,12 @@ abstract class Backend {
 
     /** Sets one option by the core's name ({@code ClientBuilder::set_option}); text values are wiped after. */
     abstract void builderSet(long builder, ClientOption option);
+
+    /**
+     * Sets the builder's event hook: after every verification, the native side hands the event
+     * to {@link Events#deliver} with {@code events}.
+     */
+    abstract void builderOnEvent(long builder, long events);
 
     /** Builds a client from a native builder, which stays the caller's to free. */
     abstract long builderBuild(long builder);
@@ -76,6 +90,23 @@ abstract class Backend {
     abstract void freeTask(long task);
 
     abstract Stats stats(long client);
+
+    // ---- the in-process mock provider (org.siteverify.testing.MockProvider) ----
+
+    /** Starts a mock accepting {@code secret} (null: {@code mock-secret}), HTTPS when {@code tls}; free with {@link #mockFree}. */
+    abstract long mockStart(byte[] secret, boolean tls);
+
+    abstract String mockUrl(long mock);
+
+    /** The verify URL for the provider the core knows by {@code provider}, or null. */
+    abstract String mockEndpoint(long mock, String provider);
+
+    /** The CA (PEM) in HTTPS mode, else null. */
+    abstract String mockCaPem(long mock);
+
+    abstract long mockRequests(long mock);
+
+    abstract void mockFree(long mock);
 
     /**
      * Test support only, never public API: arms or disarms the core's injected panic

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * The {@link SiteverifyClient.Builder}: each setter records a {@link ClientOption} under the
@@ -24,6 +25,8 @@ final class ClientBuilder implements SiteverifyClient.Builder {
     private final Provider provider;
     private final List<ClientOption> options = new ArrayList<>();
     private Executor executor;
+    private final List<Consumer<? super VerificationEvent>> consumers = new ArrayList<>();
+    private boolean logEvents;
 
     ClientBuilder(Provider provider) {
         this.provider = provider;
@@ -189,10 +192,34 @@ final class ClientBuilder implements SiteverifyClient.Builder {
     }
 
     @Override
+    public ClientBuilder onEvent(Consumer<? super VerificationEvent> consumer) {
+        consumers.add(requireArg(consumer, "consumer"));
+        return this;
+    }
+
+    @Override
+    public ClientBuilder logEvents(boolean log) {
+        this.logEvents = log;
+        return this;
+    }
+
+    @Override
     public SiteverifyClient build() {
         Backend backend = Backend.get();
-        long ptr = backend.build(providerName, options);
-        NativeClient handle = new NativeClient(backend, ptr);
+        List<Consumer<? super VerificationEvent>> sinks = new ArrayList<>();
+        if (logEvents) {
+            sinks.add(new EventLogger());
+        }
+        sinks.addAll(consumers);
+        long events = sinks.isEmpty() ? 0 : Events.register(sinks);
+        long ptr;
+        try {
+            ptr = backend.build(providerName, options, events);
+        } catch (RuntimeException | Error e) {
+            Events.unregister(events);
+            throw e;
+        }
+        NativeClient handle = new NativeClient(backend, ptr, events);
         String url;
         Provider p;
         try {
@@ -218,6 +245,12 @@ final class ClientBuilder implements SiteverifyClient.Builder {
             }
             s.append(", ").append(o.name()).append('=');
             s.append(HIDDEN.contains(o.name()) ? "set" : String.valueOf(o.value()));
+        }
+        if (logEvents) {
+            s.append(", logEvents=true");
+        }
+        if (!consumers.isEmpty()) {
+            s.append(", onEvent=").append(consumers.size());
         }
         return s.append(']').toString();
     }

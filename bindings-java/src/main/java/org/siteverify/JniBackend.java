@@ -82,6 +82,21 @@ final class JniBackend extends Backend {
 
     private static native long builderBuild0(long builder);
 
+    /** {@code ClientBuilder::on_event}: the hook calls {@link #onEvent} with {@code events}. */
+    private static native void builderOnEvent0(long builder, long events);
+
+    private static native long mockStart0(byte[] secret, boolean tls);
+
+    private static native String mockUrl0(long mock);
+
+    private static native String mockEndpoint0(long mock, String provider);
+
+    private static native String mockCaPem0(long mock);
+
+    private static native long mockRequests0(long mock);
+
+    private static native void mockFree0(long mock);
+
     private static native void builderFree0(long builder);
 
     private static native String endpoint0(long client);
@@ -180,6 +195,49 @@ final class JniBackend extends Backend {
     }
 
     @Override
+    void builderOnEvent(long builder, long events) {
+        try {
+            builderOnEvent0(builder, events);
+        } catch (Failure f) {
+            throw f.translate();
+        }
+    }
+
+    @Override
+    long mockStart(byte[] secret, boolean tls) {
+        try {
+            return mockStart0(secret, tls);
+        } catch (Failure f) {
+            throw f.translate();
+        }
+    }
+
+    @Override
+    String mockUrl(long mock) {
+        return mockUrl0(mock);
+    }
+
+    @Override
+    String mockEndpoint(long mock, String provider) {
+        return mockEndpoint0(mock, provider);
+    }
+
+    @Override
+    String mockCaPem(long mock) {
+        return mockCaPem0(mock);
+    }
+
+    @Override
+    long mockRequests(long mock) {
+        return mockRequests0(mock);
+    }
+
+    @Override
+    void mockFree(long mock) {
+        mockFree0(mock);
+    }
+
+    @Override
     void builderFree(long builder) {
         builderFree0(builder);
     }
@@ -264,6 +322,21 @@ final class JniBackend extends Backend {
     }
 
     /**
+     * Called by the event hook on the verifying thread (a library thread, or the caller's during
+     * a blocking verify), with the outcome as {@link #outcome} built it. Must never throw.
+     */
+    @SuppressWarnings("unused") // called from native code
+    private static void onEvent(long events, String provider, Outcome outcome, double latencyMillis,
+            String fingerprint) {
+        try {
+            Events.deliver(events,
+                    new VerificationEvent(provider, outcome, VerificationEvent.millis(latencyMillis), fingerprint));
+        } catch (Throwable ignored) {
+            // Nothing may escape into the library.
+        }
+    }
+
+    /**
      * The record of one core {@code Outcome}, field by field, called by the glue (the core's
      * absent values arrive as null, {@code hasScore == false} and {@code httpStatus == 0}).
      */
@@ -283,13 +356,15 @@ final class JniBackend extends Backend {
 
     /**
      * The record of one core {@code StatsSnapshot}, called by the glue: the counters, then
-     * {@code by_reason} and {@code by_error_key} as parallel arrays of keys and counts.
+     * {@code by_reason} and {@code by_error_key} as parallel arrays of keys and counts, and the
+     * core's JSON of the snapshot for the histograms and {@code by_attempts} (read as the FFM path
+     * reads them).
      */
     @SuppressWarnings("unused") // called from native code
     private static Stats stats(long verifications, long accepted, long notAccepted, long inconclusive,
             long failOpenSuspected, long retries, long errors, long outageAccepted, long outageRefused,
             long outageProbes, String providerHealth, String[] reasons, long[] reasonCounts, String[] errorKeys,
-            long[] errorKeyCounts) {
+            long[] errorKeyCounts, String json) {
         Map<Reason, Long> byReason = new EnumMap<>(Reason.class);
         for (int i = 0; i < reasons.length; i++) {
             Reason r = Reason.fromCode(reasons[i]);
@@ -301,7 +376,9 @@ final class JniBackend extends Backend {
         for (int i = 0; i < errorKeys.length; i++) {
             byErrorKey.put(errorKeys[i], errorKeyCounts[i]);
         }
+        Stats.Timings t = Stats.Timings.fromJson(json);
         return new Stats(verifications, accepted, notAccepted, inconclusive, failOpenSuspected, retries, errors,
-                outageAccepted, outageRefused, outageProbes, providerHealth, byReason, byErrorKey);
+                outageAccepted, outageRefused, outageProbes, providerHealth, t.verificationSeconds(),
+                t.roundTripSeconds(), t.byAttempts(), byReason, byErrorKey);
     }
 }

@@ -22,12 +22,19 @@ final class NativeClient implements Runnable {
 
     private final Backend backend;
     private final long ptr;
+    /** The client's event consumers in {@link Events} (0: none), released with the native client. */
+    private final long events;
     private final AtomicLong refs = new AtomicLong(1);
     private final AtomicBoolean closed = new AtomicBoolean();
 
     NativeClient(Backend backend, long ptr) {
+        this(backend, ptr, 0);
+    }
+
+    NativeClient(Backend backend, long ptr, long events) {
         this.backend = backend;
         this.ptr = ptr;
+        this.events = events;
         LIVE.incrementAndGet();
     }
 
@@ -47,6 +54,7 @@ final class NativeClient implements Runnable {
     void release() {
         if (refs.decrementAndGet() == 0) {
             backend.free(ptr);
+            Events.unregister(events);
             LIVE.decrementAndGet();
         }
     }

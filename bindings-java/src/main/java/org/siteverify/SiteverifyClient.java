@@ -321,6 +321,25 @@ public final class SiteverifyClient implements AutoCloseable {
         Builder executor(Executor executor);
 
         /**
+         * Calls {@code consumer} after every verification of the clients built from here with a
+         * {@link VerificationEvent} (never the token or the secret). Consumers add up (logging and
+         * metrics, say) and run in the order added, on the verifying thread (a library thread for
+         * {@code verifyAsync}), after the verdict is final: keep them quick. One that throws is
+         * ignored: it can never change or lose a verdict. A Java-side setting, not a core option.
+         */
+        Builder onEvent(java.util.function.Consumer<? super VerificationEvent> consumer);
+
+        /**
+         * Logs each verification on the {@link System.Logger} named {@code org.siteverify} (so
+         * SLF4J, Log4j or java.util.logging, whichever the application routes it to): accepted at
+         * {@code DEBUG}, not accepted at {@code INFO}, a request the provider refused, a TLS failure
+         * or a provider fail-open answer at {@code WARNING} (the levels of the Rust core's
+         * {@code tracing} event). Off by default. The line holds the token's fingerprint, never the
+         * token or the secret.
+         */
+        Builder logEvents(boolean log);
+
+        /**
          * Builds the client. The builder can be reused.
          *
          * @throws ConfigurationException an option the core refused (the message names it, never its

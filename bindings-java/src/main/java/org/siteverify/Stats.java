@@ -24,6 +24,11 @@ import java.util.TreeMap;
  * @param outageProbes outage probes sent (at most one at a time per client)
  * @param providerHealth the provider's health as the outage check sees it now: {@code "up"},
  *     {@code "down"} or {@code "unknown"}
+ * @param verificationSeconds time from the call to the verdict, per verification (retries,
+ *     backoff and the outage check included)
+ * @param roundTripSeconds time of each HTTP attempt that got an answer: the provider's own latency
+ * @param byAttempts verifications per number of HTTP attempts ({@code 0} for local rejections; the
+ *     core's last slot, 11, counts 11 and more), in increasing order
  * @param byReason outcomes per reason (reasons never seen are absent)
  * @param byErrorKey provider error keys and codes seen, with their counts
  */
@@ -39,11 +44,17 @@ public record Stats(
         long outageRefused,
         long outageProbes,
         String providerHealth,
+        Histogram verificationSeconds,
+        Histogram roundTripSeconds,
+        Map<Integer, Long> byAttempts,
         Map<Reason, Long> byReason,
         Map<String, Long> byErrorKey) {
 
     public Stats {
         providerHealth = providerHealth == null ? "unknown" : providerHealth;
+        verificationSeconds = verificationSeconds == null ? Histogram.EMPTY : verificationSeconds;
+        roundTripSeconds = roundTripSeconds == null ? Histogram.EMPTY : roundTripSeconds;
+        byAttempts = Collections.unmodifiableMap(new TreeMap<>(byAttempts));
         byReason = byReason.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(byReason));
         byErrorKey = Collections.unmodifiableMap(new TreeMap<>(byErrorKey));
     }
@@ -79,7 +90,15 @@ public record Stats(
                 .append(",\"outage_probes\":").append(outageProbes)
                 .append(",\"provider_health\":");
         Outcome.quote(b, providerHealth);
-        b.append(",\"by_reason\":{");
+        b.append(",\"verification_seconds\":");
+        verificationSeconds.appendJson(b);
+        b.append(",\"round_trip_seconds\":");
+        roundTripSeconds.appendJson(b);
+        b.append(",\"by_attempts\":{");
+        Map<String, Long> attempts = new TreeMap<>(); // the core sorts the keys as strings
+        byAttempts.forEach((n, c) -> attempts.put(String.valueOf(n), c));
+        map(b, attempts);
+        b.append("},\"by_reason\":{");
         // The core sorts by_reason by code.
         Map<String, Long> reasons = new TreeMap<>();
         byReason.forEach((r, n) -> reasons.put(r.code(), n));
@@ -87,6 +106,28 @@ public record Stats(
         b.append("},\"by_error_key\":{");
         map(b, byErrorKey);
         return b.append("}}").toString();
+    }
+
+    /** Verifications that took {@code attempts} HTTP attempts (0 when none did). */
+    public long countByAttempts(int attempts) {
+        return byAttempts.getOrDefault(attempts, 0L);
+    }
+
+    /**
+     * The timing fields of the core's JSON of a snapshot ({@code sv_stats_to_json}), which both
+     * native paths read the same way: the histograms and {@code by_attempts}.
+     */
+    record Timings(Histogram verificationSeconds, Histogram roundTripSeconds, Map<Integer, Long> byAttempts) {
+        static Timings fromJson(String json) {
+            Map<String, Object> m = MiniJson.object(MiniJson.parse(json));
+            Map<Integer, Long> attempts = new TreeMap<>();
+            Object raw = m.get("by_attempts");
+            if (raw instanceof Map<?, ?> a) {
+                a.forEach((k, v) -> attempts.put(Integer.valueOf(String.valueOf(k)), ((Number) v).longValue()));
+            }
+            return new Timings(Histogram.fromJson(m.get("verification_seconds")),
+                    Histogram.fromJson(m.get("round_trip_seconds")), attempts);
+        }
     }
 
     private static void map(StringBuilder b, Map<String, Long> m) {

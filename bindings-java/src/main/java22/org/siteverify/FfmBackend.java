@@ -168,6 +168,58 @@ final class FfmBackend extends Backend {
     }
 
     @Override
+    void builderOnEvent(long builder, long events) {
+        int status = Native.setEventCallback(MemorySegment.ofAddress(builder), EventUpcall.CALLBACK,
+                MemorySegment.ofAddress(events));
+        if (status != Abi.SV_OK) {
+            throw SiteverifyException.of(status, Native.statusStr(status), "cannot set the event callback");
+        }
+    }
+
+    // ---- mock ----
+    @Override
+    long mockStart(byte[] secret, boolean tls) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            MemorySegment errOut = arena.allocate(ADDRESS);
+            MemorySegment s = secret == null ? MemorySegment.NULL : cString(arena, secret);
+            int status = Native.mockStart(s, tls, out, errOut);
+            if (status != Abi.SV_OK) {
+                throw Native.takeError(status, errOut.get(ADDRESS, 0));
+            }
+            return out.get(ADDRESS, 0).address();
+        }
+    }
+
+    @Override
+    String mockUrl(long mock) {
+        return Native.mockUrl(MemorySegment.ofAddress(mock));
+    }
+
+    @Override
+    String mockEndpoint(long mock, String provider) {
+        try (Arena arena = Arena.ofConfined()) {
+            return Native.mockEndpoint(MemorySegment.ofAddress(mock),
+                    cString(arena, Utf8.cBytes(provider, "provider")));
+        }
+    }
+
+    @Override
+    String mockCaPem(long mock) {
+        return Native.mockCaPem(MemorySegment.ofAddress(mock));
+    }
+
+    @Override
+    long mockRequests(long mock) {
+        return Native.mockRequests(MemorySegment.ofAddress(mock));
+    }
+
+    @Override
+    void mockFree(long mock) {
+        Native.mockFree(MemorySegment.ofAddress(mock));
+    }
+
+    @Override
     void builderFree(long builder) {
         Native.builderFree(MemorySegment.ofAddress(builder));
     }
@@ -334,6 +386,39 @@ final class FfmBackend extends Backend {
     }
 
     /**
+     * The event callback: one upcall stub for every client; the C {@code userdata} is the
+     * client's number in {@link Events}, not a pointer.
+     */
+    private static final class EventUpcall {
+        /** {@code void (*)(void *userdata, const char *event_json)}. */
+        static final MemorySegment CALLBACK;
+
+        static {
+            try {
+                CALLBACK = Native.LINKER.upcallStub(
+                        MethodHandles.lookup().findStatic(FfmBackend.class, "onEvent",
+                                MethodType.methodType(void.class, MemorySegment.class, MemorySegment.class)),
+                        FunctionDescriptor.ofVoid(ADDRESS, ADDRESS),
+                        Arena.global());
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+    }
+
+    /** The event upcall, on the verifying thread. It must never throw: that would end the JVM. */
+    private static void onEvent(MemorySegment userdata, MemorySegment json) {
+        try {
+            long events = userdata.address();
+            if (Events.wanted(events)) {
+                Events.deliver(events, VerificationEvent.fromJson(Native.string(json)));
+            }
+        } catch (Throwable ignored) {
+            // A verdict never depends on its event.
+        }
+    }
+
+    /**
      * The upcall. It must never throw: an exception escaping an upcall ends the JVM. It frees
      * the outcome and error it owns whatever happens.
      */
@@ -425,6 +510,7 @@ final class FfmBackend extends Backend {
                 byErrorKey.put(Native.string(key), Native.statsErrorKeyCount(s, key));
             }
         }
+        Stats.Timings t = Stats.Timings.fromJson(Native.statsToJson(s));
         return new Stats(
                 Native.statsCounter(StatsCounter.VERIFICATIONS, s),
                 Native.statsCounter(StatsCounter.ACCEPTED, s),
@@ -437,6 +523,9 @@ final class FfmBackend extends Backend {
                 Native.statsCounter(StatsCounter.OUTAGE_REFUSED, s),
                 Native.statsCounter(StatsCounter.OUTAGE_PROBES, s),
                 Native.statsProviderHealth(s),
+                t.verificationSeconds(),
+                t.roundTripSeconds(),
+                t.byAttempts(),
                 byReason,
                 byErrorKey);
     }

@@ -120,6 +120,18 @@ final class Native {
     private static final MethodHandle S_ERROR_KEY_AT = fn("sv_stats_error_key_at", A, A, SIZE_T);
     private static final MethodHandle S_ERROR_KEY_COUNT = fn("sv_stats_error_key_count", L, A, A);
     private static final MethodHandle STATS_FREE = fn("sv_stats_free", null, A);
+    private static final MethodHandle STATS_TO_JSON = fn("sv_stats_to_json", A, A);
+
+    // Events.
+    private static final MethodHandle SET_EVENT_CALLBACK = fn("sv_client_builder_set_event_callback", I, A, A, A);
+
+    // The mock provider.
+    private static final MethodHandle MOCK_START = fn("sv_mock_start", I, A, JAVA_BOOLEAN, A, A);
+    private static final MethodHandle MOCK_URL = fn("sv_mock_url", A, A);
+    private static final MethodHandle MOCK_ENDPOINT = fn("sv_mock_endpoint", A, A, A);
+    private static final MethodHandle MOCK_CA_PEM = fn("sv_mock_ca_pem", A, A);
+    private static final MethodHandle MOCK_REQUESTS = fn("sv_mock_requests", L, A);
+    private static final MethodHandle MOCK_FREE = fn("sv_mock_free", null, A);
 
     // Library.
     private static final MethodHandle STATUS_STR = fn("sv_status_str", A, I);
@@ -178,6 +190,35 @@ final class Native {
         try { return (int) BUILD.invokeExact(b, clientOut, errOut); } catch (Throwable t) { throw fatal(t); }
     }
 
+    static int setEventCallback(MemorySegment b, MemorySegment callback, MemorySegment userdata) {
+        try { return (int) SET_EVENT_CALLBACK.invokeExact(b, callback, userdata); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    // ---- mock ----
+    static int mockStart(MemorySegment secret, boolean tls, MemorySegment out, MemorySegment errOut) {
+        try { return (int) MOCK_START.invokeExact(secret, tls, out, errOut); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    static String mockUrl(MemorySegment m) {
+        try { return string((MemorySegment) MOCK_URL.invokeExact(m)); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    static String mockEndpoint(MemorySegment m, MemorySegment provider) {
+        try { return string((MemorySegment) MOCK_ENDPOINT.invokeExact(m, provider)); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    static String mockCaPem(MemorySegment m) {
+        try { return string((MemorySegment) MOCK_CA_PEM.invokeExact(m)); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    static long mockRequests(MemorySegment m) {
+        try { return (long) MOCK_REQUESTS.invokeExact(m); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    static void mockFree(MemorySegment m) {
+        try { MOCK_FREE.invokeExact(m); } catch (Throwable t) { throw fatal(t); }
+    }
+
     // ---- options ----
     static int optionsNew(MemorySegment out) {
         try { return (int) OPTIONS_NEW.invokeExact(out); } catch (Throwable t) { throw fatal(t); }
@@ -229,6 +270,10 @@ final class Native {
 
     static void taskFree(MemorySegment task) {
         try { TASK_FREE.invokeExact(task); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    static String statsToJson(MemorySegment s) {
+        try { return string((MemorySegment) STATS_TO_JSON.invokeExact(s)); } catch (Throwable t) { throw fatal(t); }
     }
 
     static int clientStats(MemorySegment c, MemorySegment out) {
