@@ -62,6 +62,16 @@ final class ClientBuilder implements SiteverifyClient.Builder {
     }
 
     @Override
+    public ClientBuilder siteKey(String siteKey) {
+        return text("site_key", siteKey);
+    }
+
+    @Override
+    public ClientBuilder projectId(String projectId) {
+        return text("project_id", projectId);
+    }
+
+    @Override
     public ClientBuilder endpoint(String url) {
         return text("endpoint", url);
     }

@@ -212,22 +212,40 @@ public final class SiteverifyClient implements AutoCloseable {
         /** {@code secret}: the secret key (required). Never shown by {@code toString()} or in error messages. */
         Builder secret(String secret);
 
+        /**
+         * {@code site_key}: the site key tokens must belong to. hCaptcha and Friendly Captcha:
+         * optional, recommended; reCAPTCHA Enterprise: required; any other provider refuses it.
+         */
+        Builder siteKey(String siteKey);
+
+        /** {@code project_id}: the Google Cloud project ID (reCAPTCHA Enterprise only, required there). */
+        Builder projectId(String projectId);
+
         /** {@code endpoint}: a custom verify URL (https, or http to loopback); excludes {@link #region(String)}. */
         Builder endpoint(String url);
 
         /** {@code endpoint}, from a URI. */
         Builder endpoint(URI url);
 
-        /** {@code region}: a regional endpoint, Prosopo {@code "eu"}, {@code "us"} or {@code "global"}. */
+        /**
+         * {@code region}: a regional endpoint, Prosopo {@code "eu"}, {@code "us"} or {@code "global"};
+         * Friendly Captcha {@code "eu"} or {@code "global"}.
+         */
         Builder region(String region);
 
-        /** {@code expected_hostnames}: adds an accepted hostname (exact, case-insensitive). GateKeeper only. */
+        /**
+         * {@code expected_hostnames}: adds an accepted hostname (exact, case-insensitive). A provider
+         * that reports no hostname (Prosopo) refuses it at {@link #build()}.
+         */
         Builder expectedHostname(String hostname);
 
         /** Adds accepted hostnames. */
         Builder expectedHostnames(Iterable<String> hostnames);
 
-        /** {@code expected_actions}: adds an accepted action (exact, case-sensitive). */
+        /**
+         * {@code expected_actions}: adds an accepted action (exact, case-sensitive). A provider that
+         * reports no action (Prosopo, hCaptcha, Friendly Captcha, Yandex) refuses it at {@link #build()}.
+         */
         Builder expectedAction(String action);
 
         /** Adds accepted actions. */
@@ -273,7 +291,10 @@ public final class SiteverifyClient implements AutoCloseable {
         /** {@code score_threshold}: rejects scores above {@code threshold} (0 = human, 1 = bot), and missing scores. */
         Builder scoreThreshold(double threshold);
 
-        /** {@code max_age}: rejects challenges solved longer ago than this. GateKeeper only. */
+        /**
+         * {@code max_age}: rejects challenges solved longer ago than this. A provider that reports
+         * no timestamp (Prosopo, Yandex) refuses it at {@link #build()}.
+         */
         Builder maxAge(Duration maxAge);
 
         /**

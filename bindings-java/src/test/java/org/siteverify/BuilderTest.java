@@ -23,6 +23,8 @@ class BuilderTest {
         assertThrows(InvalidArgumentException.class, () -> b.expectedHostname(null));
         assertThrows(InvalidArgumentException.class, () -> b.failMode(null));
         assertThrows(InvalidArgumentException.class, () -> b.timeout(null));
+        assertThrows(InvalidArgumentException.class, () -> b.siteKey(null));
+        assertThrows(InvalidArgumentException.class, () -> b.projectId(null));
         assertThrows(InvalidArgumentException.class, () -> SiteverifyClient.builder(null));
     }
 
@@ -89,7 +91,8 @@ class BuilderTest {
                 () -> MockServer.gatekeeperClient().caPem("not a certificate").build());
         assertThrows(ConfigurationException.class, () -> FailMode.fromCode("sometimes"));
         assertThrows(ConfigurationException.class, () -> FailOpenPolicy.fromCode("maybe"));
-        assertThrows(ConfigurationException.class, () -> Provider.fromCode("recaptcha"));
+        assertThrows(ConfigurationException.class, () -> Provider.fromCode("nocaptcha"));
+        assertThrows(ConfigurationException.class, () -> Provider.fromCode("RECAPTCHA"));
     }
 
     @Test
@@ -108,6 +111,50 @@ class BuilderTest {
                 () -> SiteverifyClient.builder(Provider.PROSOPO).secret(SECRET)
                         .endpoint("https://user:" + SECRET + "@api.prosopo.io/siteverify").build());
         assertFalse(withCreds.getMessage().contains(SECRET), withCreds.getMessage());
+    }
+
+    @Test
+    void everyProviderReachesTheCoreByItsName() {
+        for (Provider p : Provider.values()) {
+            assertEquals(p, Provider.fromCode(p.code()));
+            assertEquals(p.name().toLowerCase().replace('_', '-'), p.code());
+            SiteverifyClient.Builder b = SiteverifyClient.builder(p).secret("mock-secret").endpoint(MockServer.endpoint(p));
+            if (p == Provider.RECAPTCHA_ENTERPRISE) {
+                b.siteKey("mock-site-key").projectId("siteverify-mock");
+            }
+            try (SiteverifyClient c = b.build()) {
+                assertEquals(p, c.provider());
+                assertEquals(MockServer.endpoint(p), c.endpoint());
+                Outcome o = c.verify("pass");
+                assertTrue(o.accepted(), p + ": " + o.toJson());
+            }
+        }
+    }
+
+    @Test
+    void siteKeyAndProjectIdReachTheCore() {
+        SiteverifyClient.Builder hc = SiteverifyClient.builder(Provider.HCAPTCHA).secret("mock-secret")
+                .endpoint(MockServer.endpoint(Provider.HCAPTCHA)).siteKey("mock-site-key");
+        assertTrue(hc.toString().contains("site_key=mock-site-key"), hc.toString());
+        try (SiteverifyClient c = hc.build()) {
+            assertTrue(c.verify("pass").accepted());
+        }
+        // A key the provider does not take, or a required one missing: the core refuses it by name.
+        ConfigurationException unused = assertThrows(ConfigurationException.class, () -> SiteverifyClient
+                .builder(Provider.TURNSTILE).secret("s").siteKey("mock-site-key").build());
+        assertTrue(unused.getMessage().contains("site_key"), unused.getMessage());
+        ConfigurationException missing = assertThrows(ConfigurationException.class, () -> SiteverifyClient
+                .builder(Provider.RECAPTCHA_ENTERPRISE).secret("s").siteKey("mock-site-key").build());
+        assertTrue(missing.getMessage().contains("project_id"), missing.getMessage());
+        assertThrows(ConfigurationException.class, () -> SiteverifyClient.builder(Provider.RECAPTCHA_ENTERPRISE)
+                .secret("s").siteKey("k").projectId("Not A Project").build());
+        try (SiteverifyClient c = SiteverifyClient.builder(Provider.RECAPTCHA_ENTERPRISE).secret("s")
+                .siteKey("k").projectId("my-project-1").build()) {
+            assertTrue(c.endpoint().endsWith("/v1/projects/my-project-1/assessments"), c.endpoint());
+        }
+        try (SiteverifyClient c = SiteverifyClient.builder(Provider.FRIENDLY).secret("s").region("eu").build()) {
+            assertTrue(c.endpoint().startsWith("https://eu."), c.endpoint());
+        }
     }
 
     @Test

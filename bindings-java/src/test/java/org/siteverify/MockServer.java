@@ -26,12 +26,36 @@ final class MockServer {
         return url;
     }
 
+    /**
+     * The path the mock serves {@code provider} at (the core's name), as in the README's providers
+     * table and the Rust and C vector runners; the reCAPTCHA Enterprise one is for the vectors'
+     * project ID, {@code siteverify-mock}.
+     */
+    static String path(String provider) {
+        return switch (provider) {
+            case "prosopo" -> "/siteverify";
+            case "gatekeeper" -> "/api/v1/token/verify";
+            case "turnstile" -> "/turnstile/v0/siteverify";
+            case "hcaptcha" -> "/hcaptcha/siteverify";
+            case "recaptcha" -> "/recaptcha/api/siteverify";
+            case "recaptcha-enterprise" -> "/v1/projects/siteverify-mock/assessments";
+            case "friendly" -> "/api/v2/captcha/siteverify";
+            case "yandex" -> "/validate";
+            default -> throw new IllegalArgumentException("no mock path for provider " + provider);
+        };
+    }
+
+    /** The shared mock's verify URL for {@code provider}. */
+    static String endpoint(Provider provider) {
+        return url() + path(provider.code());
+    }
+
     static String prosopo() {
-        return url() + "/siteverify";
+        return endpoint(Provider.PROSOPO);
     }
 
     static String gatekeeper() {
-        return url() + "/api/v1/token/verify";
+        return endpoint(Provider.GATEKEEPER);
     }
 
     /** A string unique to this JVM run, for single-use and counting scenarios. */
@@ -58,12 +82,16 @@ final class MockServer {
             this.process = process;
         }
 
+        String endpoint(Provider provider) {
+            return url + path(provider.code());
+        }
+
         String gatekeeper() {
-            return url + "/api/v1/token/verify";
+            return endpoint(Provider.GATEKEEPER);
         }
 
         String prosopo() {
-            return url + "/siteverify";
+            return endpoint(Provider.PROSOPO);
         }
 
         /**

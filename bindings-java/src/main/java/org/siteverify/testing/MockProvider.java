@@ -10,11 +10,12 @@ import org.siteverify.Provider;
 import org.siteverify.SiteverifyClient;
 
 /**
- * The siteverify mock provider, in-process, for your application's tests: it serves the Prosopo
- * and GateKeeper verify APIs on an ephemeral loopback port and answers by <em>scenario
+ * The siteverify mock provider, in-process, for your application's tests: it serves every
+ * provider's verify API ({@link #endpoint}) on an ephemeral loopback port and answers by <em>scenario
  * token</em> — {@code pass}, {@code fail}, {@code expired}, {@code pass:score=0.9},
  * {@code status:code=503}, {@code timeout}, ... (the mock's README lists them all) — for the
- * secret {@value #DEFAULT_SECRET} (or one you choose). It is the same mock every siteverify
+ * secret {@value #DEFAULT_SECRET} (or one you choose), and the site key {@value #SITE_KEY} where
+ * a provider takes one. It is the same mock every siteverify
  * binding and the standalone {@code siteverify-mock} binary serve, started through the native
  * library this JVM already uses (no process, no port to pick).
  *
@@ -32,6 +33,13 @@ import org.siteverify.SiteverifyClient;
 public final class MockProvider implements AutoCloseable {
     /** The secret the mock accepts unless told otherwise. */
     public static final String DEFAULT_SECRET = "mock-secret";
+    /** The site key the mock accepts ({@code siteKey}; besides the providers' own test keys). */
+    public static final String SITE_KEY = "mock-site-key";
+    /**
+     * The reCAPTCHA Enterprise project ID in the mock's {@code endpoint(Provider.RECAPTCHA_ENTERPRISE)}
+     * ({@code projectId}, required there with {@code siteKey}).
+     */
+    public static final String PROJECT_ID = "siteverify-mock";
 
     private final long handle;
     private final String secret;
@@ -96,7 +104,11 @@ public final class MockProvider implements AutoCloseable {
         return (long) call(Bridge.REQUESTS, live());
     }
 
-    /** A client builder for {@code provider} already pointed at this mock, with its secret (and its CA in HTTPS mode). */
+    /**
+     * A client builder for {@code provider} already pointed at this mock, with its secret (and its
+     * CA in HTTPS mode). Keys a provider takes besides the secret are yours to add, as in
+     * production: {@code .siteKey(SITE_KEY).projectId(PROJECT_ID)} for reCAPTCHA Enterprise.
+     */
     public SiteverifyClient.Builder clientBuilder(Provider provider) {
         SiteverifyClient.Builder b = SiteverifyClient.builder(provider).secret(secret).endpoint(endpoint(provider));
         return caPem == null ? b : b.caPem(caPem);

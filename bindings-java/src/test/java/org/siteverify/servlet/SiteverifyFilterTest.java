@@ -1,6 +1,7 @@
 package org.siteverify.servlet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -221,6 +222,9 @@ class SiteverifyFilterTest {
         assertEquals("g-recaptcha-response", SiteverifyFilter.defaultTokenField("recaptcha-enterprise"));
         assertEquals("smart-token", SiteverifyFilter.defaultTokenField("yandex"));
         assertThrows(IllegalArgumentException.class, () -> SiteverifyFilter.defaultTokenField("nope"));
+        for (Provider p : Provider.values()) {
+            assertFalse(SiteverifyFilter.defaultTokenField(p.code()).isEmpty(), p.code());
+        }
         try (SiteverifyClient gk = mock.clientBuilder(Provider.GATEKEEPER).build()) {
             assertEquals("captchaToken", new SiteverifyFilter(gk).tokenField());
         }

@@ -47,6 +47,12 @@ public class SiteverifyAutoConfiguration {
             ObjectProvider<SiteverifyEventConsumer> consumers) {
         SiteverifyClient.Builder b = SiteverifyClient.builder(Provider.fromCode(p.getProvider()))
                 .secret(p.getSecret());
+        if (p.getSiteKey() != null) {
+            b.siteKey(p.getSiteKey());
+        }
+        if (p.getProjectId() != null) {
+            b.projectId(p.getProjectId());
+        }
         if (p.getEndpoint() != null) {
             b.endpoint(p.getEndpoint());
         }

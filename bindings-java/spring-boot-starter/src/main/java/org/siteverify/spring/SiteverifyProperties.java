@@ -21,15 +21,23 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties(prefix = "siteverify")
 public class SiteverifyProperties {
-    /** The provider: {@code prosopo} or {@code gatekeeper}. */
+    /**
+     * The provider, by the core's name: {@code prosopo}, {@code gatekeeper}, {@code turnstile},
+     * {@code hcaptcha}, {@code recaptcha}, {@code recaptcha-enterprise}, {@code friendly} or
+     * {@code yandex}.
+     */
     private String provider = "prosopo";
     /** The secret key (required: without it no client is configured). */
     private String secret;
+    /** The site key tokens must belong to (hCaptcha, Friendly Captcha; required for reCAPTCHA Enterprise). */
+    private String siteKey;
+    /** The Google Cloud project ID (reCAPTCHA Enterprise only, required there). */
+    private String projectId;
     /** A custom verify URL (https, or http to loopback). */
     private String endpoint;
-    /** Prosopo's regional endpoint: {@code eu}, {@code us} or {@code global}. */
+    /** A regional endpoint: Prosopo {@code eu}, {@code us} or {@code global}; Friendly Captcha {@code eu} or {@code global}. */
     private String region;
-    /** Accepted hostnames (GateKeeper). */
+    /** Accepted hostnames (every provider but Prosopo). */
     private List<String> expectedHostnames = new ArrayList<>();
     /** Accepted actions. */
     private List<String> expectedActions = new ArrayList<>();
@@ -53,7 +61,7 @@ public class SiteverifyProperties {
     private Duration retryMaxDelay;
     /** Rejects scores above this (0 = human, 1 = bot). */
     private Double scoreThreshold;
-    /** Rejects challenges solved longer ago than this (GateKeeper). */
+    /** Rejects challenges solved longer ago than this (not Prosopo or Yandex: they send no timestamp). */
     private Duration maxAge;
     /** {@code closed} (default) or {@code open}. */
     private String failMode;
@@ -160,6 +168,22 @@ public class SiteverifyProperties {
 
     public void setSecret(String secret) {
         this.secret = secret;
+    }
+
+    public String getSiteKey() {
+        return siteKey;
+    }
+
+    public void setSiteKey(String siteKey) {
+        this.siteKey = siteKey;
+    }
+
+    public String getProjectId() {
+        return projectId;
+    }
+
+    public void setProjectId(String projectId) {
+        this.projectId = projectId;
     }
 
     public String getEndpoint() {

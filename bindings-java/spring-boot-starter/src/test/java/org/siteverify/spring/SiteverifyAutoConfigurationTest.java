@@ -48,6 +48,27 @@ class SiteverifyAutoConfigurationTest {
     }
 
     @Test
+    void siteKeyAndProjectIdFromTheProperties() {
+        runner.withPropertyValues(props(Provider.RECAPTCHA_ENTERPRISE))
+                .withPropertyValues("siteverify.site-key=" + MockProvider.SITE_KEY,
+                        "siteverify.project-id=" + MockProvider.PROJECT_ID)
+                .run(ctx -> {
+                    SiteverifyClient c = ctx.getBean(SiteverifyClient.class);
+                    assertThat(c.provider()).isEqualTo(Provider.RECAPTCHA_ENTERPRISE);
+                    assertThat(c.verify("pass").accepted()).isTrue();
+                });
+        // Missing, the required project ID fails the start with the core's message.
+        runner.withPropertyValues(props(Provider.RECAPTCHA_ENTERPRISE))
+                .withPropertyValues("siteverify.site-key=" + MockProvider.SITE_KEY)
+                .run(ctx -> assertThat(ctx).hasFailed().getFailure().rootCause().hasMessageContaining("project_id"));
+        runner.withPropertyValues(props(Provider.TURNSTILE)).run(ctx -> {
+            SiteverifyClient c = ctx.getBean(SiteverifyClient.class);
+            assertThat(c.provider()).isEqualTo(Provider.TURNSTILE);
+            assertThat(c.verify("pass").accepted()).isTrue();
+        });
+    }
+
+    @Test
     void noSecretNoClient() {
         runner.run(ctx -> assertThat(ctx).doesNotHaveBean(SiteverifyClient.class));
     }
