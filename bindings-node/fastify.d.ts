@@ -22,7 +22,7 @@ declare namespace fastifySiteverify {
     client: Client
     /**
      * The body field holding the token. Default: the provider's widget field
-     * (`procaptcha-response` for Prosopo, `captchaToken` for GateKeeper; see `TOKEN_FIELDS`).
+     * (`procaptcha-response` for Prosopo, `cf-turnstile-response` for Turnstile, ...; see `TOKEN_FIELDS`).
      */
     field?: string
     /**

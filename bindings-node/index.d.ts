@@ -48,7 +48,10 @@ export declare class Client {
    * client. Throws a `ConfigurationError` for an invalid or unknown option.
    */
   constructor(options: ClientOptions)
-  /** The provider this client verifies against: `"prosopo"` or `"gatekeeper"`. */
+  /**
+   * The provider this client verifies against, by the core's name (`"prosopo"`,
+   * `"recaptcha-enterprise"`, ...; an alias comes back as the name).
+   */
   get provider(): Provider
   /** The verify URL in use. */
   get endpoint(): string
@@ -74,13 +77,20 @@ export declare class Client {
  * (Only the type of the object: the constructor reads it key by key.)
  */
 export interface ClientOptions {
-  /** `"prosopo"` or `"gatekeeper"`. */
+  /**
+   * The provider, by the core's name: `"prosopo"`, `"gatekeeper"`, `"turnstile"`,
+   * `"hcaptcha"`, `"recaptcha"`, `"recaptcha-enterprise"`, `"friendly"` or `"yandex"`.
+   */
   provider: Provider
   /** The secret key. Read it from the environment or a secret store, never from code. */
   secret: string
+  /** The site key tokens must belong to: hCaptcha and Friendly (optional, recommended), reCAPTCHA Enterprise (required). Default: none. */
+  siteKey?: string
+  /** The Google Cloud project ID (reCAPTCHA Enterprise only, required). Default: none. */
+  projectId?: string
   /** A custom verify URL, path included (HTTPS, or plain HTTP to loopback). Excludes `region`. Default: the provider's. */
   endpoint?: string
-  /** A regional endpoint: Prosopo `eu`, `us` or `global`. Default: global. */
+  /** A regional endpoint: Prosopo `eu`, `us` or `global`; Friendly `eu` or `global`. Default: global. */
   region?: string
   /** Total deadline for one verification, retries included. In milliseconds. Default: 10 s. */
   timeoutMs?: number
@@ -170,8 +180,11 @@ export interface Outcome {
   detail: string | null
 }
 
-/** A CAPTCHA provider (`"procaptcha"` and `"gkcaptcha"` are accepted too). */
-export type Provider = 'prosopo' | 'gatekeeper'
+/**
+ * A CAPTCHA provider, by the core's name (`"procaptcha"` and `"gkcaptcha"`
+ * are accepted too). Only the type: the name goes to the core as written.
+ */
+export type Provider = 'prosopo' | 'gatekeeper' | 'turnstile' | 'hcaptcha' | 'recaptcha' | 'recaptcha-enterprise' | 'friendly' | 'yandex'
 
 /**
  * Why an outcome came out the way it did. Codes are never renamed or

@@ -134,7 +134,7 @@ class Client {
     }
   }
 
-  /** `"prosopo"` or `"gatekeeper"`. */
+  /** The provider, by the core's name (`"prosopo"`, `"recaptcha-enterprise"`, ...). */
   get provider() {
     return this.#native.provider
   }

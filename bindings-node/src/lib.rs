@@ -50,7 +50,8 @@ impl Client {
         Ok(Client { inner })
     }
 
-    /// The provider this client verifies against: `"prosopo"` or `"gatekeeper"`.
+    /// The provider this client verifies against, by the core's name (`"prosopo"`,
+    /// `"recaptcha-enterprise"`, ...; an alias comes back as the name).
     #[napi(getter, ts_return_type = "Provider")]
     pub fn provider(&self) -> String {
         self.inner.provider().as_str().to_string()
@@ -213,6 +214,13 @@ pub fn testing_panic_token() -> String {
 #[napi(js_name = "_testingOptionKeys", skip_typescript)]
 pub fn testing_option_keys() -> Vec<String> {
     options::node_keys()
+}
+
+/// Testing only (see `_testingArmInjectedPanic`): the core's provider names,
+/// in its order, for the test that the `Provider` type lists them all.
+#[napi(js_name = "_testingProviderNames", skip_typescript)]
+pub fn testing_provider_names() -> Vec<String> {
+    options::provider_names()
 }
 
 /// Every outcome reason code the core knows, in its declaration order.

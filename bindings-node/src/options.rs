@@ -14,13 +14,26 @@ use siteverify::{Client, ClientBuilder, OptionKind, OptionSpec, OptionValue, OPT
 
 use crate::errors::{js_error, Failure};
 
-/// A CAPTCHA provider (`"procaptcha"` and `"gkcaptcha"` are accepted too).
-#[napi(string_enum = "lowercase")]
+/// A CAPTCHA provider, by the core's name (`"procaptcha"` and `"gkcaptcha"`
+/// are accepted too). Only the type: the name goes to the core as written.
+#[napi(string_enum = "kebab-case")]
 pub enum Provider {
     /// Prosopo Procaptcha (`/siteverify`).
     Prosopo,
     /// GateKeeper gkCAPTCHA (`/api/v1/token/verify`).
     Gatekeeper,
+    /// Cloudflare Turnstile (`/turnstile/v0/siteverify`).
+    Turnstile,
+    /// hCaptcha, including its Enterprise score (`/siteverify`).
+    Hcaptcha,
+    /// Google reCAPTCHA v2 and v3 (`/recaptcha/api/siteverify`).
+    Recaptcha,
+    /// Google reCAPTCHA Enterprise (`/v1/projects/{projectId}/assessments`; needs `siteKey` and `projectId`).
+    RecaptchaEnterprise,
+    /// Friendly Captcha, API v2 (`/api/v2/captcha/siteverify`).
+    Friendly,
+    /// Yandex SmartCaptcha (`/validate`).
+    Yandex,
 }
 
 /// Options of `new Client(...)`: every option of the core, Node-spelled.
@@ -28,7 +41,8 @@ pub enum Provider {
 /// (Only the type of the object: the constructor reads it key by key.)
 #[napi(object, object_to_js = false)]
 pub struct ClientOptions {
-    /// `"prosopo"` or `"gatekeeper"`.
+    /// The provider, by the core's name: `"prosopo"`, `"gatekeeper"`, `"turnstile"`,
+    /// `"hcaptcha"`, `"recaptcha"`, `"recaptcha-enterprise"`, `"friendly"` or `"yandex"`.
     #[napi(ts_type = "Provider")]
     pub provider: String,
     // BEGIN GENERATED node-options (siteverify-vocab; edit core/, then `make vocab`)
@@ -279,6 +293,15 @@ pub(crate) fn client_builder(env: &Env, options: Unknown) -> Result<ClientBuilde
         }
     }
     Ok(builder)
+}
+
+/// Testing only (`_testingProviderNames`): the core's provider names, in
+/// its order, so a test can check the `Provider` type lists them all.
+pub(crate) fn provider_names() -> Vec<String> {
+    siteverify::Provider::ALL
+        .iter()
+        .map(|p| p.as_str().to_string())
+        .collect()
 }
 
 /// Testing only (`_testingOptionKeys`): each core option's Node key, in

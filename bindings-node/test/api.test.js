@@ -12,7 +12,7 @@ const { after, before, describe, test } = require('node:test')
 const siteverify = require('siteverify')
 const { AbortError, Client, ConfigurationError, InvalidArgumentError, SiteverifyError } = siteverify
 const native = require('../binding.js')
-const { MOCK_SECRET, camel, coreOutcomeFields, startMock } = require('./helpers')
+const { MOCK_SECRET, PATHS, camel, coreOutcomeFields, startMock } = require('./helpers')
 
 let mock
 before(async () => {
@@ -283,7 +283,7 @@ describe('errors', () => {
       [],
       {},
       { secret: MOCK_SECRET },
-      { ...base, provider: 'recaptcha' },
+      { ...base, provider: 'recaptcha_enterprise' },
       { provider: 'gatekeeper' },
       { ...base, secret: '' },
       { ...base, secret: 12345 },
@@ -465,6 +465,25 @@ describe('outcome', () => {
       [...union.matchAll(/'([a-z-]+)'/g)].map((m) => m[1]),
       codes,
     )
+  })
+
+  test('Provider in index.d.ts is the core list; each name reaches the core and comes back', () => {
+    const names = native._testingProviderNames()
+    assert.equal(names.length, 8)
+    assert.ok(names.includes('recaptcha-enterprise'))
+    const union = DTS.match(/export type Provider = ([^\n]+)/)[1]
+    assert.deepEqual(
+      [...union.matchAll(/'([a-z-]+)'/g)].map((m) => m[1]),
+      names,
+    )
+    assert.deepEqual(Object.keys(PATHS), names, 'test/helpers.js PATHS: one default mock path per core provider')
+    for (const name of names) {
+      const extra = name === 'recaptcha-enterprise' ? { siteKey: 'mock-site-key', projectId: 'siteverify-mock' } : {}
+      const client = new Client({ provider: name, secret: MOCK_SECRET, endpoint: mock.endpoint(name), ...extra })
+      assert.equal(client.provider, name)
+      assert.equal(client.endpoint, mock.endpoint(name))
+    }
+    assert.throws(() => new Client({ provider: 'recaptcha_enterprise', secret: MOCK_SECRET }), isError(ConfigurationError, 'configuration'))
   })
 
   test('async and sync give the same verdict', async () => {

@@ -11,7 +11,17 @@ const ROOT = path.join(__dirname, '..')
 const MOCK_BIN = process.env.SITEVERIFY_MOCK_BIN || path.join(ROOT, '..', 'target', 'release', 'siteverify-mock')
 const VECTORS = path.join(ROOT, '..', 'tests', 'vectors')
 const MOCK_SECRET = 'mock-secret'
-const PATHS = { prosopo: '/siteverify', gatekeeper: '/api/v1/token/verify' }
+// The mock's default path per provider (tests/vectors/README.md; siteverify_mock::path_for).
+const PATHS = Object.freeze({
+  prosopo: '/siteverify',
+  gatekeeper: '/api/v1/token/verify',
+  turnstile: '/turnstile/v0/siteverify',
+  hcaptcha: '/hcaptcha/siteverify',
+  recaptcha: '/recaptcha/api/siteverify',
+  'recaptcha-enterprise': '/v1/projects/siteverify-mock/assessments',
+  friendly: '/api/v2/captcha/siteverify',
+  yandex: '/validate',
+})
 
 /** Starts the mock on a free port; resolves { url, stop }. */
 async function startMock() {
@@ -34,7 +44,11 @@ async function startMock() {
     })
   })
   child.removeAllListeners('exit')
-  return { url, stop, endpoint: (provider) => url + PATHS[provider] }
+  const endpoint = (provider) => {
+    if (!Object.prototype.hasOwnProperty.call(PATHS, provider)) throw new Error(`no default mock path for provider ${provider}`)
+    return url + PATHS[provider]
+  }
+  return { url, stop, endpoint }
 }
 
 /** snake_case to camelCase: the one renaming rule of the Node API. */
@@ -79,7 +93,9 @@ function caseOptions(c, mock) {
     if (key === 'secret') continue
     options[camel(key)] = key === 'endpoint' ? value.replaceAll('{mock}', mock.url) : value
   }
-  if (!('endpoint' in cfg) && !('region' in cfg)) options.endpoint = mock.endpoint(c.provider)
+  // An unknown provider name gets no endpoint: the core refuses the name itself.
+  const known = Object.prototype.hasOwnProperty.call(PATHS, c.provider)
+  if (!('endpoint' in cfg) && !('region' in cfg) && known) options.endpoint = mock.endpoint(c.provider)
   return options
 }
 
@@ -109,6 +125,7 @@ function mismatches(c, outcome) {
 
 module.exports = {
   MOCK_SECRET,
+  PATHS,
   camel,
   caseOptions,
   caseToken,

@@ -8,6 +8,7 @@ import {
   reasonCodes,
   type ClientOptions,
   type Outcome,
+  type Provider,
   type Reason,
   type Stats,
 } from 'siteverify'
@@ -22,7 +23,7 @@ const options: ClientOptions = {
   onFailOpen: 'reject',
 }
 const client = new Client(options)
-const provider: 'prosopo' | 'gatekeeper' = client.provider
+const provider: Provider = client.provider
 const pending: Promise<Outcome> = client.verify('token', { remoteIp: '203.0.113.7', signal: new AbortController().signal })
 const outcome: Outcome = client.verifySync('token', null)
 const score: number | null = outcome.score
@@ -35,8 +36,12 @@ const verified: number | undefined = stats.byReason['verified']
 const outage: number = stats.outageAccepted + stats.outageRefused + stats.outageProbes
 const health: 'up' | 'down' | 'unknown' = stats.providerHealth
 
-// @ts-expect-error: not a provider
-new Client({ provider: 'recaptcha', secret: 's' })
+const enterprise = new Client({ provider: 'recaptcha-enterprise', secret: 's', siteKey: 'k', projectId: 'p' })
+const names: Provider[] = ['prosopo', 'gatekeeper', 'turnstile', 'hcaptcha', 'recaptcha', 'recaptcha-enterprise', 'friendly', 'yandex']
+// @ts-expect-error: not a provider (kebab-case)
+new Client({ provider: 'recaptcha_enterprise', secret: 's' })
+// @ts-expect-error: siteKey is text
+new Client({ provider: 'hcaptcha', secret: 's', siteKey: 1 })
 // @ts-expect-error: failMode is 'open' or 'closed'
 new Client({ provider: 'prosopo', secret: 's', failMode: 'sometimes' })
 // @ts-expect-error: the secret is required
@@ -52,4 +57,4 @@ function handle(err: unknown): string {
   return 'not ours'
 }
 
-void [provider, pending, score, status, codes, reason, all, verified, outage, health, handle]
+void [provider, enterprise, names, pending, score, status, codes, reason, all, verified, outage, health, handle]
