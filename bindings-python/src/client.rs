@@ -47,7 +47,7 @@ impl ClientCore {
         Ok(ClientCore { client, verdicts })
     }
 
-    /// The provider this client verifies against: ``"prosopo"`` or ``"gatekeeper"``.
+    /// The provider this client verifies against, by its core name (one of ``PROVIDERS``).
     #[getter]
     fn provider(&self) -> &'static str {
         self.client.provider().as_str()

@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
-use siteverify::Reason;
+use siteverify::{Provider, Reason};
 
 mod async_client;
 mod client;
@@ -51,6 +51,7 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     testing::register(m)?;
     m.add("__version__", siteverify::VERSION)?;
     m.add("REASONS", PyTuple::new(py, Reason::ALL.iter().map(|r| r.as_str()))?)?;
+    m.add("PROVIDERS", PyTuple::new(py, Provider::ALL.iter().map(|p| p.as_str()))?)?;
     m.add("DEFAULT_TIMEOUT", secs(siteverify::DEFAULT_TIMEOUT))?;
     m.add("DEFAULT_CONNECT_TIMEOUT", secs(siteverify::DEFAULT_CONNECT_TIMEOUT))?;
     m.add("DEFAULT_ATTEMPT_TIMEOUT", secs(siteverify::DEFAULT_ATTEMPT_TIMEOUT))?;

@@ -83,15 +83,11 @@ impl MockServer {
             .cast::<PyString>()
             .map_err(|_| PyTypeError::new_err("provider must be a str"))?
             .to_cow()?;
-        let path = match &*name {
-            "prosopo" => siteverify_mock::PROSOPO_PATH,
-            "gatekeeper" => siteverify_mock::GATEKEEPER_PATH,
-            other => {
-                return Err(PyValueError::new_err(format!(
-                    "the mock serves \"prosopo\" and \"gatekeeper\", not {other:?}"
-                )))
-            }
-        };
+        let path = siteverify_mock::path_for(&name).ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "the mock serves the providers in siteverify.PROVIDERS (\"prosopo\", \"gatekeeper\", ...), not {name:?}"
+            ))
+        })?;
         Ok(format!("{}{path}", self.url))
     }
 

@@ -80,12 +80,16 @@ impl PyOutcome {
     fn timestamp(&self) -> Option<&str> {
         self.inner.timestamp.as_deref()
     }
-    /// The provider's machine-readable error key (Prosopo ``error.key``).
+    /// The provider's machine-readable error key (Prosopo ``error.key``, Friendly
+    /// ``error.error_code``, reCAPTCHA Enterprise ``invalidReason`` or error
+    /// ``status``, Yandex ``message``).
     #[getter]
     fn error_key(&self) -> Option<&str> {
         self.inner.error_key.as_deref()
     }
-    /// The provider's error codes (GateKeeper ``error_codes``), as a tuple.
+    /// The provider's error codes (GateKeeper ``error_codes``, Turnstile,
+    /// hCaptcha and reCAPTCHA ``error-codes``, reCAPTCHA Enterprise error
+    /// ``details[].reason``), as a tuple.
     #[getter]
     fn error_codes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
         PyTuple::new(py, &self.inner.error_codes)

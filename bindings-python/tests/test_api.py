@@ -89,6 +89,26 @@ def test_reasons_match_the_core() -> None:
     assert len(set(siteverify.REASONS)) == len(siteverify.REASONS) == 14
 
 
+def test_providers_match_the_core() -> None:
+    assert siteverify.PROVIDERS == (
+        "prosopo",
+        "gatekeeper",
+        "turnstile",
+        "hcaptcha",
+        "recaptcha",
+        "recaptcha-enterprise",
+        "friendly",
+        "yandex",
+    )
+    for name in siteverify.PROVIDERS:
+        # By name, straight to the core; site_key is refused by the providers that take none.
+        kwargs = {"site_key": "k", "project_id": "my-project"} if name == "recaptcha-enterprise" else {}
+        assert siteverify.Client(provider=name, secret="s", **kwargs).provider == name
+    assert siteverify.Client(provider="Procaptcha", secret="s").provider == "prosopo"
+    with pytest.raises(siteverify.ConfigurationError, match="yandex"):
+        siteverify.Client(provider="nope", secret="s")
+
+
 def test_stats(mock: Mock) -> None:
     client = siteverify.Client(provider="prosopo", secret=SECRET, endpoint=mock.prosopo)
     s = client.stats()

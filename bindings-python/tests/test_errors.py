@@ -45,7 +45,7 @@ def gk(mock: Mock, **kw: Any) -> Dict[str, Any]:
 @pytest.mark.parametrize(
     "kwargs,needle",
     [
-        ({"provider": "recaptcha"}, "unknown provider"),
+        ({"provider": "nope"}, "unknown provider"),
         ({"secret": ""}, "secret is empty"),
         ({"secret": "   "}, "secret is empty"),
         ({"endpoint": "http://verify.example.com/api"}, "plain HTTP"),

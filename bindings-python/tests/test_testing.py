@@ -15,6 +15,9 @@ def test_context_manager_url_endpoints_and_request_count() -> None:
         assert mock.running and mock.url.startswith("http://127.0.0.1:")
         assert mock.endpoint("prosopo") == mock.url + "/siteverify"
         assert mock.endpoint("gatekeeper") == mock.url + "/api/v1/token/verify"
+        assert mock.endpoint("turnstile") == mock.url + "/turnstile/v0/siteverify"
+        assert mock.endpoint("recaptcha-enterprise") == mock.url + "/v1/projects/siteverify-mock/assessments"
+        assert all(mock.endpoint(p).startswith(mock.url + "/") for p in siteverify.PROVIDERS)
         assert mock.ca_pem is None and mock.secret == MOCK_SECRET
         assert mock.requests == 0
         client = siteverify.Client(provider="prosopo", secret=MOCK_SECRET, endpoint=mock.endpoint("prosopo"))
@@ -40,7 +43,7 @@ def test_a_closed_mock_refuses_connections() -> None:
 
 def test_unknown_provider() -> None:
     with MockProvider() as mock, pytest.raises(ValueError, match="prosopo"):
-        mock.endpoint("turnstile")
+        mock.endpoint("nope")
 
 
 def test_secret_argument() -> None:
@@ -102,3 +105,15 @@ def test_many_mocks_at_once() -> None:
     finally:
         for m in mocks:
             m.close()
+
+
+@pytest.mark.parametrize("provider", siteverify.PROVIDERS)
+def test_every_provider_against_the_in_process_mock(provider: str) -> None:
+    extra = {"site_key": "mock-site-key", "project_id": "siteverify-mock"} if provider == "recaptcha-enterprise" else {}
+    with MockProvider() as mock:
+        client = mock.client(provider, **extra)
+        assert client.provider == provider
+        assert client.endpoint == mock.endpoint(provider)
+        assert client.verify("pass").accepted
+        failed = client.verify("fail")
+        assert (failed.accepted, failed.conclusive) == (False, True)

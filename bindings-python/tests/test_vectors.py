@@ -99,5 +99,11 @@ def test_every_vector_file_is_covered() -> None:
         "prosopo.json",
         "gatekeeper.json",
         "transport.json",
+        "turnstile.json",
+        "hcaptcha.json",
+        "recaptcha.json",
+        "recaptcha-enterprise.json",
+        "friendly.json",
+        "yandex.json",
     }
     assert len(VERIFY_CASES) + len(CONFIG_CASES) == len(CASES)

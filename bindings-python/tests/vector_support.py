@@ -10,6 +10,19 @@ from typing import Any, Dict, List, Optional
 from conftest import REPO_DIR, SECRET
 
 VECTORS_DIR = REPO_DIR / "tests" / "vectors"
+
+# The mock's verify path per provider, for a case with no `endpoint` or
+# `region` (tests/vectors/README.md; the mock crate's `path_for`).
+MOCK_PATHS = {
+    "prosopo": "/siteverify",
+    "gatekeeper": "/api/v1/token/verify",
+    "turnstile": "/turnstile/v0/siteverify",
+    "hcaptcha": "/hcaptcha/siteverify",
+    "recaptcha": "/recaptcha/api/siteverify",
+    "recaptcha-enterprise": "/v1/projects/siteverify-mock/assessments",
+    "friendly": "/api/v2/captcha/siteverify",
+    "yandex": "/validate",
+}
 _UNIQ = itertools.count()
 
 
@@ -49,8 +62,8 @@ class Case:
         kw: Dict[str, Any] = {"provider": self.provider}
         if "secret" not in cfg:
             kw["secret"] = SECRET
-        if "endpoint" not in cfg and "region" not in cfg:
-            path = "/siteverify" if self.provider == "prosopo" else "/api/v1/token/verify"
+        path = MOCK_PATHS.get(self.provider)  # None: a name the core refuses
+        if "endpoint" not in cfg and "region" not in cfg and path is not None:
             kw["endpoint"] = mock_url + path
         for key, value in cfg.items():
             if key.endswith("_ms"):

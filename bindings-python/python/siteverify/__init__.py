@@ -1,4 +1,6 @@
-"""Server-side CAPTCHA verification for Prosopo Procaptcha and GateKeeper gkCAPTCHA.
+"""Server-side CAPTCHA verification: Prosopo Procaptcha, GateKeeper gkCAPTCHA,
+Cloudflare Turnstile, hCaptcha, reCAPTCHA (v2/v3 and Enterprise), Friendly
+Captcha and Yandex SmartCaptcha (the names are in :data:`PROVIDERS`).
 
 A native module over the siteverify Rust core: one connection pool per client,
 timeouts and retries that are safe for single-use tokens, and one verdict model
@@ -43,6 +45,7 @@ from siteverify._native import (
     DEFAULT_RETRY_MAX_DELAY,
     DEFAULT_TIMEOUT,
     LATENCY_BUCKETS,
+    PROVIDERS,
     REASONS,
     Histogram,
     Outcome,
@@ -58,6 +61,7 @@ __all__ = [
     "Stats",
     "Histogram",
     "REASONS",
+    "PROVIDERS",
     "LATENCY_BUCKETS",
     "SiteverifyError",
     "ConfigurationError",
@@ -85,13 +89,22 @@ _OPTIONS_DOC = """
     type says. Durations are in seconds (int or float). ``None`` means the
     core's default.
 
-    :param provider: ``"prosopo"`` (Procaptcha) or ``"gatekeeper"`` (gkCAPTCHA).
-    :param secret: the provider secret key. Never shown in repr, str,
-        exceptions or logs.
+    :param provider: a provider name from :data:`PROVIDERS`: ``"prosopo"``,
+        ``"gatekeeper"``, ``"turnstile"``, ``"hcaptcha"``, ``"recaptcha"``,
+        ``"recaptcha-enterprise"``, ``"friendly"`` or ``"yandex"`` (what each
+        takes and reports: the "Providers" section of siteverify's README).
+    :param secret: the provider secret key (reCAPTCHA Enterprise: the API
+        key). Never shown in repr, str, exceptions or logs.
+    :param site_key: the site key tokens must belong to: hCaptcha and Friendly
+        (optional, recommended), reCAPTCHA Enterprise (required); refused by
+        the other providers.
+    :param project_id: the Google Cloud project ID (reCAPTCHA Enterprise only,
+        required).
     :param endpoint: a full verify URL (path included), e.g. a mock or a proxy.
         HTTPS only, except to loopback or with ``allow_http=True``. Excludes
         ``region``.
-    :param region: Prosopo ``"eu"``, ``"us"`` or ``"global"``.
+    :param region: Prosopo ``"eu"``, ``"us"`` or ``"global"``; Friendly
+        ``"eu"`` or ``"global"``.
     :param timeout: total deadline of one verification, retries included
         (default 10.0 s).
     :param connect_timeout: TCP+TLS connect timeout (default 3.0 s).
@@ -103,13 +116,13 @@ _OPTIONS_DOC = """
         jitter (default 0.2 s).
     :param retry_max_delay: backoff cap (default 2.0 s).
     :param expected_hostnames: a hostname or an iterable of hostnames; any one
-        passes (exact, case-insensitive). GateKeeper only.
+        passes (exact, case-insensitive). Only providers that report a hostname.
     :param expected_actions: an action or an iterable of actions; any one
-        passes (exact, case-sensitive). GateKeeper only.
+        passes (exact, case-sensitive). Only providers that report an action.
     :param score_threshold: reject when the score is above it, or missing
-        (0 = human, 1 = bot; within [0, 1]).
+        (0 = human, 1 = bot; within [0, 1]). Only providers that report a score.
     :param max_age: reject challenges solved longer ago than this many seconds.
-        GateKeeper only.
+        Only providers that report when the challenge was solved.
     :param fail_mode: ``"closed"`` (default: inconclusive outcomes are not
         accepted) or ``"open"`` (an inconclusive outcome is accepted, with
         ``conclusive=False``, only during a confirmed outage: the provider
@@ -129,8 +142,10 @@ _OPTIONS_DOC = """
     :param allow_http: allow a plain-HTTP endpoint that is not loopback (the
         secret then travels in the clear).
     :raises ConfigurationError: for any invalid option value (code
-        ``"configuration"``): the Rust core checks every value, so the same
-        mistake gets the same code and message in every siteverify binding.
+        ``"configuration"``), and for an option or check the provider cannot
+        use (``site_key`` for Turnstile, a hostname Prosopo never reports): the
+        Rust core checks every value, so the same mistake gets the same code
+        and message in every siteverify binding.
     :raises TypeError: for an unknown (misspelt) option.
 """
 

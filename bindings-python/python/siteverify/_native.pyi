@@ -17,6 +17,7 @@ __all__ = [
     "_TESTING_PANIC_TOKEN",
     "__version__",
     "REASONS",
+    "PROVIDERS",
     "DEFAULT_TIMEOUT",
     "DEFAULT_CONNECT_TIMEOUT",
     "DEFAULT_ATTEMPT_TIMEOUT",
@@ -48,6 +49,22 @@ _ReasonCode: TypeAlias = Literal[
 
 REASONS: Tuple[_ReasonCode, ...]
 """Every reason code, in the core's declaration order."""
+
+# The core's provider names (``siteverify::Provider::as_str``); ``provider=``
+# also takes the aliases ``"procaptcha"`` and ``"gkcaptcha"``, and any case.
+_ProviderName: TypeAlias = Literal[
+    "prosopo",
+    "gatekeeper",
+    "turnstile",
+    "hcaptcha",
+    "recaptcha",
+    "recaptcha-enterprise",
+    "friendly",
+    "yandex",
+]
+
+PROVIDERS: Tuple[_ProviderName, ...]
+"""Every provider name the core knows, in its declaration order (what ``Client.provider`` returns)."""
 
 LATENCY_BUCKETS: Tuple[float, ...]
 """Upper bounds (seconds) of the latency histograms' buckets; a last bucket, ``math.inf``, counts the rest."""
@@ -110,10 +127,12 @@ class Outcome:
         """When the provider verified the token (RFC 3339, as the provider sent it)."""
     @property
     def error_key(self) -> Optional[str]:
-        """The provider's machine-readable error key (Prosopo ``error.key``)."""
+        """The provider's machine-readable error key (Prosopo ``error.key``, Friendly ``error.error_code``,
+        reCAPTCHA Enterprise ``invalidReason`` or error ``status``, Yandex ``message``)."""
     @property
     def error_codes(self) -> Tuple[str, ...]:
-        """The provider's error codes (GateKeeper ``error_codes``)."""
+        """The provider's error codes (GateKeeper ``error_codes``, Turnstile/hCaptcha/reCAPTCHA ``error-codes``,
+        reCAPTCHA Enterprise error ``details[].reason``)."""
     @property
     def provider_reason(self) -> Optional[str]:
         """The provider's own free-text ``reason`` field, if any."""
@@ -272,8 +291,8 @@ class _ClientCore:
         # END GENERATED options
     ) -> Self: ...
     @property
-    def provider(self) -> Literal["prosopo", "gatekeeper"]:
-        """The provider this client verifies against."""
+    def provider(self) -> _ProviderName:
+        """The provider this client verifies against, by its core name (one of ``PROVIDERS``)."""
     @property
     def endpoint(self) -> str:
         """The verify URL in use."""

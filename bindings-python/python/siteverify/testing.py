@@ -1,9 +1,10 @@
 """Test support: the siteverify mock provider, in-process.
 
-:class:`MockProvider` serves the Prosopo and GateKeeper verify APIs on a
-loopback port, on its own native threads, and answers according to the
-scenario token it receives (``pass``, ``fail``, ``expired``, ``fail-open``,
-``status:code=503``, ``hang`` ...; the list is in the siteverify mock's README).
+:class:`MockProvider` serves the verify API of every provider in
+:data:`siteverify.PROVIDERS` on a loopback port, on its own native threads,
+and answers according to the scenario token it receives (``pass``, ``fail``,
+``expired``, ``fail-open``, ``status:code=503``, ``hang`` ...; the list is in
+the siteverify mock's README).
 Point a client at it and test your form handler end to end, with no network
 and no provider account::
 
@@ -97,7 +98,12 @@ class MockProvider:
         return self._server.ca_pem
 
     def endpoint(self, provider: str) -> str:
-        """The verify URL of ``provider`` (``"prosopo"`` or ``"gatekeeper"``), for ``endpoint=``."""
+        """The verify URL of ``provider`` (a name from :data:`siteverify.PROVIDERS`), for ``endpoint=``.
+
+        reCAPTCHA Enterprise's is for the project ``siteverify-mock`` (give
+        ``project_id="siteverify-mock"``); the mock's site key is
+        ``"mock-site-key"``.
+        """
         return self._server.endpoint(provider)
 
     @property
