@@ -265,8 +265,14 @@ fn node_options(_: &Vocab) -> String {
 /// The option table of bindings-node/README.md.
 fn node_options_table(_: &Vocab) -> String {
     let mut out = String::from("| option | type | default | meaning |\n|---|---|---|---|\n");
-    out.push_str(
-        "| `provider` | `'prosopo' \\| 'gatekeeper'` | (required) | The provider (`'procaptcha'`, `'gkcaptcha'` are accepted too). |\n",
+    let names: Vec<String> = siteverify::Provider::ALL
+        .iter()
+        .map(|p| format!("'{}'", p.as_str()))
+        .collect();
+    let _ = writeln!(
+        out,
+        "| `provider` | `{}` | (required) | The provider (`'procaptcha'`, `'gkcaptcha'` are accepted too). |",
+        names.join(" \\| ")
     );
     for o in OPTIONS {
         let ts = node_ts_type(o).replace('|', "\\|");
