@@ -37,3 +37,18 @@ export declare class AbortError extends SiteverifyError {
   readonly name: 'AbortError'
   readonly code: 'cancelled'
 }
+
+/**
+ * The message published on the `node:diagnostics_channel` channel
+ * `siteverify:verification` after each verification that produced an
+ * outcome (frozen): the outcome's fields plus the provider, the latency and
+ * a fingerprint of the token. Never the token, never the secret.
+ */
+export interface VerificationEvent extends Outcome {
+  /** The client's provider. */
+  readonly provider: Provider
+  /** Time from the call to the verdict in milliseconds (retries and the outage check included). */
+  readonly latencyMs: number
+  /** The first 8 hex digits of the token's SHA-256: enough to see one token submitted twice, useless to replay it. */
+  readonly tokenFingerprint: string
+}

@@ -39,6 +39,21 @@ export declare class AbortError extends SiteverifyError {
 }
 
 /**
+ * The message published on the `node:diagnostics_channel` channel
+ * `siteverify:verification` after each verification that produced an
+ * outcome (frozen): the outcome's fields plus the provider, the latency and
+ * a fingerprint of the token. Never the token, never the secret.
+ */
+export interface VerificationEvent extends Outcome {
+  /** The client's provider. */
+  readonly provider: Provider
+  /** Time from the call to the verdict in milliseconds (retries and the outage check included). */
+  readonly latencyMs: number
+  /** The first 8 hex digits of the token's SHA-256: enough to see one token submitted twice, useless to replay it. */
+  readonly tokenFingerprint: string
+}
+
+/**
  * A verifier for one provider, secret and policy. Build one at startup and
  * share it: it is cheap to call concurrently and keeps its connections warm.
  */
@@ -60,11 +75,16 @@ export declare class Client {
    * `Outcome` for every verdict, provider outages included; rejects only
    * for an invalid argument (`InvalidArgumentError`) or an aborted
    * `signal` (`AbortError`).
+   *
+   * Internal arguments (`index.js`): `cancel`, the call's cancel token;
+   * `observe`, settle with the event data too (see `events`).
    */
   verify(token: string, options?: VerifyOptions | undefined | null): Promise<Outcome>
   /**
    * Blocking `verify`, for scripts and CLIs: blocks the calling thread
    * until the outcome is known. Never use it in a server.
+   *
+   * Internal argument (`index.js`): `observe`, as for `verify`.
    */
   verifySync(token: string, options?: VerifyOptions | undefined | null): Outcome
   /** A point-in-time copy of this client's counters. */
@@ -128,6 +148,20 @@ export interface ClientOptions {
 
 /** The version of the Rust core compiled into this addon. */
 export declare function coreVersion(): string
+
+/** A latency histogram at one moment, as Prometheus counts it. */
+export interface Histogram {
+  /**
+   * `[upper bound in seconds, observations at or below it]`, cumulative,
+   * bounds ascending (`LATENCY_BUCKETS`); the last bound is `Infinity`, so
+   * its count equals `count`.
+   */
+  buckets: Array<[le: number, count: number]>
+  /** Observations. */
+  count: number
+  /** Their sum, in seconds. */
+  sumSeconds: number
+}
 
 /**
  * The result of one verification. Act on `accepted` only; the other fields
@@ -224,6 +258,18 @@ export interface Stats {
   outageProbes: number
   /** The provider's health as the outage check sees it. */
   providerHealth: 'up' | 'down' | 'unknown'
+  /**
+   * Time from the call to the verdict, per verification (retries, backoff
+   * and the outage check included).
+   */
+  verificationSeconds: Histogram
+  /** Time of each HTTP attempt that got an answer: the provider's own latency. */
+  roundTripSeconds: Histogram
+  /**
+   * Verifications per number of HTTP attempts, keyed by the count as a
+   * string (`"0"`: rejected locally, no request sent).
+   */
+  byAttempts: Record<string, number>
   /** Outcomes per reason code (reasons never seen are absent). */
   byReason: Partial<Record<Reason, number>>
   /** Provider error keys and codes seen (Prosopo `error.key`, GateKeeper `error_codes`). */

@@ -1,10 +1,40 @@
 'use strict'
 
 // The JavaScript layer of `siteverify`: error classes, AbortSignal support,
-// and redaction. Everything else, verdicts included, happens in the Rust core.
+// redaction, and the per-verification event on `node:diagnostics_channel`.
+// Everything else, verdicts included, happens in the Rust core.
 
+const diagnosticsChannel = require('node:diagnostics_channel')
 const { inspect } = require('node:util')
 const native = require('./binding.js')
+
+/**
+ * One message per verification (an outcome, not an error), published where the
+ * verification settles, on the event loop: the outcome's fields plus
+ * `provider`, `latencyMs` and `tokenFingerprint`. Never the token or the secret.
+ * The native side attaches latency and fingerprint only when the channel had a
+ * subscriber as the call started (`observe`), so an unobserved verification
+ * costs nothing more than before.
+ */
+const verificationChannel = diagnosticsChannel.channel('siteverify:verification')
+
+/** Publishes the event of an observed verification; returns its outcome. */
+function published(provider, settled) {
+  const { outcome, latencyMs, tokenFingerprint } = settled
+  // Frozen copies: a subscriber can change neither the caller's outcome nor
+  // what the next subscriber sees.
+  const event = Object.freeze({
+    ...outcome,
+    errorCodes: Object.freeze([...outcome.errorCodes]),
+    provider,
+    latencyMs,
+    tokenFingerprint,
+  })
+  // diagnostics_channel calls every subscriber even when one throws, and
+  // reports the exception as uncaught on the next tick: never here.
+  verificationChannel.publish(event)
+  return outcome
+}
 
 /** Base class of every error siteverify throws or rejects with. */
 class SiteverifyError extends Error {
@@ -152,13 +182,19 @@ class Client {
     let signal
     let promise
     let cancelToken
+    let observe
     try {
       signal = signalOf(options)
       if (signal && signal.aborted) throw abortError(signal)
       cancelToken = signal ? native.cancelToken() : undefined
-      promise = this.#native.verify(token, options, cancelToken)
+      observe = verificationChannel.hasSubscribers
+      promise = this.#native.verify(token, options, cancelToken, observe)
     } catch (err) {
       return Promise.reject(fromNative(err))
+    }
+    if (observe) {
+      const provider = this.provider
+      promise = promise.then((settled) => published(provider, settled))
     }
     if (!signal) return promise.then(undefined, (err) => Promise.reject(fromNative(err)))
     const unwatch = watch(signal, cancelToken)
@@ -184,7 +220,9 @@ class Client {
     try {
       const signal = signalOf(options)
       if (signal && signal.aborted) throw abortError(signal)
-      return this.#native.verifySync(token, options)
+      if (!verificationChannel.hasSubscribers) return this.#native.verifySync(token, options)
+      const settled = this.#native.verifySync(token, options, true)
+      return published(this.provider, settled)
     } catch (err) {
       throw fromNative(err)
     }

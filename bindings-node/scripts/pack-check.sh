@@ -13,7 +13,8 @@ test -f "$tarball" || { echo "pack-check: npm pack produced no tarball" >&2; exi
 files=$(tar -tzf "$tarball")
 for f in package/package.json package/index.js package/index.mjs package/index.d.ts package/binding.js \
          package/siteverify.node package/scripts/build.js package/README.md \
-         package/integration.js package/express.js package/express.d.ts package/fastify.js package/fastify.d.ts; do
+         package/integration.js package/express.js package/express.d.ts package/fastify.js package/fastify.d.ts \
+         package/testing.js package/testing.d.ts package/prometheus.js package/prometheus.d.ts; do
   echo "$files" | grep -qx "$f" || { echo "pack-check: $f missing from the tarball" >&2; exit 1; }
 done
 if echo "$files" | grep -qE '^package/(src|test|node_modules)/'; then
@@ -45,6 +46,19 @@ console.error("pack-check: import { Client } from \"siteverify\" works")
 '
 node -e 'require("siteverify/express"); require("siteverify/fastify")' # no framework installed here
 echo "pack-check: siteverify/express and siteverify/fastify load without their frameworks" >&2
+node -e '
+const { collectSiteverifyMetrics } = require("siteverify/prometheus") // loads without prom-client
+try { collectSiteverifyMetrics(); throw new Error("no error") } catch (e) { if (!/npm install prom-client/.test(e.message)) throw e }
+'
+echo "pack-check: siteverify/prometheus loads without prom-client, and says what to install when used" >&2
+node --input-type=module -e '
+import { MockProvider } from "siteverify/testing"
+const mock = await MockProvider.start()
+const outcome = await mock.client("gatekeeper").verify("pass")
+await mock.close()
+if (!outcome.accepted || mock.requests !== 1) throw new Error("unexpected " + JSON.stringify(outcome))
+console.error("pack-check: import { MockProvider } from \"siteverify/testing\" works")
+'
 cp "$here/examples/verify.ts" .
 "$here/node_modules/.bin/tsc" --strict --noEmit --module nodenext --moduleResolution nodenext --target es2022 \
   --types node --typeRoots "$here/node_modules/@types" verify.ts

@@ -14,9 +14,11 @@
 
 mod arguments;
 mod errors;
+mod events;
 mod options;
 mod outcome;
 mod stats;
+mod testing;
 
 use std::sync::Mutex;
 
@@ -27,9 +29,10 @@ use tokio::sync::oneshot;
 pub use arguments::VerifyOptions;
 pub use options::{ClientOptions, Provider};
 pub use outcome::{Outcome, Reason};
-pub use stats::Stats;
+pub use stats::{Histogram, Stats};
 
 use crate::errors::{js_error, Failure};
+use crate::events::Verified;
 
 /// A verifier for one provider, secret and policy. Build one at startup and
 /// share it: it is cheap to call concurrently and keeps its connections warm.
@@ -45,7 +48,8 @@ impl Client {
     // catch_unwind: a Rust panic becomes a thrown Error instead of aborting Node.
     #[napi(constructor, catch_unwind, ts_args_type = "options: ClientOptions")]
     pub fn new(env: Env, options: Unknown) -> Result<Self> {
-        let builder = options::client_builder(&env, options)?;
+        let mut builder = options::client_builder(&env, options)?;
+        events::install(&mut builder);
         let inner = builder.build().map_err(|e| js_error(&env, &e))?;
         Ok(Client { inner })
     }
@@ -67,6 +71,9 @@ impl Client {
     /// `Outcome` for every verdict, provider outages included; rejects only
     /// for an invalid argument (`InvalidArgumentError`) or an aborted
     /// `signal` (`AbortError`).
+    ///
+    /// Internal arguments (`index.js`): `cancel`, the call's cancel token;
+    /// `observe`, settle with the event data too (see `events`).
     #[napi(
         ts_args_type = "token: string, options?: VerifyOptions | undefined | null",
         ts_return_type = "Promise<Outcome>"
@@ -77,6 +84,7 @@ impl Client {
         token: Unknown,
         options: Option<Unknown>,
         cancel: Option<&External<CancelToken>>,
+        observe: Option<bool>,
     ) -> Result<Object<'env>> {
         let token = arguments::token(env, token)?;
         let opts = arguments::verify_options(env, options)?;
@@ -84,10 +92,11 @@ impl Client {
             Some(c) => Some(c.take_receiver(env)?),
             None => None,
         };
-        let (deferred, promise) = env.create_deferred::<Outcome, Box<dyn FnOnce(Env) -> Result<Outcome>>>()?;
+        let (deferred, promise) = env.create_deferred::<Verified, Box<dyn FnOnce(Env) -> Result<Verified>>>()?;
         let client = self.inner.clone();
         let handle = siteverify::runtime::handle();
-        let task = handle.spawn(async move { client.verify_bytes(&token, &opts).await });
+        let observe = observe.unwrap_or(false);
+        let task = handle.spawn(async move { events::observed(observe, client.verify_bytes(&token, &opts)).await });
         handle.spawn(async move {
             let result = match cancelled {
                 None => joined(task.await),
@@ -104,7 +113,7 @@ impl Client {
                 }
             };
             match result {
-                Ok(outcome) => deferred.resolve(Box::new(move |_env| Ok(Outcome::from(outcome)))),
+                Ok(verified) => deferred.resolve(Box::new(move |_env| Ok(verified))),
                 Err(e) => deferred.resolve(Box::new(move |env| Err(js_error(&env, &e)))),
             }
         });
@@ -113,18 +122,32 @@ impl Client {
 
     /// Blocking `verify`, for scripts and CLIs: blocks the calling thread
     /// until the outcome is known. Never use it in a server.
+    ///
+    /// Internal argument (`index.js`): `observe`, as for `verify`.
     #[napi(
         catch_unwind,
         js_name = "verifySync",
-        ts_args_type = "token: string, options?: VerifyOptions | undefined | null"
+        ts_args_type = "token: string, options?: VerifyOptions | undefined | null",
+        ts_return_type = "Outcome"
     )]
-    pub fn verify_sync(&self, env: Env, token: Unknown, options: Option<Unknown>) -> Result<Outcome> {
+    pub fn verify_sync(
+        &self,
+        env: Env,
+        token: Unknown,
+        options: Option<Unknown>,
+        observe: Option<bool>,
+    ) -> Result<Verified> {
         let token = arguments::token(&env, token)?;
         let opts = arguments::verify_options(&env, options)?;
         // `Client::verify_blocking` for the bytes `arguments::token` gives.
-        siteverify::runtime::block_on(self.inner.verify_bytes(&token, &opts))
-            .and_then(|result| result)
-            .map(Outcome::from)
+        let verification = events::observed(observe.unwrap_or(false), self.inner.verify_bytes(&token, &opts));
+        siteverify::runtime::block_on(verification)
+            .and_then(|(result, event)| {
+                result.map(|outcome| Verified {
+                    outcome: Outcome::from(outcome),
+                    event,
+                })
+            })
             .map_err(|e| js_error(&env, &e))
     }
 
@@ -137,10 +160,13 @@ impl Client {
 
 /// Joins the verification task: a panic in the core becomes an `internal` error.
 fn joined(
-    r: std::result::Result<siteverify::Result<siteverify::Outcome>, tokio::task::JoinError>,
-) -> siteverify::Result<siteverify::Outcome> {
+    r: std::result::Result<(siteverify::Result<siteverify::Outcome>, Option<events::EventData>), tokio::task::JoinError>,
+) -> siteverify::Result<Verified> {
     match r {
-        Ok(result) => result,
+        Ok((result, event)) => result.map(|outcome| Verified {
+            outcome: Outcome::from(outcome),
+            event,
+        }),
         Err(e) if e.is_panic() => Err(siteverify::Error::internal(
             "verification panicked; please report this bug",
         )),

@@ -33,11 +33,49 @@ pub struct Stats {
     /// The provider's health as the outage check sees it.
     #[napi(ts_type = "'up' | 'down' | 'unknown'")]
     pub provider_health: String,
+    /// Time from the call to the verdict, per verification (retries, backoff
+    /// and the outage check included).
+    pub verification_seconds: Histogram,
+    /// Time of each HTTP attempt that got an answer: the provider's own latency.
+    pub round_trip_seconds: Histogram,
+    /// Verifications per number of HTTP attempts, keyed by the count as a
+    /// string (`"0"`: rejected locally, no request sent).
+    pub by_attempts: BTreeMap<String, i64>,
     /// Outcomes per reason code (reasons never seen are absent).
     #[napi(ts_type = "Partial<Record<Reason, number>>")]
     pub by_reason: BTreeMap<String, i64>,
     /// Provider error keys and codes seen (Prosopo `error.key`, GateKeeper `error_codes`).
     pub by_error_key: BTreeMap<String, i64>,
+}
+
+/// A latency histogram at one moment, as Prometheus counts it.
+#[napi(object, object_from_js = false)]
+pub struct Histogram {
+    /// `[upper bound in seconds, observations at or below it]`, cumulative,
+    /// bounds ascending (`LATENCY_BUCKETS`); the last bound is `Infinity`, so
+    /// its count equals `count`.
+    #[napi(ts_type = "Array<[le: number, count: number]>")]
+    pub buckets: Vec<Vec<f64>>,
+    /// Observations.
+    pub count: i64,
+    /// Their sum, in seconds.
+    pub sum_seconds: f64,
+}
+
+impl From<siteverify::HistogramSnapshot> for Histogram {
+    fn from(h: siteverify::HistogramSnapshot) -> Self {
+        let siteverify::HistogramSnapshot {
+            buckets,
+            count: total,
+            sum_seconds,
+        } = h;
+        Histogram {
+            // Counts are exact as doubles up to 2^53.
+            buckets: buckets.into_iter().map(|(le, n)| vec![le, n as f64]).collect(),
+            count: count(total),
+            sum_seconds,
+        }
+    }
 }
 
 fn count(n: u64) -> i64 {
@@ -60,10 +98,9 @@ impl From<siteverify::StatsSnapshot> for Stats {
             provider_health,
             by_reason,
             by_error_key,
-            // The latency histograms reach Node with the observability work (issue 18).
-            verification_seconds: _,
-            round_trip_seconds: _,
-            by_attempts: _,
+            verification_seconds,
+            round_trip_seconds,
+            by_attempts,
         } = s;
         let counts = |m: BTreeMap<String, u64>| m.into_iter().map(|(k, v)| (k, count(v))).collect();
         Stats {
@@ -79,8 +116,18 @@ impl From<siteverify::StatsSnapshot> for Stats {
             outage_refused: count(outage_refused),
             outage_probes: count(outage_probes),
             provider_health,
+            verification_seconds: Histogram::from(verification_seconds),
+            round_trip_seconds: Histogram::from(round_trip_seconds),
+            by_attempts: counts(by_attempts),
             by_reason: counts(by_reason),
             by_error_key: counts(by_error_key),
         }
     }
+}
+
+/// Internal (`siteverify/prometheus`): the core's latency bucket bounds in
+/// seconds, `LATENCY_BUCKETS`, the histograms' bounds before `Infinity`.
+#[napi(js_name = "_latencyBuckets", skip_typescript)]
+pub fn latency_buckets() -> Vec<f64> {
+    siteverify::LATENCY_BUCKETS.to_vec()
 }

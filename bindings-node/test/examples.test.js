@@ -20,7 +20,7 @@ before(async () => {
 after(() => mock.stop())
 
 test('README shows the example files verbatim', () => {
-  for (const file of ['examples/express.js', 'examples/verify.ts']) {
+  for (const file of ['examples/express.js', 'examples/verify.ts', 'examples/signup.test.js']) {
     const code = fs.readFileSync(path.join(ROOT, file), 'utf8')
     assert.ok(README.includes(code), `README.md does not contain ${file} verbatim`)
   }

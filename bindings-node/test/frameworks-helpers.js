@@ -10,15 +10,12 @@ const os = require('node:os')
 const path = require('node:path')
 
 const { Client } = require('..')
-const { MOCK_SECRET, startMock } = require('./helpers')
+const { MockProvider, MOCK_SECRET } = require('../testing')
 
-/**
- * The mock provider, as `{ endpoint(provider), stop() }`. The one place to
- * change when the tests move to the binding's in-process mock.
- */
+/** The mock provider (in process: `siteverify/testing`), as `{ endpoint(provider), stop() }`. */
 async function startProvider() {
-  const mock = await startMock()
-  return { endpoint: (provider) => mock.endpoint(provider), stop: () => mock.stop() }
+  const mock = await MockProvider.start()
+  return { endpoint: (provider) => mock.endpoint(provider), stop: () => mock.close() }
 }
 
 /** A client of `provider` pointed at the mock; `options` adds client options. */

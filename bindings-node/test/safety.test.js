@@ -288,6 +288,7 @@ describe('fail modes (the core decides; the binding passes through)', () => {
     const s = gatekeeper().stats()
     assert.deepEqual(Object.keys(s).sort(), [
       'accepted',
+      'byAttempts',
       'byErrorKey',
       'byReason',
       'errors',
@@ -300,6 +301,8 @@ describe('fail modes (the core decides; the binding passes through)', () => {
       'providerHealth',
       'rejected',
       'retries',
+      'roundTripSeconds',
+      'verificationSeconds',
       'verifications',
     ])
     assert.equal(s.providerHealth, 'unknown')
