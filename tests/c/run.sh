@@ -40,6 +40,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=
 # while other threads allocate (seen with gcc 12's libasan), which says
 # nothing about ours. The plain run above forks 300 times.
 echo "== C, valgrind"
+export SV_TEST_UNDER_VALGRIND=1
 VG=(valgrind --quiet --leak-check=full --error-exitcode=1 --trace-children=yes --suppressions="$ROOT/tests/c/valgrind.supp")
 "${VG[@]}" "$OUT/test_vectors" "$URL" "$VECTORS"
 "${VG[@]}" "$OUT/test_abi" "$URL"

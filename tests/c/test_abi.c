@@ -313,6 +313,9 @@ static void test_event_callback(void) {
 
 /* The in-process mock: what an application's own tests use instead of a binary. */
 static void test_in_process_mock(void) {
+  /* Not under valgrind: ring's assembly AES-GCM reads memory valgrind believes uninitialised, and
+   * the mock's runtime stops its threads in the background. Plain and ASan runs cover it. */
+  if (getenv("SV_TEST_UNDER_VALGRIND")) return;
   for (int tls = 0; tls <= 1; tls++) {
     sv_mock *m = NULL;
     CHECK(sv_mock_start("app-test-secret", tls, &m, NULL) == SV_OK && m, "start (tls %d)", tls);
