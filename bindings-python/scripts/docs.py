@@ -16,6 +16,16 @@ from pathlib import Path
 import pdoc
 import pdoc.render
 
+# The package lists only its names in __all__, so pdoc would skip the submodules: name them.
+MODULES = [
+    "siteverify",
+    "siteverify.testing",
+    "siteverify.prometheus",
+    "siteverify.flask",
+    "siteverify.fastapi",
+    "siteverify.django",
+]
+
 
 def main() -> int:
     out = sys.argv[1]
@@ -25,11 +35,20 @@ def main() -> int:
         show_source=False,
         search=True,
     )
+    # siteverify.django's form field has lazily translated messages, whose repr needs settings.
+    import django
+    from django.conf import settings
+
+    settings.configure()
+    django.setup()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        pdoc.pdoc("siteverify", output_directory=Path(out))
+        pdoc.pdoc(*MODULES, output_directory=Path(out))
     # pdoc's own, and any raised by the package's modules as pdoc imports them.
     ours = [w for w in caught if "/pdoc/" in w.filename or "/siteverify/" in w.filename]
+    for w in caught:
+        if w not in ours:
+            print(f"(not pdoc's: {w.category.__name__}: {w.message})", file=sys.stderr)
     for w in ours:
         print(f"pdoc warning: {w.message} ({w.filename}:{w.lineno})", file=sys.stderr)
     if ours:

@@ -9,7 +9,11 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 START=$SECONDS
 
 echo "== Rust (rustdoc, #![deny(missing_docs)])"
-RUSTDOCFLAGS="-D warnings" cargo doc --locked -q --no-deps -p siteverify -p siteverify-opentelemetry -p siteverify-mock
+# The libraries' public API must be documented (core has #![deny(missing_docs)]; the flag
+# holds the OpenTelemetry crate to it too). The mock's apis.rs still has 5 undocumented
+# provider constants: it gets -D warnings only until they are documented.
+RUSTDOCFLAGS="-D warnings -D missing_docs" cargo doc --locked -q --no-deps -p siteverify -p siteverify-opentelemetry
+RUSTDOCFLAGS="-D warnings" cargo doc --locked -q --no-deps -p siteverify-mock
 cp -r "$ROOT/target/doc" "$OUT/rust"
 
 echo "== C (from the header's comments)"
