@@ -17,8 +17,9 @@ mod errors;
 mod events;
 mod options;
 mod outcome;
-mod stats;
-mod testing;
+pub mod stats;
+// Public: its #[napi] exports are reached from JavaScript only, never from Rust.
+pub mod testing;
 
 use std::sync::Mutex;
 
@@ -160,7 +161,10 @@ impl Client {
 
 /// Joins the verification task: a panic in the core becomes an `internal` error.
 fn joined(
-    r: std::result::Result<(siteverify::Result<siteverify::Outcome>, Option<events::EventData>), tokio::task::JoinError>,
+    r: std::result::Result<
+        (siteverify::Result<siteverify::Outcome>, Option<events::EventData>),
+        tokio::task::JoinError,
+    >,
 ) -> siteverify::Result<Verified> {
     match r {
         Ok((result, event)) => result.map(|outcome| Verified {

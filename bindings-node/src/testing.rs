@@ -30,10 +30,16 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 #[napi(js_name = "_testingMockStart", skip_typescript, catch_unwind)]
 pub fn testing_mock_start(env: Env, secrets: Vec<String>, tls: bool, wrong_hostname: bool) -> Result<External<Mock>> {
     if secrets.is_empty() {
-        return Err(js_error(&env, &Failure::invalid_argument("the mock needs at least one secret")));
+        return Err(js_error(
+            &env,
+            &Failure::invalid_argument("the mock needs at least one secret"),
+        ));
     }
     if wrong_hostname && !tls {
-        return Err(js_error(&env, &Failure::invalid_argument("wrongHostname needs tls: true")));
+        return Err(js_error(
+            &env,
+            &Failure::invalid_argument("wrongHostname needs tls: true"),
+        ));
     }
     let config = MockConfig { secrets };
     let started = if tls {
