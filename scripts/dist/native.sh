@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Builds every native piece `make dist` packages, once per target, with zig (glibc 2.17 or
+# musl), and stages them stripped of debug info under target/dist-stage/<target>/.
+# `strip --strip-debug` keeps the symbol table (tests/c/valgrind.supp matches function names).
+source "$(dirname "$0")/common.sh"
+PATH=$("$ROOT/scripts/dist/tools.sh"):$PATH
+export PATH
+STAGE=$ROOT/target/dist-stage
+cd "$ROOT"
+
+zb() { cargo zigbuild --locked --profile dist "$@"; }
+strip_debug() { # file...: GNU strip for x86-64, llvm-strip (same flag) for the other ELF machines
+  local f
+  for f; do
+    if file -b "$f" 2>/dev/null | grep -q aarch64 || readelf -h "$f" 2>/dev/null | grep -q AArch64; then
+      llvm-strip --strip-debug "$f"
+    else
+      strip --strip-debug "$f"
+    fi
+  done
+}
+stage_lib() { # target, cargo output dir
+  local t=$1 out=$2 d=$STAGE/$1
+  mkdir -p "$d/lib"
+  install -m 0755 "$out/libsiteverify.so" "$d/lib/libsiteverify.so"
+  install -m 0644 "$out/libsiteverify.a" "$d/lib/libsiteverify.a"
+  [ -f "$out/libsiteverify_jni.so" ] && install -m 0755 "$out/libsiteverify_jni.so" "$d/lib/libsiteverify_jni.so"
+  strip_debug "$d"/lib/*
+}
+stage_node() { # target, cargo output dir, napi platform name
+  mkdir -p "$STAGE/$1/node"
+  install -m 0755 "$2/libsiteverify_node.so" "$STAGE/$1/node/siteverify.$3.node"
+  strip_debug "$STAGE/$1/node/siteverify.$3.node"
+}
+
+# Three independent chains (each its own cargo target dir, so they can run at once):
+#   x64-gnu    libsiteverify, libsiteverify_jni, the Node addon, the manylinux wheel (+ sdist)
+#   arm64-gnu  libsiteverify, the Node addon, the manylinux wheel (cross-compiled)
+#   x64-musl   static siteverify + siteverify-mock; the Node addon and musllinux wheel
+wheel() { # target-dir, maturin target, compatibility
+  mkdir -p "$DIST/python"
+  CARGO_TARGET_DIR=$1 maturin build --locked --profile dist --zig -m bindings-python/Cargo.toml \
+    --out "$DIST/python" --target "$2" --compatibility "$3" >&2
+}
+
+case ${1:-all} in
+  all)
+    pids=()
+    for c in x64-gnu arm64-gnu x64-musl; do "$0" $c & pids+=($!); done
+    rc=0; for p in "${pids[@]}"; do wait "$p" || rc=1; done; exit $rc
+    ;;
+  x64-gnu)
+    log "x86_64 glibc $GLIBC: libsiteverify, libsiteverify_jni, the Node addon"
+    zb --target $GNU_X64.$GLIBC -p siteverify-ffi -p siteverify-jni -p siteverify-node
+    stage_lib $GNU_X64 "$(out_dir $GNU_X64)"
+    stage_node $GNU_X64 "$(out_dir $GNU_X64)" linux-x64-gnu
+    rm -f "$DIST"/python/*manylinux*x86_64*.whl "$DIST"/python/*.tar.gz
+    wheel "$ROOT/target" $GNU_X64 manylinux2014
+    maturin sdist -m bindings-python/Cargo.toml --out "$DIST/python" >&2
+    ;;
+  arm64-gnu)
+    td=$ROOT/target/dist-arm64
+    log "aarch64 glibc $GLIBC: libsiteverify, the Node addon"
+    zb --target $GNU_ARM64.$GLIBC -p siteverify-ffi -p siteverify-node --target-dir "$td"
+    stage_lib $GNU_ARM64 "$(out_dir $GNU_ARM64 "$td")"
+    stage_node $GNU_ARM64 "$(out_dir $GNU_ARM64 "$td")" linux-arm64-gnu
+    rm -f "$DIST"/python/*aarch64*.whl
+    wheel "$td" $GNU_ARM64 manylinux2014
+    ;;
+  x64-musl)
+    td=$ROOT/target/dist-musl
+    log "x86_64 musl, static: siteverify, siteverify-mock"
+    zb --target $MUSL_X64 -p siteverify-cli -p siteverify-mock --target-dir "$td"
+    mkdir -p "$STAGE/$MUSL_X64/bin"
+    for b in siteverify siteverify-mock; do
+      install -m 0755 "$(out_dir $MUSL_X64 "$td")/$b" "$STAGE/$MUSL_X64/bin/$b"
+    done
+    strip_debug "$STAGE/$MUSL_X64"/bin/*
+    # A shared object on musl needs the dynamic C runtime: its own target dir, so that the
+    # static build above is not rebuilt each time.
+    td=$ROOT/target/dist-musl-dyn
+    log "x86_64 musl, dynamic: the Node addon, the musllinux wheel"
+    RUSTFLAGS="-C target-feature=-crt-static" zb --target $MUSL_X64 -p siteverify-node --target-dir "$td"
+    stage_node $MUSL_X64 "$(out_dir $MUSL_X64 "$td")" linux-x64-musl
+    rm -f "$DIST"/python/*musllinux*.whl
+    wheel "$td" $MUSL_X64 musllinux_1_2
+    ;;
+  *) echo "usage: native.sh [all|x64-gnu|arm64-gnu|x64-musl]" >&2; exit 2 ;;
+esac
+log "$1: staged in $STAGE"
