@@ -27,6 +27,13 @@ stage_lib() { # target, cargo output dir
   [ -f "$out/libsiteverify_jni.so" ] && install -m 0755 "$out/libsiteverify_jni.so" "$d/lib/libsiteverify_jni.so"
   strip_debug "$d"/lib/*
 }
+# libsiteverify keeps its symbol table (valgrind suppressions name tokio functions): the dist
+# profile's strip=debuginfo reaches zig's linker as --strip-debug, which zig treats as a full
+# strip, so libsiteverify alone is linked again with strip=none (only its own crate rebuilds),
+# and `strip --strip-debug` then drops the debug info the standard library brings.
+ffi_with_symbols() { # zig target, [target dir]
+  cargo-zigbuild rustc --locked --profile dist --target "$1" -p siteverify-ffi ${2:+--target-dir "$2"} -- -C strip=none
+}
 stage_node() { # target, cargo output dir, napi platform name
   mkdir -p "$STAGE/$1/node"
   install -m 0755 "$2/libsiteverify_node.so" "$STAGE/$1/node/siteverify.$3.node"
@@ -38,6 +45,8 @@ stage_node() { # target, cargo output dir, napi platform name
 #   arm64-gnu  libsiteverify, the Node addon, the manylinux wheel (cross-compiled)
 #   x64-musl   static siteverify + siteverify-mock; the Node addon and musllinux wheel
 wheel() { # target-dir, maturin target, compatibility
+  # maturin puts the LICENSE beside pyproject.toml into the wheel and the sdist: the root's.
+  cmp -s "$ROOT/LICENSE" bindings-python/LICENSE || { echo "dist: bindings-python/LICENSE differs from LICENSE" >&2; exit 1; }
   mkdir -p "$DIST/python"
   CARGO_TARGET_DIR=$1 maturin build --locked --profile dist --zig -m bindings-python/Cargo.toml \
     --out "$DIST/python" --target "$2" --compatibility "$3" >&2
@@ -52,6 +61,7 @@ case ${1:-all} in
   x64-gnu)
     log "x86_64 glibc $GLIBC: libsiteverify, libsiteverify_jni, the Node addon"
     zb --target $GNU_X64.$GLIBC -p siteverify-ffi -p siteverify-jni -p siteverify-node
+    ffi_with_symbols $GNU_X64.$GLIBC
     stage_lib $GNU_X64 "$(out_dir $GNU_X64)"
     stage_node $GNU_X64 "$(out_dir $GNU_X64)" linux-x64-gnu
     rm -f "$DIST"/python/*manylinux*x86_64*.whl "$DIST"/python/*.tar.gz
@@ -62,6 +72,7 @@ case ${1:-all} in
     td=$ROOT/target/dist-arm64
     log "aarch64 glibc $GLIBC: libsiteverify, the Node addon"
     zb --target $GNU_ARM64.$GLIBC -p siteverify-ffi -p siteverify-node --target-dir "$td"
+    ffi_with_symbols $GNU_ARM64.$GLIBC "$td"
     stage_lib $GNU_ARM64 "$(out_dir $GNU_ARM64 "$td")"
     stage_node $GNU_ARM64 "$(out_dir $GNU_ARM64 "$td")" linux-arm64-gnu
     rm -f "$DIST"/python/*aarch64*.whl
@@ -85,6 +96,12 @@ case ${1:-all} in
     rm -f "$DIST"/python/*musllinux*.whl
     wheel "$td" $MUSL_X64 musllinux_1_2
     ;;
-  *) echo "usage: native.sh [all|x64-gnu|arm64-gnu|x64-musl]" >&2; exit 2 ;;
+  ffi-symbols) # libsiteverify alone, both glibc targets (after a build without ffi_with_symbols)
+    ffi_with_symbols $GNU_X64.$GLIBC
+    stage_lib $GNU_X64 "$(out_dir $GNU_X64)"
+    ffi_with_symbols $GNU_ARM64.$GLIBC "$ROOT/target/dist-arm64"
+    stage_lib $GNU_ARM64 "$(out_dir $GNU_ARM64 "$ROOT/target/dist-arm64")"
+    ;;
+  *) echo "usage: native.sh [all|x64-gnu|arm64-gnu|x64-musl|ffi-symbols]" >&2; exit 2 ;;
 esac
 log "$1: staged in $STAGE"

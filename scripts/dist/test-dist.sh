@@ -198,7 +198,7 @@ mkdir -p "$APP/node_modules/tests" && cp -r "$T/src/tests/vectors" "$APP/node_mo
 # --- Go ---------------------------------------------------------------------------------
 section "Go (dist/go) through a file:// GOPROXY"
 GOENV=(GOPROXY="file://$D/go/proxy" GOFLAGS=-mod=mod GONOSUMDB='*' GOSUMDB=off GOTOOLCHAIN=local
-       GOPATH="$T/gopath" GOCACHE="$T/gocache" CGO_ENABLED=1)
+       GOPATH="$T/gopath" GOCACHE="$(go env GOCACHE)" CGO_ENABLED=1)  # the build cache is only a cache
 GAPP=$T/go-app
 mkdir -p "$GAPP"
 mod=$(sed -n 's/^module //p' "$ROOT/bindings-go/go.mod")
@@ -265,6 +265,28 @@ for c in sources javadoc; do
   [ -f "$T/m2/org/siteverify/siteverify/$VERSION/siteverify-$VERSION-$c.jar" ] || [ -f "$D/java/maven-repo/org/siteverify/siteverify/$VERSION/siteverify-$VERSION-$c.jar" ] \
     && pass "siteverify-$VERSION-$c.jar published" || fail "no -$c jar"
 done
+
+# The binding's JUnit suite on the installed jar: the test classes compiled from the source
+# tree, then run by Failsafe against the jar from the fresh repository, with no library path
+# (so the natives come out of the jar), on Java 25 (FFM) and Java 17 (JNI).
+JT=$T/src/bindings-java
+mkdir -p "$JT" "$T/src/include"
+(cd "$ROOT/bindings-java" && tar --exclude=./target -cf - .) | tar -C "$JT" -xf -
+cp "$ROOT"/include/*.h "$T/src/include/"
+jprops=(-Dstyle.color=never -Dmaven.repo.local="$T/m2" -Dsv.lib.dir= -Dsv.mock.bin="$MOCK"
+        -Dsv.include.dir="$T/src/include" -Dsv.vectors.dir="$T/src/tests/vectors")
+if (cd "$JT" && run env JAVA_HOME="$J25" MAVEN_OPTS=--sun-misc-unsafe-memory-access=allow mvn -B -ntp -q "${jprops[@]}" test-compile) > "$T/jt.log" 2>&1; then
+  mkdir -p "$JT/target" && cp "$T/m2/org/siteverify/siteverify/$VERSION/siteverify-$VERSION.jar" "$JT/target/"
+  for r in 25 17; do
+    home=$J25; [ $r = 17 ] && home=$J17
+    (cd "$JT" && run env JAVA_HOME="$J25" MAVEN_OPTS=--sun-misc-unsafe-memory-access=allow mvn -B -ntp "${jprops[@]}" \
+      -Dsv.test.jvm="$home/bin/java" -Dsv.test.release=$r failsafe:integration-test failsafe:verify) > "$T/jt$r.log" 2>&1 \
+      && pass "JUnit suite on the installed jar, Java $r: $(grep -E 'Tests run:.*Fail' "$T/jt$r.log" | tail -n1 | sed 's/\x1b\[[0-9;]*m//g')" \
+      || { fail "JUnit suite on the installed jar, Java $r"; grep -E 'Tests run:|FAIL|ERROR\]' "$T/jt$r.log" | sed 's/\x1b\[[0-9;]*m//g' | head -20; }
+  done
+else
+  fail "JUnit suite: test-compile"; tail -20 "$T/jt.log"
+fi
 
 # --- PHP --------------------------------------------------------------------------------
 section "PHP (dist/php) with Composer, packagist disabled"
