@@ -15,12 +15,13 @@ BINDINGS := $(patsubst bindings-%/Makefile,%,$(wildcard bindings-*/Makefile))
 
 HEADER_TMP := $(ROOT)/target/header-check
 
-.PHONY: help build demo test deps dist test-dist install lint vocab check-vocab test-rust test-c header check-header bench fuzz fuzz-smoke $(addprefix test-,$(BINDINGS))
+.PHONY: help build demo test deps dist test-dist install lint vocab check-vocab docs test-rust test-c header check-header bench fuzz fuzz-smoke $(addprefix test-,$(BINDINGS))
 
 help:
 	@echo "make demo   build, start the mock provider, verify a handful of scenario tokens"
 	@echo "make test   everything: installs what is missing, lint, Rust, C and every binding"
 	@echo "make bench  verifications per second against the mock"
+	@echo "make docs   every language's reference into target/docs/"
 	@echo "make dist   the packages users install, built with zig for glibc 2.17 and musl, into dist/"
 	@echo "make test-dist   each package of dist/ installed and tested with no Rust toolchain in reach"
 	@echo "make install PREFIX=/usr/local   the C library, header and pkg-config file"
@@ -84,6 +85,10 @@ fuzz:
 
 fuzz-smoke:
 	scripts/fuzz.sh 15
+
+# Every language's reference into target/docs/ (warnings are errors), one index page.
+docs: build
+	scripts/docs/build.sh
 
 bench:
 	$(CARGO) bench --locked -p siteverify --bench throughput

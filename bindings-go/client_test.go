@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"reflect"
 	"strings"
 	"sync"
@@ -127,7 +128,13 @@ func TestConfigErrors(t *testing.T) {
 		"unknown fail mode":     {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), FailMode: "sometimes"},
 		"unknown fail-open":     {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), OnFailOpen: "maybe"},
 		"negative timeout":      {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), Timeout: -time.Second},
-		"sub-ms timeout":        {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), Timeout: time.Microsecond},
+		"negative sub-ms":       {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), Timeout: -time.Microsecond},
+		"negative max age":      {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), MaxAge: -time.Minute},
+		"negative base delay":   {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), RetryBaseDelay: -time.Millisecond},
+		"retries -1":            {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), MaxRetries: -1},
+		"NaN threshold":         {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), ScoreThreshold: Threshold(math.NaN())},
+		"NUL in provider":       {Provider: GateKeeper + "\x00", Secret: mockSecret, Endpoint: gatekeeperURL()},
+		"NUL in fail mode":      {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), FailMode: FailOpen + "\x00"},
 		"too long timeout":      {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), Timeout: time.Hour},
 		"negative retries":      {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), MaxRetries: -2},
 		"too many retries":      {Provider: GateKeeper, Secret: mockSecret, Endpoint: gatekeeperURL(), MaxRetries: 11},
@@ -307,7 +314,7 @@ func TestStats(t *testing.T) {
 	want := Stats{
 		// "fail-open" is not accepted under the default fail mode, and a
 		// provider error key a token can cause is a conclusive rejection.
-		Verifications: 6, Accepted: 3, Rejected: 3, Inconclusive: 1, FailOpenSuspected: 1, Retries: 1, Errors: 1,
+		Verifications: 6, Accepted: 3, NotAccepted: 3, Rejected: 3, Inconclusive: 1, FailOpenSuspected: 1, Retries: 1, Errors: 1,
 		ProviderHealth: HealthUp,
 		ByReason: map[Reason]uint64{
 			ReasonVerified: 3, ReasonTokenInvalid: 2, ReasonProviderFailOpen: 1,
@@ -458,5 +465,69 @@ func TestFailOpenIsOutageAware(t *testing.T) {
 	case HealthUp, HealthDown, HealthUnknown:
 	default:
 		t.Fatalf("ProviderHealth %q", s.ProviderHealth)
+	}
+}
+
+// Every Config field reaches the core under the core's option name, with the
+// Go type that picks its setter; unset fields are not passed.
+func TestConfigOptionsUseTheCoreNames(t *testing.T) {
+	if got := (&Config{Provider: Prosopo}).options(); len(got) != 0 {
+		t.Fatalf("a zero Config passes options: %v", got)
+	}
+	cfg := Config{
+		Provider: GateKeeper, Secret: "s", Endpoint: "e", Region: "r",
+		Timeout: 1500 * time.Microsecond, ConnectTimeout: -time.Second, AttemptTimeout: 3 * time.Second,
+		MaxRetries: -1, RetryBaseDelay: time.Millisecond, RetryMaxDelay: time.Second,
+		ExpectedHostnames: []string{"a", "b"}, ExpectedActions: []string{""},
+		ScoreThreshold: Threshold(0), MaxAge: time.Minute, FailMode: "sometimes", OnFailOpen: FailOpenAccept,
+		Proxy: "p", CAPEM: []string{"pem"}, CAFiles: []string{"f"}, AllowHTTP: true,
+	}
+	want := []option{
+		{"secret", "s"}, {"endpoint", "e"}, {"region", "r"},
+		{"timeout", 1500 * time.Microsecond}, {"connect_timeout", -time.Second}, {"attempt_timeout", 3 * time.Second},
+		{"max_retries", int64(-1)}, {"retry_base_delay", time.Millisecond}, {"retry_max_delay", time.Second},
+		{"expected_hostnames", "a"}, {"expected_hostnames", "b"}, {"expected_actions", ""},
+		{"score_threshold", 0.0}, {"max_age", time.Minute}, {"fail_mode", "sometimes"}, {"on_fail_open", "accept"},
+		{"proxy", "p"}, {"ca_pems", "pem"}, {"ca_files", "f"}, {"allow_http", true},
+	}
+	if got := cfg.options(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("options:\n got  %v\n want %v", got, want)
+	}
+	if got := (&Config{MaxRetries: NoRetries}).options(); !reflect.DeepEqual(got, []option{{"max_retries", int64(0)}}) {
+		t.Fatalf("NoRetries: %v", got)
+	}
+	// A name the core does not know is its configuration error too.
+	_, err := build(Config{Provider: Prosopo}, []option{{"no_such_option", true}})
+	if !errors.Is(err, ErrConfiguration) {
+		t.Fatalf("unknown option: %v", err)
+	}
+}
+
+// json.Marshal of an Outcome built by the caller uses the core's names.
+func TestOutcomeBuiltByHandMarshals(t *testing.T) {
+	js, err := json.Marshal(Outcome{Accepted: true, Reason: ReasonVerified, Attempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(js, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m["accepted"] != true || m["reason"] != "verified" || m["attempts"] != float64(1) || len(m) != 17 {
+		t.Fatalf("%s", js)
+	}
+	// An outcome from Verify gives the core's JSON until a field changes.
+	c := newClient(t, Config{Provider: GateKeeper})
+	o, err := c.Verify(context.Background(), "fail")
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err = json.Marshal(o)
+	if err != nil || string(js) != string(o.core) || !strings.Contains(string(js), `"hostname":null`) {
+		t.Fatalf("%s %v", js, err)
+	}
+	o.Accepted = true
+	if js, err = json.Marshal(o); err != nil || !strings.Contains(string(js), `"accepted":true`) {
+		t.Fatalf("a changed outcome marshals as received: %s %v", js, err)
 	}
 }

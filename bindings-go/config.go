@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -51,80 +52,93 @@ const (
 	FailOpenReject FailOpenPolicy = "reject"
 )
 
-// NoRetries is the MaxRetries value for "never retry" (0 means the default).
-const NoRetries = -1
+// NoRetries is the MaxRetries value for "never retry", since 0 means the
+// default. It is the one value the binding translates (to the core's 0);
+// every other negative count reaches the core, which refuses it.
+const NoRetries = math.MinInt
 
 // Threshold returns a pointer to t, for Config.ScoreThreshold.
 func Threshold(t float64) *float64 { return &t }
 
 // Config holds every option of the core. Only Provider and Secret are
-// required; a zero value means the library default. Durations have
-// millisecond resolution (MaxAge: seconds) and are truncated, so a positive
-// duration under the resolution counts as zero, which the core refuses for
-// the timeouts. Every value is validated by the core in New; a refused value
-// is an error matching ErrConfiguration whose message names the option.
+// required; a zero value means the library default. New hands every set
+// field to the core under the core's option name (the comment of each field
+// gives it), durations as milliseconds with their fraction and sign; the core
+// validates and converts them. A refused value is an error matching
+// ErrConfiguration whose message names the option and never repeats the
+// value.
 //
 // The secret never appears in fmt output (%v, %+v, %#v, %s...) or slog
 // output of a Config, nor in errors.
 type Config struct {
-	// Provider: Prosopo or GateKeeper (required).
+	// Provider: Prosopo or GateKeeper (required), passed to the core by
+	// name.
 	Provider Provider
-	// Secret is the provider secret key (required).
+	// Secret is the provider secret key (required). Core name: secret.
 	Secret string
 	// Endpoint is a custom verify URL (https, or http to loopback). It
-	// excludes Region. Default: the provider's public endpoint.
+	// excludes Region. Default: the provider's public endpoint. Core name:
+	// endpoint.
 	Endpoint string
-	// Region is a regional endpoint: Prosopo "eu", "us" or "global".
+	// Region is a regional endpoint: Prosopo "eu", "us" or "global". Core
+	// name: region.
 	Region string
 
 	// Timeout is the total deadline per verification, retries included
 	// (default 10s, at most 300s). A shorter deadline on the ctx passed to
-	// Verify also applies.
+	// Verify also applies. Core name: timeout.
 	Timeout time.Duration
-	// ConnectTimeout is the TCP+TLS connect timeout (default 3s).
+	// ConnectTimeout is the TCP+TLS connect timeout (default 3s). Core
+	// name: connect_timeout.
 	ConnectTimeout time.Duration
 	// AttemptTimeout is the per-attempt timeout (default 6s, capped by
-	// Timeout).
+	// Timeout). Core name: attempt_timeout.
 	AttemptTimeout time.Duration
 	// MaxRetries is the number of retries after the first attempt, on
 	// connect errors, timeouts, 5xx and 429 only (default 2, at most 10;
-	// NoRetries for none).
+	// NoRetries for none). Core name: max_retries.
 	MaxRetries int
 	// RetryBaseDelay is the first backoff ceiling (default 200ms; doubles
-	// per retry, full jitter).
+	// per retry, full jitter). Core name: retry_base_delay.
 	RetryBaseDelay time.Duration
-	// RetryMaxDelay caps the backoff (default 2s).
+	// RetryMaxDelay caps the backoff (default 2s). Core name:
+	// retry_max_delay.
 	RetryMaxDelay time.Duration
 
 	// ExpectedHostnames: the reported hostname must be one of these (exact,
-	// case-insensitive). GateKeeper only.
+	// case-insensitive). GateKeeper only. Core name: expected_hostnames.
 	ExpectedHostnames []string
 	// ExpectedActions: the reported action must be one of these (exact,
-	// case-sensitive). GateKeeper only.
+	// case-sensitive). GateKeeper only. Core name: expected_actions.
 	ExpectedActions []string
 	// ScoreThreshold rejects scores above it (0 = human, 1 = bot) and
-	// missing scores. nil: no threshold. Use Threshold(0.5).
+	// missing scores. nil: no threshold. Use Threshold(0.5). Core name:
+	// score_threshold.
 	ScoreThreshold *float64
-	// MaxAge rejects challenges solved longer ago (whole seconds).
-	// GateKeeper only. Zero: no limit.
+	// MaxAge rejects challenges solved longer ago. GateKeeper only. Zero:
+	// no limit. Core name: max_age.
 	MaxAge time.Duration
-	// FailMode: FailClosed (default) or FailOpen.
+	// FailMode: FailClosed (default) or FailOpen, passed as its word. Core
+	// name: fail_mode.
 	FailMode FailMode
 	// OnFailOpen: FailOpenAccept or FailOpenReject. Unset (""), the core's
 	// default applies, which follows FailMode: rejected under FailClosed,
 	// accepted and flagged under FailOpen. Only a set value is passed on.
+	// Core name: on_fail_open.
 	OnFailOpen FailOpenPolicy
 
 	// Proxy is an explicit proxy URL. Without it HTTPS_PROXY and NO_PROXY
 	// apply. Refused with a plain-HTTP endpoint (the proxy would see the
-	// secret); environment proxies never apply to one.
+	// secret); environment proxies never apply to one. Core name: proxy.
 	Proxy string
-	// CAPEM holds extra CA certificates to trust, as PEM text.
+	// CAPEM holds extra CA certificates to trust, as PEM text. Core name:
+	// ca_pems.
 	CAPEM []string
-	// CAFiles are files of extra CA certificates (PEM), read in New.
+	// CAFiles are files of extra CA certificates (PEM), read in New. Core
+	// name: ca_files.
 	CAFiles []string
 	// AllowHTTP allows a plain-HTTP endpoint that is not loopback (the
-	// secret then travels in the clear).
+	// secret then travels in the clear). Core name: allow_http.
 	AllowHTTP bool
 }
 

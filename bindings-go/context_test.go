@@ -151,7 +151,7 @@ func TestSharedClientManyGoroutines(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := uint64(goroutines * each * 3 / 4)
-	if s.Verifications != want || s.Accepted != want*2/3 || s.Rejected != want/3 {
+	if s.Verifications != want || s.Accepted != want*2/3 || s.NotAccepted != want/3 {
 		t.Fatalf("stats %+v, want %d verifications", s, want)
 	}
 	if n := pending.Load(); n != 0 {

@@ -1,5 +1,10 @@
 package siteverify
 
+/*
+#include "siteverify.h"
+*/
+import "C"
+
 import "strings"
 
 // Error is what went wrong around a verification: the call itself was wrong
@@ -84,3 +89,29 @@ var (
 	// with).
 	ErrInternal = sentinel("internal")
 )
+
+// takeError copies a C error into a Go *Error and frees it at once.
+func takeError(st C.sv_status, e *C.sv_error) *Error {
+	defer C.sv_error_free(e)
+	if e == nil {
+		return statusError(st, "")
+	}
+	code := C.GoString(C.sv_error_name(e))
+	return newError(code, C.GoString(C.sv_error_message(e)))
+}
+
+// statusError is an *Error for a status that came without an sv_error.
+func statusError(st C.sv_status, what string) *Error {
+	code := C.GoString(C.sv_status_str(st))
+	if what == "" {
+		return newError(code, code)
+	}
+	return newError(code, what+": "+code)
+}
+
+// nulError refuses a configuration string holding a NUL byte: a C string
+// would end there, so the core would judge a shortened value. It is the
+// configuration error the core gives for control characters.
+func nulError(option string) *Error {
+	return newError("configuration", "option "+option+" contains a NUL byte")
+}

@@ -2,9 +2,7 @@ package siteverify
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -45,7 +43,6 @@ func TestMain(m *testing.M) {
 		for lines.Scan() {
 		}
 	}()
-	captureCoreJSON.Store(true)
 	code := m.Run()
 	_ = cmd.Process.Kill()
 	_ = cmd.Wait()
@@ -54,26 +51,6 @@ func TestMain(m *testing.M) {
 
 func gatekeeperURL() string { return mockURL + "/api/v1/token/verify" }
 func prosopoURL() string    { return mockURL + "/siteverify" }
-
-type mockStats struct {
-	Connections uint64 `json:"connections"`
-	Requests    uint64 `json:"requests"`
-	Captured    uint64 `json:"captured"`
-}
-
-func readMockStats(t *testing.T) mockStats {
-	t.Helper()
-	resp, err := http.Get(mockURL + "/__mock/stats")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var s mockStats
-	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
 
 var uniqSeq atomic.Int64
 

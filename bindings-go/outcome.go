@@ -1,9 +1,14 @@
 package siteverify
 
+/*
+#include "siteverify.h"
+*/
+import "C"
+
 import (
 	"bytes"
 	"encoding/json"
-	"math"
+	"reflect"
 )
 
 // Reason is why an Outcome came out the way it did: a stable kebab-case code.
@@ -33,168 +38,87 @@ const (
 // Outcome is the result of one verification, every field as the core
 // decided it. Act on Accepted only; the other fields explain it.
 //
-// Text fields the provider did not send are "". json.Marshal gives the
-// core's JSON: snake_case names, null for an absent value.
+// It is decoded from the core's own JSON (sv_outcome_to_json); the json tags
+// are the core's field names. Text fields the provider did not send are "".
+// json.Marshal of an Outcome that Verify returned gives the core's JSON
+// exactly as the core wrote it (snake_case names, null for an absent value);
+// an Outcome built or changed by the caller is encoded from its fields, under
+// the same names.
 type Outcome struct {
 	// Accepted: let the request through? Decided after the local checks, the
 	// fail mode and the fail-open policy.
-	Accepted bool
+	Accepted bool `json:"accepted"`
 	// Verified: the provider said yes and every local check passed.
-	Verified bool
+	Verified bool `json:"verified"`
 	// Conclusive: the provider (or a local check) gave a definitive answer.
 	// When false, Accepted came from the fail mode.
-	Conclusive bool
+	Conclusive bool `json:"conclusive"`
 	// Reason is why.
-	Reason Reason
+	Reason Reason `json:"reason"`
 	// Score is the risk score (0 = human, 1 = bot), nil when the provider
 	// sent none.
-	Score *float64
+	Score *float64 `json:"score"`
 	// Hostname where the challenge was solved, as the provider reported it.
-	Hostname string
+	Hostname string `json:"hostname"`
 	// Action name, as the provider reported it.
-	Action string
+	Action string `json:"action"`
 	// ChallengeTS is when the challenge was solved (RFC 3339, as sent).
-	ChallengeTS string
+	ChallengeTS string `json:"challenge_ts"`
 	// Timestamp is when the provider verified the token (RFC 3339, as sent).
-	Timestamp string
+	Timestamp string `json:"timestamp"`
 	// ErrorKey is the provider's machine-readable error key (Prosopo
 	// error.key).
-	ErrorKey string
+	ErrorKey string `json:"error_key"`
 	// ErrorCodes are the provider's error codes (GateKeeper error_codes).
-	ErrorCodes []string
+	ErrorCodes []string `json:"error_codes"`
 	// ProviderReason is the provider's own free-text reason field.
-	ProviderReason string
+	ProviderReason string `json:"provider_reason"`
 	// HTTPStatus of the last provider answer; 0 when no answer came.
-	HTTPStatus int
+	HTTPStatus int `json:"http_status"`
 	// Retryable: a later retry of the same verification could succeed.
-	Retryable bool
+	Retryable bool `json:"retryable"`
 	// Attempts is the number of HTTP attempts (0 when rejected locally).
-	Attempts int
+	Attempts int `json:"attempts"`
 	// FailOpenSuspected: the answer looks like the provider's fail-open
 	// response.
-	FailOpenSuspected bool
+	FailOpenSuspected bool `json:"fail_open_suspected"`
 	// Detail is a short explanation written by siteverify (never provider
 	// text, never the secret).
-	Detail string
+	Detail string `json:"detail"`
+
+	// core is the JSON this outcome was decoded from.
+	core []byte
 }
 
-// outcomeJSON is the core's serialisation (Outcome::to_json), field for field.
-type outcomeJSON struct {
-	Accepted          bool       `json:"accepted"`
-	Verified          bool       `json:"verified"`
-	Conclusive        bool       `json:"conclusive"`
-	Reason            Reason     `json:"reason"`
-	Score             *jsonFloat `json:"score"`
-	Hostname          *string    `json:"hostname"`
-	Action            *string    `json:"action"`
-	ChallengeTS       *string    `json:"challenge_ts"`
-	Timestamp         *string    `json:"timestamp"`
-	ErrorKey          *string    `json:"error_key"`
-	ErrorCodes        []string   `json:"error_codes"`
-	ProviderReason    *string    `json:"provider_reason"`
-	HTTPStatus        *int       `json:"http_status"`
-	Retryable         bool       `json:"retryable"`
-	Attempts          int        `json:"attempts"`
-	FailOpenSuspected bool       `json:"fail_open_suspected"`
-	Detail            *string    `json:"detail"`
-}
-
-// jsonFloat writes a float as serde_json does: 0.0, not 0; null when not finite.
-type jsonFloat float64
-
-func (f jsonFloat) MarshalJSON() ([]byte, error) {
-	v := float64(f)
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return []byte("null"), nil
-	}
-	b, err := json.Marshal(v)
-	if err == nil && !bytes.ContainsAny(b, ".eE") {
-		b = append(b, ".0"...)
-	}
-	return b, err
-}
-
-func optional[T comparable](v T) *T {
-	var zero T
-	if v == zero {
-		return nil
-	}
-	return &v
-}
-
-// MarshalJSON writes the outcome as the core does: the same snake_case field
-// names, in the same order, null for absent values.
+// MarshalJSON gives the core's JSON of the outcome as received; for an
+// Outcome that did not come from Verify, or whose fields were changed since,
+// its fields under the core's names.
 func (o Outcome) MarshalJSON() ([]byte, error) {
-	codes := o.ErrorCodes
-	if codes == nil {
-		codes = []string{}
+	type fields Outcome // the same tags, without this method
+	if o.core != nil {
+		var received fields
+		if json.Unmarshal(o.core, &received) == nil {
+			received.core = o.core
+			if reflect.DeepEqual(received, fields(o)) {
+				return bytes.Clone(o.core), nil
+			}
+		}
 	}
-	return json.Marshal(outcomeJSON{
-		Accepted:          o.Accepted,
-		Verified:          o.Verified,
-		Conclusive:        o.Conclusive,
-		Reason:            o.Reason,
-		Score:             (*jsonFloat)(o.Score),
-		Hostname:          optional(o.Hostname),
-		Action:            optional(o.Action),
-		ChallengeTS:       optional(o.ChallengeTS),
-		Timestamp:         optional(o.Timestamp),
-		ErrorKey:          optional(o.ErrorKey),
-		ErrorCodes:        codes,
-		ProviderReason:    optional(o.ProviderReason),
-		HTTPStatus:        optional(o.HTTPStatus),
-		Retryable:         o.Retryable,
-		Attempts:          o.Attempts,
-		FailOpenSuspected: o.FailOpenSuspected,
-		Detail:            optional(o.Detail),
-	})
+	return json.Marshal(fields(o))
 }
 
-// Stats is a point-in-time copy of a client's counters (Client.Stats).
-type Stats struct {
-	// Verifications that produced an outcome.
-	Verifications uint64
-	// Accepted outcomes.
-	Accepted uint64
-	// Rejected outcomes.
-	Rejected uint64
-	// Inconclusive outcomes (Conclusive false).
-	Inconclusive uint64
-	// FailOpenSuspected outcomes: alert when this climbs.
-	FailOpenSuspected uint64
-	// Retries: HTTP attempts beyond the first.
-	Retries uint64
-	// Errors: calls that failed with an error instead of an outcome.
-	Errors uint64
-	// OutageAccepted: inconclusive outcomes that FailOpen accepted during a
-	// confirmed outage (provider unreachable, or the outage probe failed too).
-	OutageAccepted uint64
-	// OutageRefused: inconclusive outcomes that FailOpen did not accept
-	// because no outage was confirmed (the provider answered other requests,
-	// or the probe was too slow). Alert when this climbs.
-	OutageRefused uint64
-	// OutageProbes: outage probes sent by the client.
-	OutageProbes uint64
-	// ProviderHealth is the provider's health as the outage check sees it
-	// now: HealthUp, HealthDown or HealthUnknown.
-	ProviderHealth ProviderHealth
-	// ByReason counts outcomes per reason (reasons seen at least once).
-	ByReason map[Reason]uint64
-	// ByErrorKey counts provider error keys and codes seen (Prosopo
-	// error.key, GateKeeper error_codes).
-	ByErrorKey map[string]uint64
+// outcomeFromC decodes the core's JSON of o (the one path from a C outcome
+// to an Outcome).
+func outcomeFromC(o *C.sv_outcome) (*Outcome, error) {
+	js := C.sv_outcome_to_json(o)
+	if js == nil {
+		return nil, newError("internal", "the library gave no JSON for an outcome")
+	}
+	raw := []byte(C.GoString(js))
+	out := &Outcome{}
+	if err := json.Unmarshal(raw, out); err != nil {
+		return nil, newError("internal", "cannot decode the outcome JSON: "+err.Error())
+	}
+	out.core = raw
+	return out, nil
 }
-
-// ProviderHealth is the provider's health as the core's outage check sees it
-// (Stats.ProviderHealth).
-type ProviderHealth string
-
-// The provider health values.
-const (
-	// HealthUp: the provider answered recently.
-	HealthUp ProviderHealth = "up"
-	// HealthDown: the provider is unreachable (a confirmed outage).
-	HealthDown ProviderHealth = "down"
-	// HealthUnknown: nothing is known yet.
-	HealthUnknown ProviderHealth = "unknown"
-)

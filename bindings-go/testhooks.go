@@ -45,5 +45,5 @@ func (c *Client) verifyBlocking(token string) (*Outcome, error) {
 	if o == nil {
 		return nil, newError("internal", "the library reported success without an outcome")
 	}
-	return outcomeFromC(o), nil
+	return outcomeFromC(o)
 }

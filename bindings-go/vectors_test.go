@@ -1,6 +1,7 @@
 package siteverify
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -61,20 +62,14 @@ func loadVectors(t *testing.T) []vectorCase {
 	return cases
 }
 
-// vectorConfig maps the vector's config keys (the core's names) to a Config.
-func vectorConfig(t *testing.T, c vectorCase) Config {
+// vectorConfig maps the vector's config (the core's names, durations with
+// their unit: timeout_ms, max_age_seconds) to a Config, the surface under
+// test. A Config cannot express a zero value (it means "default"), so an
+// explicit 0, "" or false goes to the core's setter directly, typed as the
+// Config field would be, in extra.
+func vectorConfig(t *testing.T, c vectorCase) (cfg Config, extra []option) {
 	t.Helper()
-	cfg := Config{Provider: Provider(c.Provider), Secret: mockSecret}
-	// A vector's milliseconds. Go's zero value means "default", so an
-	// explicit 0 is expressed as a duration under the millisecond
-	// resolution, which reaches the core as 0 ms.
-	ms := func(v any) time.Duration {
-		n := v.(float64)
-		if n == 0 {
-			return time.Microsecond
-		}
-		return time.Duration(n) * time.Millisecond
-	}
+	cfg = Config{Provider: Provider(c.Provider), Secret: mockSecret}
 	strs := func(v any) []string {
 		var out []string
 		for _, s := range v.([]any) {
@@ -82,44 +77,49 @@ func vectorConfig(t *testing.T, c vectorCase) Config {
 		}
 		return out
 	}
+	durations := map[string]*time.Duration{
+		"timeout": &cfg.Timeout, "connect_timeout": &cfg.ConnectTimeout, "attempt_timeout": &cfg.AttemptTimeout,
+		"retry_base_delay": &cfg.RetryBaseDelay, "retry_max_delay": &cfg.RetryMaxDelay, "max_age": &cfg.MaxAge,
+	}
+	texts := map[string]*string{
+		"secret": &cfg.Secret, "endpoint": &cfg.Endpoint, "region": &cfg.Region, "proxy": &cfg.Proxy,
+		"fail_mode": (*string)(&cfg.FailMode), "on_fail_open": (*string)(&cfg.OnFailOpen),
+	}
 	for k, v := range c.Config {
-		switch k {
-		case "secret":
-			cfg.Secret = v.(string)
-		case "endpoint":
-			cfg.Endpoint = strings.ReplaceAll(v.(string), "{mock}", mockURL)
-		case "region":
-			cfg.Region = v.(string)
-		case "timeout_ms":
-			cfg.Timeout = ms(v)
-		case "connect_timeout_ms":
-			cfg.ConnectTimeout = ms(v)
-		case "attempt_timeout_ms":
-			cfg.AttemptTimeout = ms(v)
-		case "max_retries":
+		name, unit := k, time.Duration(0)
+		if n, ok := strings.CutSuffix(k, "_ms"); ok {
+			name, unit = n, time.Millisecond
+		} else if n, ok := strings.CutSuffix(k, "_seconds"); ok {
+			name, unit = n, time.Second
+		}
+		switch {
+		case unit != 0 && durations[name] != nil:
+			d := time.Duration(v.(float64) * float64(unit))
+			if d == 0 {
+				extra = append(extra, option{name, d})
+			}
+			*durations[name] = d
+		case texts[name] != nil:
+			s := strings.ReplaceAll(v.(string), "{mock}", mockURL)
+			if s == "" {
+				extra = append(extra, option{name, s})
+			}
+			*texts[name] = s
+		case name == "max_retries":
 			cfg.MaxRetries = int(v.(float64))
 			if cfg.MaxRetries == 0 {
 				cfg.MaxRetries = NoRetries
 			}
-		case "retry_base_delay_ms":
-			cfg.RetryBaseDelay = ms(v)
-		case "retry_max_delay_ms":
-			cfg.RetryMaxDelay = ms(v)
-		case "expected_hostnames":
+		case name == "expected_hostnames":
 			cfg.ExpectedHostnames = strs(v)
-		case "expected_actions":
+		case name == "expected_actions":
 			cfg.ExpectedActions = strs(v)
-		case "score_threshold":
+		case name == "score_threshold":
 			cfg.ScoreThreshold = Threshold(v.(float64))
-		case "max_age_seconds":
-			cfg.MaxAge = time.Duration(v.(float64)) * time.Second
-		case "fail_mode":
-			cfg.FailMode = FailMode(v.(string))
-		case "on_fail_open":
-			cfg.OnFailOpen = FailOpenPolicy(v.(string))
-		case "proxy":
-			cfg.Proxy = v.(string)
-		case "allow_http":
+		case name == "allow_http":
+			if !v.(bool) {
+				extra = append(extra, option{name, false})
+			}
 			cfg.AllowHTTP = v.(bool)
 		default:
 			t.Fatalf("%s: config key %q is not mapped by the Go runner", c.Name, k)
@@ -134,7 +134,7 @@ func vectorConfig(t *testing.T, c vectorCase) Config {
 			cfg.Endpoint = gatekeeperURL()
 		}
 	}
-	return cfg
+	return cfg, extra
 }
 
 func vectorToken(t *testing.T, c vectorCase) string {
@@ -175,8 +175,8 @@ func TestVectors(t *testing.T) {
 }
 
 func runVector(t *testing.T, c vectorCase) {
-	cfg := vectorConfig(t, c)
-	client, err := New(cfg)
+	cfg, extra := vectorConfig(t, c)
+	client, err := build(cfg, append(cfg.options(), extra...))
 	if c.ExpectConfigError != nil {
 		var want *string
 		if err := json.Unmarshal(c.ExpectConfigError, &want); err != nil {
@@ -227,30 +227,48 @@ func runVector(t *testing.T, c vectorCase) {
 	if r.err != nil {
 		t.Fatalf("verify: %v", r.err)
 	}
-	got := outcomeMap(t, r.outcome)
+	// What json.Marshal gives: the core's JSON, null for absent values.
+	coreJSON, err := json.Marshal(r.outcome)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(coreJSON) != string(r.outcome.core) {
+		t.Errorf("json.Marshal(outcome) is not the core's JSON (the struct lost something):\n go:   %s\n core: %s", coreJSON, r.outcome.core)
+	}
+	var core map[string]any
+	if err := json.Unmarshal(coreJSON, &core); err != nil {
+		t.Fatal(err)
+	}
+	// What a Go caller reads: the struct's fields ("" and 0 when absent).
+	goFields := fieldMap(t, r.outcome)
 	for key, want := range c.Expect {
-		have, ok := got[key]
+		have, ok := core[key]
 		if !ok {
 			t.Errorf("unknown outcome field %q", key)
 			continue
 		}
 		if !sameJSON(want, have) {
-			t.Errorf("%s: want %v, got %v (core: %s)", key, want, have, r.coreJSON)
+			t.Errorf("%s: want %v, got %v (core: %s)", key, want, have, coreJSON)
+		}
+		if field := goFields[key]; !sameJSON(want, field) && !(want == nil && isZeroJSON(field)) {
+			t.Errorf("%s: want %v, the Go field holds %v", key, want, field)
 		}
 	}
-	// The Go struct carries every field the core has: its JSON is the core's.
-	goJSON, err := json.Marshal(r.outcome)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(goJSON) != r.coreJSON {
-		t.Errorf("json.Marshal(outcome) differs from sv_outcome_to_json:\n go:   %s\n core: %s", goJSON, r.coreJSON)
+	// The struct has a field for every field of the core's JSON.
+	dec := json.NewDecoder(bytes.NewReader(coreJSON))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&Outcome{}); err != nil {
+		t.Errorf("the Outcome struct lacks a field of the core's JSON: %v\n%s", err, coreJSON)
 	}
 }
 
-func outcomeMap(t *testing.T, o *Outcome) map[string]any {
+// fieldMap is the outcome's Go fields under the core's names, as json.Marshal
+// encodes an Outcome the caller built.
+func fieldMap(t *testing.T, o *Outcome) map[string]any {
 	t.Helper()
-	raw, err := json.Marshal(o)
+	copied := *o
+	copied.core = nil
+	raw, err := json.Marshal(copied)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,6 +277,10 @@ func outcomeMap(t *testing.T, o *Outcome) map[string]any {
 		t.Fatal(err)
 	}
 	return m
+}
+
+func isZeroJSON(v any) bool {
+	return v == nil || v == "" || v == float64(0)
 }
 
 func sameJSON(want, have any) bool {

@@ -44,8 +44,8 @@ export declare class AbortError extends SiteverifyError {
  */
 export declare class Client {
   /**
-   * Validates every option and builds the client. Throws a
-   * `ConfigurationError` for an invalid or unknown option.
+   * Hands every option to the core, which validates it, and builds the
+   * client. Throws a `ConfigurationError` for an invalid or unknown option.
    */
   constructor(options: ClientOptions)
   /** The provider this client verifies against: `"prosopo"` or `"gatekeeper"`. */
@@ -69,55 +69,50 @@ export declare class Client {
 }
 
 /**
- * Options of `new Client(...)`: every option of the core's `ClientBuilder`.
+ * Options of `new Client(...)`: every option of the core, Node-spelled.
  * `null` and `undefined` mean "default"; an unknown key is an error.
+ * (Only the type of the object: the constructor reads it key by key.)
  */
 export interface ClientOptions {
   /** `"prosopo"` or `"gatekeeper"`. */
   provider: Provider
-  /** The secret key. Read it from the environment, never from code. */
+  /** The secret key. Read it from the environment or a secret store, never from code. */
   secret: string
-  /** A custom verify URL (full URL, path included). Excludes `region`. */
+  /** A custom verify URL, path included (HTTPS, or plain HTTP to loopback). Excludes `region`. Default: the provider's. */
   endpoint?: string
-  /** A regional endpoint: Prosopo `"eu"`, `"us"` or `"global"`. */
+  /** A regional endpoint: Prosopo `eu`, `us` or `global`. Default: global. */
   region?: string
-  /** Total deadline for one verification, retries included (default 10000). */
+  /** Total deadline for one verification, retries included. In milliseconds. Default: 10 s. */
   timeoutMs?: number
-  /** TCP+TLS connect timeout (default 3000). */
+  /** TCP and TLS connect timeout. In milliseconds. Default: 3 s. */
   connectTimeoutMs?: number
-  /** Timeout of a single attempt (default 6000, capped by `timeoutMs`). */
+  /** Timeout of a single attempt, capped by the total deadline. In milliseconds. Default: 6 s. */
   attemptTimeoutMs?: number
-  /** Retries after the first attempt, on connect errors, timeouts, 5xx and 429 only (default 2, at most 10). */
+  /** Retries after the first attempt, on connect errors, timeouts, 5xx and 429 only (at most 10). Default: 2. */
   maxRetries?: number
-  /** First backoff ceiling in ms; doubles per retry, full jitter (default 200). */
+  /** Backoff ceiling of the first retry; doubles per retry, full jitter. In milliseconds. Default: 200 ms. */
   retryBaseDelayMs?: number
-  /** Backoff cap in ms (default 2000). */
+  /** Backoff cap. In milliseconds. Default: 2 s. */
   retryMaxDelayMs?: number
-  /** Accepted hostnames (exact, case-insensitive); any one passes. GateKeeper only. */
+  /** Accepted hostnames (exact, case-insensitive); any one passes. Default: none. */
   expectedHostnames?: string | Array<string>
-  /** Accepted actions (exact, case-sensitive); any one passes. GateKeeper only. */
+  /** Accepted actions (exact); any one passes. Default: none. */
   expectedActions?: string | Array<string>
-  /** Rejects when the score is above this (0 = human, 1 = bot), or missing. */
+  /** Reject scores above this (0 = human, 1 = bot); a missing score is rejected too. Default: none. */
   scoreThreshold?: number
-  /** Rejects challenges solved longer ago than this many seconds. GateKeeper only. */
+  /** Reject challenges solved longer ago than this. In seconds. Default: none. */
   maxAgeSeconds?: number
-  /**
-   * What inconclusive outcomes (provider down, refused, unreadable) become: `"closed"` (default) rejects them;
-   * `"open"` accepts one only during a confirmed outage (provider unreachable, or siteverify's outage probe failing too).
-   */
-  failMode?: 'open' | 'closed'
-  /**
-   * What a suspected provider fail-open answer counts as: `"accept"` (flagged) or `"reject"`.
-   * Unset, it follows `failMode`: rejected under `"closed"`, accepted under `"open"`.
-   */
+  /** What an inconclusive outcome becomes; `open` accepts one only during a confirmed outage. Default: closed. */
+  failMode?: 'closed' | 'open'
+  /** What a suspected provider fail-open counts as; unset, rejected under `closed`, accepted under `open`. Default: follows fail_mode. */
   onFailOpen?: 'accept' | 'reject'
-  /** An explicit proxy URL (`http://`, `https://` or `socks5://`). Without it, `HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY` apply. */
+  /** A proxy URL: `http://`, `https://`, `socks5://` or `socks5h://`. Default: HTTPS_PROXY / ALL_PROXY / NO_PROXY. */
   proxy?: string
-  /** Extra trusted CA certificates, as PEM text, in addition to the built-in roots. */
+  /** Extra trusted CA certificates, as PEM text, besides the system store. Default: none. */
   caPems?: string | Buffer | Array<string | Buffer>
-  /** Extra trusted CA certificate files (PEM), read when the client is built. */
+  /** Extra trusted CA certificates, as PEM files read at build time. Default: none. */
   caFiles?: string | Array<string>
-  /** Allows a plain-HTTP endpoint that is not loopback (the secret then travels in the clear). */
+  /** Allow a plain-HTTP endpoint that is not loopback (the secret then travels in the clear). Default: false. */
   allowHttp?: boolean
 }
 
@@ -193,7 +188,12 @@ export interface Stats {
   verifications: number
   /** Outcomes with `accepted === true`. */
   accepted: number
-  /** Outcomes with `accepted === false`. */
+  /** Outcomes with `accepted === false`: definite rejections and inconclusive outcomes alike. */
+  notAccepted: number
+  /**
+   * The same count as `notAccepted`, under its old name.
+   * @deprecated Use `notAccepted`, which says what it counts.
+   */
   rejected: number
   /** Outcomes with `conclusive === false`. */
   inconclusive: number

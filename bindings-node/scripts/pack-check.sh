@@ -12,7 +12,8 @@ tarball="$tmp/$(tail -n 1 "$tmp/pack.out")"
 test -f "$tarball" || { echo "pack-check: npm pack produced no tarball" >&2; exit 1; }
 files=$(tar -tzf "$tarball")
 for f in package/package.json package/index.js package/index.mjs package/index.d.ts package/binding.js \
-         package/siteverify.node package/scripts/build.js package/README.md; do
+         package/siteverify.node package/scripts/build.js package/README.md \
+         package/integration.js package/express.js package/express.d.ts package/fastify.js package/fastify.d.ts; do
   echo "$files" | grep -qx "$f" || { echo "pack-check: $f missing from the tarball" >&2; exit 1; }
 done
 if echo "$files" | grep -qE '^package/(src|test|node_modules)/'; then
@@ -42,6 +43,8 @@ if (outcome.reason !== "token-invalid") throw new Error("unexpected outcome")
 await client.verify(42).then(() => { throw new Error("no error") }, (e) => { if (!(e instanceof InvalidArgumentError)) throw e })
 console.error("pack-check: import { Client } from \"siteverify\" works")
 '
+node -e 'require("siteverify/express"); require("siteverify/fastify")' # no framework installed here
+echo "pack-check: siteverify/express and siteverify/fastify load without their frameworks" >&2
 cp "$here/examples/verify.ts" .
 "$here/node_modules/.bin/tsc" --strict --noEmit --module nodenext --moduleResolution nodenext --target es2022 \
   --types node --typeRoots "$here/node_modules/@types" verify.ts

@@ -4,16 +4,19 @@
 use napi::bindgen_prelude::*;
 use siteverify::ErrorCode;
 
-/// An error the binding itself raises: an argument it could not translate
-/// (wrong JS type, unknown option name). Core errors go to [`js_error`] as they are. The message never carries a
-/// value the caller passed, so a misplaced secret cannot leak through it.
+/// An error the binding itself raises for what it cannot translate: options
+/// that are not an object, an option value no `OptionValue` carries (an
+/// object, a function), the core's spelling of an option key, a per-call
+/// argument of the wrong JS type. Core errors go to [`js_error`] as they
+/// are. The message never carries a value the caller passed, so a misplaced
+/// secret cannot leak through it.
 pub(crate) struct Failure {
     code: &'static str,
     message: String,
 }
 
 impl Failure {
-    /// A client option of the wrong type or an unknown option name.
+    /// A client option the binding cannot hand to the core.
     pub(crate) fn configuration(message: impl Into<String>) -> Self {
         Failure {
             code: ErrorCode::Configuration.as_str(),

@@ -12,9 +12,11 @@
 
 #![deny(clippy::all)]
 
-mod convert;
+mod arguments;
 mod errors;
 mod options;
+mod outcome;
+mod stats;
 
 use std::sync::Mutex;
 
@@ -22,8 +24,10 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use tokio::sync::oneshot;
 
-pub use convert::{Outcome, Stats};
-pub use options::{ClientOptions, Provider, Reason, VerifyOptions};
+pub use arguments::VerifyOptions;
+pub use options::{ClientOptions, Provider};
+pub use outcome::{Outcome, Reason};
+pub use stats::Stats;
 
 use crate::errors::{js_error, Failure};
 
@@ -36,8 +40,8 @@ pub struct Client {
 
 #[napi]
 impl Client {
-    /// Validates every option and builds the client. Throws a
-    /// `ConfigurationError` for an invalid or unknown option.
+    /// Hands every option to the core, which validates it, and builds the
+    /// client. Throws a `ConfigurationError` for an invalid or unknown option.
     // catch_unwind: a Rust panic becomes a thrown Error instead of aborting Node.
     #[napi(constructor, catch_unwind, ts_args_type = "options: ClientOptions")]
     pub fn new(env: Env, options: Unknown) -> Result<Self> {
@@ -73,8 +77,8 @@ impl Client {
         options: Option<Unknown>,
         cancel: Option<&External<CancelToken>>,
     ) -> Result<Object<'env>> {
-        let token = options::token(env, token)?;
-        let opts = options::verify_options(env, options)?;
+        let token = arguments::token(env, token)?;
+        let opts = arguments::verify_options(env, options)?;
         let cancelled = match cancel {
             Some(c) => Some(c.take_receiver(env)?),
             None => None,
@@ -114,9 +118,9 @@ impl Client {
         ts_args_type = "token: string, options?: VerifyOptions | undefined | null"
     )]
     pub fn verify_sync(&self, env: Env, token: Unknown, options: Option<Unknown>) -> Result<Outcome> {
-        let token = options::token(&env, token)?;
-        let opts = options::verify_options(&env, options)?;
-        // `Client::verify_blocking` for the bytes `options::token` gives.
+        let token = arguments::token(&env, token)?;
+        let opts = arguments::verify_options(&env, options)?;
+        // `Client::verify_blocking` for the bytes `arguments::token` gives.
         siteverify::runtime::block_on(self.inner.verify_bytes(&token, &opts))
             .and_then(|result| result)
             .map(Outcome::from)
@@ -202,6 +206,13 @@ pub fn testing_arm_injected_panic(armed: bool) {
 #[napi(js_name = "_testingPanicToken", skip_typescript)]
 pub fn testing_panic_token() -> String {
     siteverify::fault::PANIC_TOKEN.to_string()
+}
+
+/// Testing only (see `_testingArmInjectedPanic`): the Node key of every core
+/// option, in the core's order, for the test that `ClientOptions` has them all.
+#[napi(js_name = "_testingOptionKeys", skip_typescript)]
+pub fn testing_option_keys() -> Vec<String> {
+    options::node_keys()
 }
 
 /// Every outcome reason code the core knows, in its declaration order.

@@ -11,6 +11,7 @@ const { after, before, describe, test } = require('node:test')
 
 const siteverify = require('siteverify')
 const { AbortError, Client, ConfigurationError, InvalidArgumentError, SiteverifyError } = siteverify
+const native = require('../binding.js')
 const { MOCK_SECRET, camel, coreOutcomeFields, startMock } = require('./helpers')
 
 let mock
@@ -185,11 +186,16 @@ describe('AbortSignal', () => {
   })
 })
 
-// The ClientOptions keys, as index.d.ts declares them.
-function declaredOptionKeys() {
+// The ClientOptions keys and their types, as index.d.ts declares them.
+function declaredOptions() {
   const body = DTS.slice(DTS.indexOf('export interface ClientOptions {'))
   const block = body.slice(0, body.indexOf('\n}'))
-  return [...block.matchAll(/^ {2}(\w+)\??:/gm)].map((m) => m[1])
+  return [...block.matchAll(/^ {2}(\w+)\??: (.*)$/gm)].map((m) => [m[1], m[2]])
+}
+
+// The core's name of a Node option key: snake_case, without the unit.
+function coreName(key) {
+  return key.replace(/(?:Ms|Seconds)$/, '').replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 }
 
 describe('errors', () => {
@@ -212,21 +218,60 @@ describe('errors', () => {
     assert.equal(base.name, 'SiteverifyError')
   })
 
-  test('every declared option is known and type-checked', () => {
-    const keys = declaredOptionKeys()
-    assert.ok(keys.length >= 20, `ClientOptions keys: ${keys}`)
-    for (const key of keys) {
-      const wrong = key === 'allowHttp' ? 'sk_live_not_a_boolean' : key.endsWith('Ms') || key === 'maxRetries' ? 'sk_live_x' : Symbol('x')
-      const options = { provider: 'gatekeeper', secret: MOCK_SECRET, [key]: wrong }
+  test('every core option has its key in ClientOptions, and no other key is there', () => {
+    const declared = declaredOptions()
+      .map(([key]) => key)
+      .filter((key) => key !== 'provider')
+    assert.deepEqual([...declared].sort(), [...native._testingOptionKeys()].sort())
+  })
+
+  test('every declared option reaches the core, which type-checks it and names it', () => {
+    const options = declaredOptions().filter(([key]) => key !== 'provider')
+    assert.ok(options.length >= 19, `ClientOptions keys: ${options}`)
+    for (const [key, type] of options) {
+      // A value of a JavaScript type the option does not take.
+      const wrong = /string|'/.test(type) ? true : 'sk_live_not_a_number_nor_a_boolean'
+      const core = coreName(key)
       assert.throws(
-        () => new Client(options),
+        () => new Client({ provider: 'gatekeeper', secret: MOCK_SECRET, [key]: wrong }),
         isError(ConfigurationError, 'configuration', (err) => {
-          assert.match(err.message, new RegExp(`^${key} `), `${key}: ${err.message}`)
+          assert.match(err.message, new RegExp(`^option ${core} `), `${key}: ${err.message}`)
           assert.ok(!err.message.includes('sk_live'), 'a message echoed the value')
         }),
         key,
       )
     }
+  })
+
+  test('values go to the core as JavaScript typed them', () => {
+    const ok = (extra) => assert.ok(gatekeeper(extra) instanceof Client, inspect(extra))
+    ok({ maxRetries: 3, scoreThreshold: 1, timeoutMs: 2500.5, maxAgeSeconds: 0.5 })
+    ok({ expectedHostnames: [], caPems: [] })
+    ok({ allowHttp: false, failMode: 'open', onFailOpen: 'reject' })
+    const bad = [
+      { maxRetries: '3' }, // a string is not a count
+      { scoreThreshold: '0.5' },
+      { allowHttp: 'true' },
+      { allowHttp: 1 },
+      { timeoutMs: '2500' },
+      { timeout: 2500 }, // the core's name, without the Node unit, is not a duration in ms
+      { maxAgeMs: 60000 }, // not the unit Node spells this option in
+      { timeoutSeconds: 2 },
+      { maxRetries: 3n },
+      { expectedHostnames: [['example.com']] },
+      { failMode: ['open'] }, // no option but a list takes an array
+      { secret: [MOCK_SECRET, MOCK_SECRET] },
+      { secret: () => 'x' },
+      { proxy: Symbol('x') },
+      { expected_hostnames: 'example.com' },
+    ]
+    for (const extra of bad) {
+      assert.throws(() => gatekeeper(extra), isError(ConfigurationError, 'configuration'), inspect(extra))
+    }
+    assert.throws(
+      () => gatekeeper({ expectedHostname: 'example.com' }),
+      isError(ConfigurationError, 'configuration', (err) => assert.match(err.message, /unknown option "expectedHostname"/)),
+    )
   })
 
   test('bad client options are ConfigurationErrors', () => {
@@ -442,7 +487,8 @@ describe('stats', () => {
     const stats = client.stats()
     assert.equal(stats.verifications, 3)
     assert.equal(stats.accepted, 1)
-    assert.equal(stats.rejected, 2)
+    assert.equal(stats.notAccepted, 2)
+    assert.equal(stats.rejected, stats.notAccepted, 'the deprecated alias')
     assert.equal(stats.errors, 1)
     assert.deepEqual(stats.byReason, { verified: 1, 'score-above-threshold': 1, 'token-expired-or-duplicate': 1 })
     assert.deepEqual(stats.byErrorKey, { 'API.USER_NOT_VERIFIED_TIME_EXPIRED': 1 })

@@ -293,6 +293,7 @@ describe('fail modes (the core decides; the binding passes through)', () => {
       'errors',
       'failOpenSuspected',
       'inconclusive',
+      'notAccepted',
       'outageAccepted',
       'outageProbes',
       'outageRefused',

@@ -4,7 +4,8 @@
 # php-mbstring/php-xml (PHPUnit needs them), composer (the autoloader; the
 # package has no dependencies, so it never downloads anything) and
 # php-codesniffer (phpcs: the PSR-12 check); php-fpm and libfcgi-bin (cgi-fcgi) for
-# the php-fpm test of the form handler (scripts/fpm-test.sh).
+# the php-fpm test of the form handler (scripts/fpm-test.sh); phpstan (make lint) where
+# Debian packages it (Debian 12 does not, and its phar is a download: make lint then says so).
 set -euo pipefail
 
 has_ext() { php -r "exit(extension_loaded('$1') ? 0 : 1);" 2>/dev/null; }
@@ -26,10 +27,21 @@ command -v composer >/dev/null || need+=(composer)
 command -v phpcs >/dev/null || need+=(php-codesniffer)
 command -v cgi-fcgi >/dev/null || need+=(libfcgi-bin)
 
-if ((${#need[@]})); then
-  if [ "$(id -u)" = 0 ]; then SUDO=(); else SUDO=(sudo); fi
-  echo "install-deps (php): apt-get install ${need[*]}" >&2
+if [ "$(id -u)" = 0 ]; then SUDO=(); else SUDO=(sudo); fi
+updated=
+if ! command -v phpstan >/dev/null; then
   "${SUDO[@]}" apt-get update -qq
+  updated=1
+  if apt-cache policy phpstan 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    need+=(phpstan)
+  else
+    echo "install-deps (php): Debian has no phpstan package here: make lint runs phpcs only" >&2
+  fi
+fi
+
+if ((${#need[@]})); then
+  echo "install-deps (php): apt-get install ${need[*]}" >&2
+  [ -n "$updated" ] || "${SUDO[@]}" apt-get update -qq
   "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
     apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
 fi

@@ -199,9 +199,9 @@ final class Library
     private static function checkAbi(FFI $ffi): void
     {
         $abi = $ffi->sv_abi_version();
-        if ($abi !== Native::ABI_VERSION) {
+        if ($abi !== Abi::ABI_VERSION) {
             throw new LibraryException(
-                sprintf('libsiteverify ABI version %d, this package needs %d', $abi, Native::ABI_VERSION),
+                sprintf('libsiteverify ABI version %d, this package needs %d', $abi, Abi::ABI_VERSION),
                 'library-unavailable'
             );
         }
@@ -231,7 +231,7 @@ final class Library
                 return realpath($candidate) ?: $candidate;
             }
         }
-        return 'libsiteverify.so.' . Native::ABI_VERSION;
+        return 'libsiteverify.so.' . Abi::ABI_VERSION;
     }
 
     private static function readHeader(?string $explicit): string

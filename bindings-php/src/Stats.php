@@ -15,6 +15,14 @@ use FFI\CData;
 final class Stats
 {
     /**
+     * Outcomes not accepted: every rejection and every inconclusive outcome
+     * that was not accepted. The same number as `$notAccepted`.
+     *
+     * @deprecated 0.2 use `$notAccepted`, which says what it counts
+     */
+    public readonly int $rejected;
+
+    /**
      * @param array<string, int> $byReason
      * @param array<string, int> $byErrorKey
      */
@@ -22,7 +30,8 @@ final class Stats
         /** Verifications that produced an outcome. */
         public readonly int $verifications,
         public readonly int $accepted,
-        public readonly int $rejected,
+        /** Outcomes not accepted: rejections and inconclusive outcomes alike. */
+        public readonly int $notAccepted,
         public readonly int $inconclusive,
         /** Outcomes that looked like a provider fail-open: alert when this climbs. */
         public readonly int $failOpenSuspected,
@@ -34,31 +43,65 @@ final class Stats
         public readonly array $byReason,
         /** Provider error keys and codes seen, with their counts. */
         public readonly array $byErrorKey,
+        /** Inconclusive outcomes that `fail_mode=open` accepted during a confirmed outage. */
+        public readonly int $outageAccepted,
+        /** Inconclusive outcomes that `fail_mode=open` did not accept: no confirmed outage. */
+        public readonly int $outageRefused,
+        /** Outage probes siteverify sent to confirm a provider outage. */
+        public readonly int $outageProbes,
+        /** The provider's health as last seen: `up`, `down` or `unknown`. */
+        public readonly string $providerHealth,
     ) {
+        $this->rejected = $notAccepted;
     }
 
-    /** @internal */
+    /**
+     * Reads every counter through the typed `sv_stats_*` accessors; the
+     * caller still frees the snapshot.
+     *
+     * @internal
+     */
     public static function fromNative(FFI $ffi, CData $s): self
     {
-        $json = json_decode((string) $ffi->sv_stats_to_json($s), true, 16, JSON_THROW_ON_ERROR);
         $byReason = [];
-        for ($reason = Native::REASON_VERIFIED; $reason <= Native::REASON_TLS_FAILURE; $reason++) {
+        foreach (self::reasons() as $reason) {
             $byReason[(string) $ffi->sv_reason_str($reason)] = $ffi->sv_stats_reason_count($s, $reason);
         }
         $byErrorKey = [];
-        foreach ((array) ($json['by_error_key'] ?? []) as $key => $count) {
-            $byErrorKey[(string) $key] = (int) $count;
+        $keys = $ffi->sv_stats_error_key_len($s);
+        for ($i = 0; $i < $keys; $i++) {
+            $key = (string) $ffi->sv_stats_error_key_at($s, $i);
+            $byErrorKey[$key] = $ffi->sv_stats_error_key_count($s, $key);
         }
         return new self(
             verifications: $ffi->sv_stats_verifications($s),
             accepted: $ffi->sv_stats_accepted($s),
-            rejected: $ffi->sv_stats_rejected($s),
+            notAccepted: $ffi->sv_stats_not_accepted($s),
             inconclusive: $ffi->sv_stats_inconclusive($s),
             failOpenSuspected: $ffi->sv_stats_fail_open_suspected($s),
             retries: $ffi->sv_stats_retries($s),
             errors: $ffi->sv_stats_errors($s),
             byReason: $byReason,
             byErrorKey: $byErrorKey,
+            outageAccepted: $ffi->sv_stats_outage_accepted($s),
+            outageRefused: $ffi->sv_stats_outage_refused($s),
+            outageProbes: $ffi->sv_stats_outage_probes($s),
+            providerHealth: (string) $ffi->sv_stats_provider_health($s),
         );
+    }
+
+    /** @return list<int> every `Abi::REASON_*` (generated from the header), in order */
+    private static function reasons(): array
+    {
+        static $reasons = null;
+        if ($reasons === null) {
+            $reasons = [];
+            foreach ((new \ReflectionClass(Abi::class))->getConstants() as $name => $value) {
+                if (str_starts_with($name, 'REASON_') && is_int($value)) {
+                    $reasons[] = $value;
+                }
+            }
+        }
+        return $reasons;
     }
 }

@@ -11,8 +11,9 @@ use Siteverify\Exception\InternalException;
 use Siteverify\Exception\InvalidArgumentException;
 use Siteverify\Exception\LibraryException;
 use Siteverify\Exception\SiteverifyException;
+use Siteverify\Errors;
 use Siteverify\Library;
-use Siteverify\Native;
+use Siteverify\Abi;
 use Siteverify\Outcome;
 use Siteverify\Tests\Support\Mock;
 
@@ -95,31 +96,65 @@ final class ClientTest extends TestCase
         self::assertFalse($client->isShared());
     }
 
-    /** @return iterable<string, array{array<string, mixed>, class-string, string, string}> */
+    /**
+     * Every mistake in an option is the core's `configuration` error, whatever PHP type it has;
+     * a string that is not UTF-8 included.
+     *
+     * @return iterable<string, array{array<string, mixed>, class-string, string, string}>
+     */
     public static function badOptions(): iterable
     {
-        yield 'unknown key' => [['timeout' => 5], ConfigurationException::class, 'configuration', "/unknown option 'timeout'/"];
+        yield 'unknown key' => [['bogus' => 5], ConfigurationException::class, 'configuration', '/unknown option "bogus"/'];
+        yield 'unknown key with a unit' => [['timeuot_ms' => 5], ConfigurationException::class, 'configuration', '/unknown option "timeuot"/'];
+        yield 'core name without the unit' => [['timeout' => 5], ConfigurationException::class, 'configuration', '/option timeout must be a duration/'];
         yield 'camelCase key' => [['scoreThreshold' => 0.5], ConfigurationException::class, 'configuration', '/scoreThreshold/'];
-        yield 'integer key' => [[0 => 'x'], ConfigurationException::class, 'configuration', '/unknown option 0/'];
-        yield 'unknown provider' => [['provider' => 'recaptcha'], ConfigurationException::class, 'configuration', '/provider/'];
+        yield 'integer key' => [[0 => 'x'], ConfigurationException::class, 'configuration', '/unknown option "0"/'];
+        yield 'unknown provider' => [['provider' => 'recaptcha'], ConfigurationException::class, 'configuration', '/unknown provider/'];
+        yield 'provider not a string' => [['provider' => 1], ConfigurationException::class, 'configuration', '/provider/'];
         yield 'empty secret' => [['secret' => ''], ConfigurationException::class, 'configuration', '/secret/'];
-        yield 'unknown fail mode' => [['fail_mode' => 'sometimes'], ConfigurationException::class, 'configuration', '/fail_mode/'];
-        yield 'unknown on_fail_open' => [['on_fail_open' => 'maybe'], ConfigurationException::class, 'configuration', '/on_fail_open/'];
+        yield 'unknown fail mode' => [['fail_mode' => 'sometimes'], ConfigurationException::class, 'configuration', '/fail_mode|fail mode/'];
+        yield 'unknown on_fail_open' => [['on_fail_open' => 'maybe'], ConfigurationException::class, 'configuration', '/on_fail_open|fail-open/'];
+        yield 'fail mode as a number' => [['fail_mode' => 1], ConfigurationException::class, 'configuration', '/option fail_mode must be/'];
         yield 'proxy with plain HTTP' => [['proxy' => 'http://127.0.0.1:9'], ConfigurationException::class, 'configuration', '/proxy/'];
         yield 'zero timeout' => [['timeout_ms' => 0], ConfigurationException::class, 'configuration', '/timeout/'];
+        yield 'negative timeout' => [['timeout_ms' => -1], ConfigurationException::class, 'configuration', '/timeout/'];
+        yield 'NaN timeout' => [['timeout_ms' => NAN], ConfigurationException::class, 'configuration', '/timeout/'];
         yield 'threshold out of range' => [['score_threshold' => 1.5], ConfigurationException::class, 'configuration', '/threshold/'];
-        yield 'timeout as a string' => [['timeout_ms' => '5000'], InvalidArgumentException::class, 'invalid-argument', "/'timeout_ms' must be an int, got string/"];
-        yield 'timeout as a float' => [['timeout_ms' => 5000.0], InvalidArgumentException::class, 'invalid-argument', '/got float/'];
-        yield 'negative retries' => [['max_retries' => -1], InvalidArgumentException::class, 'invalid-argument', '/between 0 and/'];
-        yield 'retries over u32' => [['max_retries' => 4294967296], InvalidArgumentException::class, 'invalid-argument', '/between 0 and 4294967295/'];
-        yield 'threshold as a string' => [['score_threshold' => '0.5'], InvalidArgumentException::class, 'invalid-argument', '/score_threshold/'];
-        yield 'hostnames as a string' => [['expected_hostnames' => 'example.com'], InvalidArgumentException::class, 'invalid-argument', '/list of strings/'];
-        yield 'hostnames as a map' => [['expected_hostnames' => ['a' => 'example.com']], InvalidArgumentException::class, 'invalid-argument', '/list of strings/'];
-        yield 'hostname not a string' => [['expected_hostnames' => [42]], InvalidArgumentException::class, 'invalid-argument', '/got int/'];
-        yield 'allow_http as a string' => [['allow_http' => 'yes'], InvalidArgumentException::class, 'invalid-argument', '/must be a bool/'];
-        yield 'secret not a string' => [['secret' => 123456], InvalidArgumentException::class, 'invalid-argument', '/secret/'];
-        yield 'NUL in a hostname' => [['expected_hostnames' => ["example.com\0.evil.net"]], InvalidArgumentException::class, 'invalid-argument', '/NUL/'];
-        yield 'secret not UTF-8' => [['secret' => "\xff\xfe"], InvalidArgumentException::class, 'invalid-argument', '/UTF-8/'];
+        yield 'timeout as a string' => [['timeout_ms' => '5000'], ConfigurationException::class, 'configuration', '/option timeout must be a duration/'];
+        yield 'timeout as a list' => [['timeout_ms' => [5000]], ConfigurationException::class, 'configuration', '/option timeout must be a duration/'];
+        yield 'timeout as a bool' => [['timeout_ms' => true], ConfigurationException::class, 'configuration', '/option timeout must be a duration/'];
+        yield 'retries as a string' => [['max_retries' => '2'], ConfigurationException::class, 'configuration', '/option max_retries must be a whole number/'];
+        yield 'fractional retries' => [['max_retries' => 1.5], ConfigurationException::class, 'configuration', '/option max_retries must be a whole number/'];
+        yield 'negative retries' => [['max_retries' => -1], ConfigurationException::class, 'configuration', '/max_retries/'];
+        yield 'retries over u32' => [['max_retries' => 4294967296], ConfigurationException::class, 'configuration', '/max_retries/'];
+        yield 'threshold as a string' => [['score_threshold' => '0.5'], ConfigurationException::class, 'configuration', '/option score_threshold must be a number/'];
+        yield 'hostname not a string' => [['expected_hostnames' => [42]], ConfigurationException::class, 'configuration', '/option expected_hostnames must be a list of strings/'];
+        yield 'hostnames as a bool' => [['expected_hostnames' => true], ConfigurationException::class, 'configuration', '/option expected_hostnames must be a list of strings/'];
+        yield 'allow_http as a string' => [['allow_http' => 'yes'], ConfigurationException::class, 'configuration', '/option allow_http must be a boolean/'];
+        yield 'allow_http as an int' => [['allow_http' => 1], ConfigurationException::class, 'configuration', '/option allow_http must be a boolean/'];
+        yield 'secret not a string' => [['secret' => 123456], ConfigurationException::class, 'configuration', '/option secret must be a string/'];
+        yield 'an object' => [['secret' => new \stdClass()], ConfigurationException::class, 'configuration', '/option secret: a PHP stdClass cannot be passed/'];
+        yield 'shared as a string' => [['shared' => 'yes'], ConfigurationException::class, 'configuration', '/option shared must be a boolean/'];
+        yield 'NUL in a hostname' => [['expected_hostnames' => ["example.com\0.evil.net"]], ConfigurationException::class, 'configuration', '/NUL/'];
+        yield 'NUL in a key' => [["timeout\0x" => 5], ConfigurationException::class, 'configuration', '/unknown option/'];
+        yield 'secret not UTF-8' => [['secret' => "\xff\xfe"], ConfigurationException::class, 'configuration', '/UTF-8/'];
+    }
+
+    /** Durations take ints or floats (milliseconds, or seconds for `max_age_seconds`); a list option takes one string too. */
+    public function testOptionsPassAsTyped(): void
+    {
+        $client = new Client(self::options([
+            'timeout_ms' => 5000.5,
+            'max_age_seconds' => 30.5,
+            'max_retries' => 1.0,
+            'score_threshold' => 1,
+            'expected_hostnames' => 'example.com',
+            'expected_actions' => ['a' => 'login', 'b' => 'signup'],
+            'on_fail_open' => null,
+            'shared' => false,
+        ]));
+        self::assertSame('verified', $client->verify('pass:action=signup')->reason);
+        self::assertSame('hostname-mismatch', $client->verify('pass:hostname=evil.example')->reason);
     }
 
     /**
@@ -135,7 +170,7 @@ final class ClientTest extends TestCase
             self::assertInstanceOf($class, $e);
             self::assertSame($code, $e->getErrorCode());
             self::assertSame($code, $e->errorCode);
-            self::assertSame($e->getCode(), $code === 'configuration' ? Native::CONFIGURATION : Native::INVALID_ARGUMENT);
+            self::assertSame($code === 'configuration' ? Abi::CONFIGURATION : Abi::INVALID_ARGUMENT, $e->getCode());
             self::assertSame($code, Library::ffi()->sv_status_str($e->getCode()), 'the code string is the C name of getCode()');
             self::assertMatchesRegularExpression($message, $e->getMessage());
             return;
@@ -177,7 +212,7 @@ final class ClientTest extends TestCase
                 self::fail('no exception for ' . var_export([$ip, $email], true));
             } catch (InvalidArgumentException $e) {
                 self::assertSame('invalid-argument', $e->getErrorCode());
-                self::assertSame(Native::INVALID_ARGUMENT, $e->getCode());
+                self::assertSame(Abi::INVALID_ARGUMENT, $e->getCode());
                 self::assertMatchesRegularExpression($message, $e->getMessage());
             }
         }
@@ -214,22 +249,20 @@ final class ClientTest extends TestCase
 
     public function testEveryStatusMapsToAnException(): void
     {
-        $map = new \ReflectionMethod(Client::class, 'exceptionFor');
-        $map->setAccessible(true);
         $ffi = Library::ffi();
         $want = [
-            Native::NULL_ARGUMENT => InvalidArgumentException::class,
-            Native::INVALID_ARGUMENT => InvalidArgumentException::class,
-            Native::CONFIGURATION => ConfigurationException::class,
-            Native::BLOCKING_IN_ASYNC_CONTEXT => SiteverifyException::class,
-            Native::CANCELLED => SiteverifyException::class,
-            Native::PANIC => InternalException::class,
-            Native::INTERNAL => InternalException::class,
+            Abi::NULL_ARGUMENT => InvalidArgumentException::class,
+            Abi::INVALID_ARGUMENT => InvalidArgumentException::class,
+            Abi::CONFIGURATION => ConfigurationException::class,
+            Abi::BLOCKING_IN_ASYNC_CONTEXT => SiteverifyException::class,
+            Abi::CANCELLED => SiteverifyException::class,
+            Abi::PANIC => InternalException::class,
+            Abi::INTERNAL => InternalException::class,
             12345 => InternalException::class, // a status this package does not know
         ];
         foreach ($want as $status => $class) {
             $name = (string) $ffi->sv_status_str($status);
-            $e = $map->invoke(null, $status, $name, 'message');
+            $e = Errors::forStatus($status, $name, 'message');
             self::assertSame($class, get_class($e), "status $status");
             self::assertSame($status, $e->getCode());
             self::assertSame($name, $e->getErrorCode());
@@ -245,7 +278,16 @@ final class ClientTest extends TestCase
         $stats = $client->stats();
         self::assertSame(2, $stats->verifications);
         self::assertSame(1, $stats->accepted);
-        self::assertSame(1, $stats->rejected);
+        self::assertSame(1, $stats->notAccepted);
+        self::assertSame(1, $stats->rejected, 'the deprecated alias');
+        self::assertSame(0, $stats->outageAccepted);
+        self::assertSame(0, $stats->outageRefused);
+        self::assertSame(0, $stats->outageProbes);
+        self::assertContains($stats->providerHealth, ['up', 'down', 'unknown']);
+        self::assertSame(array_keys($stats->byReason), array_map(
+            static fn (int $r): string => Library::ffi()->sv_reason_str($r),
+            array_values(array_filter((new \ReflectionClass(Abi::class))->getConstants(), static fn ($v, $k) => str_starts_with($k, 'REASON_'), ARRAY_FILTER_USE_BOTH))
+        ));
         self::assertSame(1, $stats->byReason['verified']);
         self::assertSame(1, $stats->byReason['token-invalid']);
         self::assertSame(1, $stats->byErrorKey['invalid-input-response'] ?? null);
@@ -266,7 +308,8 @@ final class ClientTest extends TestCase
         // Neither in an exception, its message or its trace (zend.exception_ignore_args=0 in phpunit.xml.dist).
         $errors = [
             ['timeout_ms' => 0],                 // refused by the core at build
-            ['timeout_ms' => 'x'],               // refused by PHP type checks
+            ['timeout_ms' => 'x'],               // wrong type, refused by the core
+            ['region' => new \stdClass()],       // no C type carries it
             ['expected_hostnames' => ["a\0b"]],  // refused before the library
             ['bogus' => true],                   // unknown option
         ];

@@ -6,9 +6,9 @@ namespace Siteverify\Tests;
 
 use PHPUnit\Framework\TestCase;
 use Siteverify\Library;
-use Siteverify\Native;
+use Siteverify\Abi;
 
-/** Native's constants are the header's `#define`s, which FFI cannot read. */
+/** Abi's constants are the header's `#define`s, which FFI cannot read. */
 final class ConstantsTest extends TestCase
 {
     /** @return array<string, int|string> SV_NAME without the prefix => value, from include/siteverify.h */
@@ -25,27 +25,27 @@ final class ConstantsTest extends TestCase
         return $defines;
     }
 
-    public function testEveryDefineHasTheSameValueInNative(): void
+    public function testEveryDefineHasTheSameValueInAbi(): void
     {
         $defines = self::defines();
         self::assertGreaterThan(30, count($defines));
-        $constants = (new \ReflectionClass(Native::class))->getConstants();
+        $constants = (new \ReflectionClass(Abi::class))->getConstants();
         foreach ($defines as $name => $value) {
-            self::assertArrayHasKey($name, $constants, "Native::$name missing (SV_$name in siteverify.h)");
-            self::assertSame($value, $constants[$name], "Native::$name differs from SV_$name");
+            self::assertArrayHasKey($name, $constants, "Abi::$name missing (SV_$name in siteverify.h)");
+            self::assertSame($value, $constants[$name], "Abi::$name differs from SV_$name");
         }
         foreach ($constants as $name => $_) {
-            self::assertArrayHasKey($name, $defines, "Native::$name has no SV_$name in siteverify.h");
+            self::assertArrayHasKey($name, $defines, "Abi::$name has no SV_$name in siteverify.h");
         }
     }
 
     public function testTheLoadedLibraryMatches(): void
     {
         $ffi = Library::ffi();
-        self::assertSame(Native::ABI_VERSION, $ffi->sv_abi_version());
-        self::assertSame(Native::VERSION, Library::version());
+        self::assertSame(Abi::ABI_VERSION, $ffi->sv_abi_version());
+        self::assertSame(Abi::VERSION, Library::version());
         self::assertSame(
-            sprintf('%d.%d.%d', Native::VERSION_MAJOR, Native::VERSION_MINOR, Native::VERSION_PATCH),
+            sprintf('%d.%d.%d', Abi::VERSION_MAJOR, Abi::VERSION_MINOR, Abi::VERSION_PATCH),
             $ffi->sv_version()
         );
     }
@@ -53,7 +53,7 @@ final class ConstantsTest extends TestCase
     public function testReasonAndStatusNumbersMatchTheirNames(): void
     {
         $ffi = Library::ffi();
-        foreach ((new \ReflectionClass(Native::class))->getConstants() as $name => $value) {
+        foreach ((new \ReflectionClass(Abi::class))->getConstants() as $name => $value) {
             if (str_starts_with($name, 'REASON_')) {
                 self::assertSame(strtolower(str_replace('_', '-', substr($name, 7))), $ffi->sv_reason_str($value));
             }
@@ -62,8 +62,16 @@ final class ConstantsTest extends TestCase
         foreach ($statuses as $name) {
             self::assertSame(
                 strtolower(str_replace('_', '-', $name)),
-                $ffi->sv_status_str(constant(Native::class . '::' . $name))
+                $ffi->sv_status_str(constant(Abi::class . '::' . $name))
             );
         }
+    }
+
+    /** @group deprecated */
+    public function testNativeIsTheOldNameOfAbi(): void
+    {
+        self::assertTrue(class_exists('Siteverify\\Native'));
+        self::assertSame(Abi::class, (new \ReflectionClass('Siteverify\\Native'))->getName());
+        self::assertSame(Abi::CONFIGURATION, constant('Siteverify\\Native::CONFIGURATION'));
     }
 }

@@ -85,12 +85,17 @@ final class MemoryTest extends TestCase
 
     public function testErrorPathsFreeEverything(): void
     {
-        // Builder and sv_error freed when building fails; options and sv_error when verifying fails.
+        // Builder and sv_error freed when building or setting an option fails; options and sv_error when verifying fails.
         $client = new Client(['provider' => 'prosopo', 'secret' => 'mock-secret', 'endpoint' => Mock::endpoint('prosopo')]);
         $m = self::measure(static function (int $i) use ($client): void {
             try {
                 new Client(['provider' => 'gatekeeper', 'secret' => 'mock-secret', 'expected_hostnames' => ['example.com'],
                     'endpoint' => 'http://example.com/verify', 'timeout_ms' => 1000 + $i]);
+            } catch (SiteverifyException) {
+            }
+            try {
+                // A setter's sv_error and the builder, freed when an option is refused.
+                new Client(['provider' => 'gatekeeper', 'secret' => 'mock-secret', 'max_retries' => "x$i"]);
             } catch (SiteverifyException) {
             }
             try {

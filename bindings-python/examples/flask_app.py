@@ -1,24 +1,19 @@
 import os
 
-from flask import Flask, abort, request
+from flask import Flask, g
 
-import siteverify
+from siteverify.flask import Siteverify
 
 app = Flask(__name__)
-captcha = siteverify.Client(
-    provider="prosopo",
-    secret=os.environ["PROSOPO_SECRET_KEY"],
-    endpoint=os.environ.get("PROSOPO_VERIFY_URL"),  # unset: Prosopo's own endpoint
+app.config.update(
+    SITEVERIFY_PROVIDER="prosopo",
+    SITEVERIFY_SECRET=os.environ["PROSOPO_SECRET_KEY"],
+    SITEVERIFY_ENDPOINT=os.environ.get("PROSOPO_VERIFY_URL"),  # unset: Prosopo's own endpoint
 )
+captcha = Siteverify(app)
 
 
 @app.post("/signup")
+@captcha.required  # reads `procaptcha-response`: 403 if rejected, 503 if Prosopo can't tell
 def signup() -> dict[str, str]:
-    outcome = captcha.verify(
-        request.form.get("procaptcha-response"),  # None when missing: rejected, no request sent
-        remote_ip=request.remote_addr,
-    )
-    if not outcome.accepted:
-        app.logger.info("captcha rejected: %s", outcome.reason)
-        abort(400, description=f"CAPTCHA check failed ({outcome.reason})")
-    return {"status": "welcome"}
+    return {"status": "welcome", "reason": g.siteverify.reason}

@@ -98,8 +98,12 @@ def test_one_thousand_concurrent_async_verifications(mock: Mock) -> None:
         new = 4096 if hard == resource.RLIM_INFINITY else min(4096, hard)
         resource.setrlimit(resource.RLIMIT_NOFILE, (new, hard))
     client = siteverify.AsyncClient(
-        provider="gatekeeper", secret=SECRET, endpoint=mock.gatekeeper, expected_hostnames=["example.com"],
-        timeout=60, attempt_timeout=30,
+        provider="gatekeeper",
+        secret=SECRET,
+        endpoint=mock.gatekeeper,
+        expected_hostnames=["example.com"],
+        timeout=60,
+        attempt_timeout=30,
     )
     n = 1000
 
@@ -121,8 +125,14 @@ def test_one_thousand_concurrent_async_verifications(mock: Mock) -> None:
 def test_cancelling_the_task_cancels_the_request(private_mock: Mock) -> None:
     # Without cancellation this verify would retry every 0.3 s for 20 s.
     client = siteverify.AsyncClient(
-        provider="gatekeeper", secret=SECRET, endpoint=private_mock.gatekeeper,
-        timeout=20, attempt_timeout=0.3, max_retries=10, retry_base_delay=0.01, retry_max_delay=0.05,
+        provider="gatekeeper",
+        secret=SECRET,
+        endpoint=private_mock.gatekeeper,
+        timeout=20,
+        attempt_timeout=0.3,
+        max_retries=10,
+        retry_base_delay=0.01,
+        retry_max_delay=0.05,
     )
 
     async def main() -> None:

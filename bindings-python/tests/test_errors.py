@@ -53,31 +53,42 @@ def gk(mock: Mock, **kw: Any) -> Dict[str, Any]:
         ({"region": "eu"}, "not both"),
         ({"timeout": 0}, "timeout must be between"),
         ({"timeout": 301}, "timeout must be between"),
-        ({"timeout": -1.0}, "timeout must be a finite, non-negative number of seconds"),
-        ({"timeout": float("nan")}, "timeout must be a finite"),
-        ({"connect_timeout": "3"}, "connect_timeout must be a number of seconds (int or float), not str"),
-        ({"attempt_timeout": True}, "attempt_timeout must be a number of seconds (int or float), not bool"),
+        ({"timeout": -1.0}, "option timeout must be a duration of zero or more"),
+        ({"timeout": float("nan")}, "option timeout must be a duration of zero or more"),
+        ({"timeout": 10**400}, "option timeout must be a duration of zero or more"),
+        ({"connect_timeout": "3"}, "option connect_timeout must be a duration"),
+        ({"attempt_timeout": True}, "option attempt_timeout must be a duration"),
         ({"max_retries": 11}, "max_retries is above 10"),
-        ({"max_retries": 10**30}, "max_retries is above 10"),
-        ({"max_retries": -1}, "max_retries must not be negative"),
-        ({"max_retries": 2.0}, "max_retries must be an int, not float"),
+        ({"max_retries": 10**30}, "option max_retries must be a whole number, zero or more"),
+        ({"max_retries": -1}, "option max_retries must be a whole number, zero or more"),
+        ({"max_retries": 2.5}, "option max_retries must be a whole number, zero or more"),
         ({"retry_base_delay": 1.0, "retry_max_delay": 0.5}, "0 < base <= max"),
         ({"expected_hostnames": ["ok.example", ""]}, "expected hostname is empty"),
-        ({"expected_hostnames": 7}, "expected_hostnames must be a str or an iterable of str, not int"),
-        ({"expected_hostnames": [b"example.com"]}, "every item of expected_hostnames must be a str, not bytes"),
+        ({"expected_hostnames": 7}, "option expected_hostnames must be a list of strings"),
+        ({"expected_hostnames": [None]}, "option expected_hostnames cannot take a Python NoneType element"),
+        ({"expected_hostnames": [["a.example"]]}, "option expected_hostnames cannot take a Python list element"),
+        ({"expected_hostnames": [b"example.com"]}, "option expected_hostnames cannot take a Python bytes"),
         ({"expected_actions": [""]}, "expected action is empty"),
         ({"score_threshold": 1.5}, "score_threshold must be within [0, 1]"),
-        ({"score_threshold": "0.5"}, "score_threshold must be a float, not str"),
+        ({"score_threshold": "0.5"}, "option score_threshold must be a number"),
         ({"max_age": 0}, "max_age must be positive"),
-        ({"fail_mode": "sometimes"}, 'fail_mode must be "open" or "closed"'),
-        ({"on_fail_open": "maybe"}, 'on_fail_open must be "accept" or "reject"'),
-        ({"proxy": "::not a url::"}, "proxy URL is invalid"),
+        ({"fail_mode": "sometimes"}, 'option fail_mode must be "closed" or "open"'),
+        ({"fail_mode": ["open"]}, "option fail_mode cannot take a Python list"),
+        ({"fail_mode": {"open": 1}}, "option fail_mode cannot take a Python dict"),
+        ({"on_fail_open": "maybe"}, 'option on_fail_open must be "accept" or "reject"'),
+        ({"proxy": "::not a url::"}, "proxy URL must start with"),
         ({"ca_pems": "not a certificate"}, "PEM"),
-        ({"ca_pems": 3}, "ca_pems must be str, bytes or an iterable of them, not int"),
+        ({"ca_pems": [b"not a certificate"]}, "PEM"),
+        ({"ca_pems": b"\xff"}, "option ca_pems holds bytes that are not UTF-8 PEM text"),
+        ({"ca_pems": 3}, "option ca_pems must be a list of strings"),
         ({"ca_files": "/nonexistent/ca.pem"}, "cannot read a CA file"),
-        ({"allow_http": "yes"}, "allow_http must be a bool, not str"),
-        ({"secret": 12345}, "secret must be a str, not int"),
-        ({"secret": b"mock-secret"}, "secret must be a str, not bytes"),
+        ({"allow_http": "yes"}, "option allow_http must be a boolean"),
+        ({"allow_http": 1}, "option allow_http must be a boolean"),
+        ({"secret": 12345}, "option secret must be a string"),
+        ({"secret": None}, "secret is required"),
+        ({"secret": "mock\udcffsecret"}, "option secret is not valid Unicode"),
+        ({"provider": 3}, "provider must be a str, not int"),
+        ({"secret": b"mock-secret"}, "option secret cannot take a Python bytes"),
     ],
 )
 def test_configuration_errors(mock: Mock, kwargs: Dict[str, Any], needle: str) -> None:
@@ -90,6 +101,28 @@ def test_configuration_errors(mock: Mock, kwargs: Dict[str, Any], needle: str) -
         assert "/nonexistent" not in str(info.value)  # no config paths in errors either
 
 
+def test_option_values_reach_the_core_typed_by_python_type(mock: Mock, tmp_path: Any) -> None:
+    # bool before int, ints and floats as seconds for durations, any iterable for a list
+    # option, os.PathLike as its path: each value goes to the core's setter as it is typed.
+    client = siteverify.Client(
+        **gk(
+            mock,
+            timeout=3,
+            connect_timeout=1.5,
+            max_retries=0,
+            score_threshold=1,
+            allow_http=False,
+            expected_hostnames=("example.com", "b.example"),
+            expected_actions=(a for a in ["signup", "login"]),
+            max_age=60,
+        )
+    )
+    assert client.verify("pass").accepted
+    missing = tmp_path / "missing.pem"
+    with pytest.raises(siteverify.ConfigurationError, match="cannot read a CA file"):
+        siteverify.Client(**gk(mock, ca_files=[missing]))
+
+
 def test_prosopo_refuses_checks_it_cannot_make(mock: Mock) -> None:
     with pytest.raises(siteverify.ConfigurationError, match="does not report a hostname"):
         siteverify.Client(provider="prosopo", secret=SECRET, endpoint=mock.prosopo, expected_hostnames="a.example")
@@ -99,6 +132,8 @@ def test_wrong_signature_is_a_type_error(mock: Mock) -> None:
     # Misspelt or positional options are Python call errors, as for any function.
     with pytest.raises(TypeError, match="timout"):
         siteverify.Client(**gk(mock, timout=3))  # a typo is not silently ignored
+    with pytest.raises(TypeError, match="timout"):
+        siteverify.AsyncClient(**gk(mock, timout=None))  # not even with a None value
     with pytest.raises(TypeError):
         siteverify.Client("gatekeeper", SECRET)  # type: ignore[call-arg]
     with pytest.raises(TypeError, match="secret"):
@@ -151,8 +186,12 @@ LONE_SURROGATE_TOKENS = ["ab\udcffcd", "pass\udcff", "\ud800", "pass\ud83d:id=x"
 @pytest.mark.parametrize("fail_mode", ["closed", "open"])
 def test_lone_surrogate_token_is_invalid_and_never_sent(private_mock: Mock, fail_mode: str) -> None:
     """A str that is not valid Unicode cannot be UTF-8: rejected locally, never sent lossily."""
-    kwargs: Dict[str, Any] = {"provider": "gatekeeper", "secret": SECRET, "endpoint": private_mock.gatekeeper,
-                              "fail_mode": fail_mode}
+    kwargs: Dict[str, Any] = {
+        "provider": "gatekeeper",
+        "secret": SECRET,
+        "endpoint": private_mock.gatekeeper,
+        "fail_mode": fail_mode,
+    }
     client = siteverify.Client(**kwargs)
     aclient = siteverify.AsyncClient(**kwargs)
 
@@ -164,13 +203,19 @@ def test_lone_surrogate_token_is_invalid_and_never_sent(private_mock: Mock, fail
     outcomes += asyncio.run(run_async())
     for o in outcomes:
         assert (o.accepted, o.verified, o.conclusive, o.reason, o.attempts, o.http_status) == (
-            False, False, True, "token-invalid", 0, None), o
+            False,
+            False,
+            True,
+            "token-invalid",
+            0,
+            None,
+        ), o
         assert o.detail == "token is not valid UTF-8"
     # Only this stats GET reached the mock: no verify request was sent.
     assert private_mock.stats()["requests"] == before + 1
     for c in (client, aclient):
         s = c.stats()
-        assert (s.verifications, s.rejected, s.errors) == (4, 4, 0)
+        assert (s.verifications, s.not_accepted, s.errors) == (4, 4, 0)
         assert s.by_reason == {"token-invalid": 4}
     # Per-call arguments are still checked first, as for any token.
     with pytest.raises(siteverify.InvalidArgumentError):
@@ -183,12 +228,25 @@ def test_the_secret_never_shows(mock: Mock) -> None:
     aclient = siteverify.AsyncClient(provider="gatekeeper", secret=secret, endpoint=mock.gatekeeper)
     outcome = client.verify("pass")  # the mock refuses this secret
     assert outcome.reason == "provider-rejected-request"
-    for text in (repr(client), str(client), repr(aclient), repr(outcome), str(outcome), outcome.to_json(),
-                 repr(outcome.to_dict()), repr(client.stats()), repr(dir(client))):
+    for text in (
+        repr(client),
+        str(client),
+        repr(aclient),
+        repr(outcome),
+        str(outcome),
+        outcome.to_json(),
+        repr(outcome.to_dict()),
+        repr(client.stats()),
+        repr(dir(client)),
+    ):
         assert secret not in text and "DO-NOT-PRINT" not in text
     # Not readable back either.
     assert not hasattr(client, "secret")
-    for bad in ({"secret": secret + "\n"}, {"secret": secret, "endpoint": "ftp://x"}, {"secret": secret, "region": "eu"}):
+    for bad in (
+        {"secret": secret + "\n"},
+        {"secret": secret, "endpoint": "ftp://x"},
+        {"secret": secret, "region": "eu"},
+    ):
         with pytest.raises(siteverify.ConfigurationError) as info:
             siteverify.Client(provider="gatekeeper", **{"endpoint": mock.gatekeeper, **bad})  # type: ignore[arg-type]
         assert "DO-NOT-PRINT" not in str(info.value) and "DO-NOT-PRINT" not in repr(info.value)

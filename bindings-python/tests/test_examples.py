@@ -20,7 +20,7 @@ EXAMPLES = BINDING_DIR / "examples"
 README = (BINDING_DIR / "README.md").read_text(encoding="utf-8")
 
 
-README_EXAMPLES = ["quickstart.py", "flask_app.py", "fastapi_app.py", "errors.py"]
+README_EXAMPLES = ["quickstart.py", "django_settings.py", "django_views.py", "flask_app.py", "fastapi_app.py", "errors.py"]
 
 
 @pytest.mark.parametrize("name", README_EXAMPLES)
@@ -41,8 +41,14 @@ def test_errors_example() -> None:
 
 
 def run_script(name: str, *args: str, env: Dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(EXAMPLES / name), *args], env={**os.environ, **env},
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, str(EXAMPLES / name), *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_quickstart(mock: Mock) -> None:
@@ -75,42 +81,83 @@ def load_example(name: str, monkeypatch: pytest.MonkeyPatch, env: Dict[str, str]
     return module
 
 
-def test_flask_example(mock: Mock, monkeypatch: pytest.MonkeyPatch) -> None:
-    module = load_example("flask_app.py", monkeypatch,
+def test_django_example(mock: Mock, monkeypatch: pytest.MonkeyPatch) -> None:
+    import django_support
+
+    django_support.configure()
+    from django.test import Client as DjangoClient
+    from django.test import override_settings
+
+    config = load_example("django_settings.py", monkeypatch,
                           {"PROSOPO_SECRET_KEY": SECRET, "PROSOPO_VERIFY_URL": mock.prosopo})
+    views = load_example("django_views.py", monkeypatch, {})
+    monkeypatch.setitem(sys.modules, "example_django_views", views)
+    with override_settings(SITEVERIFY=config.SITEVERIFY, ROOT_URLCONF="example_django_views"):
+        web = DjangoClient()
+        ok = web.post("/signup", {"procaptcha-response": "pass", "email": "a@example.com"})
+        assert ok.status_code == 200 and ok.json() == {"status": "welcome", "email": "a@example.com"}
+
+        failed = web.post("/signup", {"procaptcha-response": "fail", "email": "a@example.com"})
+        assert failed.status_code == 400
+        assert failed.json()["errors"]["captcha"][0]["code"] == "captcha_invalid"
+
+        down = web.post("/signup", {"procaptcha-response": "status:code=503", "email": "a@example.com"})
+        assert down.status_code == 503
+        assert down.json()["errors"]["captcha"][0]["code"] == "captcha_unavailable"
+
+        posted = web.post("/comment", {"procaptcha-response": "pass"}, content_type="application/json")
+        assert posted.status_code == 200 and posted.json() == {"status": "posted", "reason": "verified"}
+        assert web.post("/comment", {"procaptcha-response": "fail"}).status_code == 403
+
+
+def test_flask_example(mock: Mock, monkeypatch: pytest.MonkeyPatch) -> None:
+    module = load_example(
+        "flask_app.py", monkeypatch, {"PROSOPO_SECRET_KEY": SECRET, "PROSOPO_VERIFY_URL": mock.prosopo}
+    )
     web = module.app.test_client()
 
     ok = web.post("/signup", data={"procaptcha-response": "pass", "email": "a@example.com"})
-    assert ok.status_code == 200 and ok.get_json() == {"status": "welcome"}
+    assert ok.status_code == 200 and ok.get_json() == {"status": "welcome", "reason": "verified"}
+    assert web.post("/signup", json={"procaptcha-response": "pass"}).status_code == 200
 
     failed = web.post("/signup", data={"procaptcha-response": "fail"})
-    assert failed.status_code == 400 and b"CAPTCHA check failed (token-invalid)" in failed.data
+    assert failed.status_code == 403 and b"CAPTCHA check failed (token-invalid)" in failed.data
 
     before = mock.stats()["requests"]
     missing = web.post("/signup", data={"email": "a@example.com"})
-    assert missing.status_code == 400 and b"token-invalid" in missing.data
+    assert missing.status_code == 403 and b"token-invalid" in missing.data
     assert mock.stats()["requests"] == before + 1  # only the stats GET: no verify request was sent
 
     down = web.post("/signup", data={"procaptcha-response": "status:code=503"})
-    assert down.status_code == 400 and b"provider-unavailable" in down.data  # fail closed
-    assert module.captcha.stats().verifications == 4
+    assert down.status_code == 503 and b"provider-unavailable" in down.data  # fail closed
+    with module.app.app_context():
+        assert module.captcha.client.stats().verifications == 5
 
 
 def test_fastapi_example(mock: Mock, monkeypatch: pytest.MonkeyPatch) -> None:
     from fastapi.testclient import TestClient
 
-    module = load_example("fastapi_app.py", monkeypatch,
-                          {"GKCAPTCHA_SECRET_KEY": SECRET, "GKCAPTCHA_VERIFY_URL": mock.gatekeeper})
-    with TestClient(module.app, client=("203.0.113.7", 50000)) as web:
+    module = load_example(
+        "fastapi_app.py", monkeypatch, {"GKCAPTCHA_SECRET_KEY": SECRET, "GKCAPTCHA_VERIFY_URL": mock.gatekeeper}
+    )
+    # The default peer, "testclient", is no IP address: no IP is sent (it used to be a 500).
+    with TestClient(module.app) as web:
         ok = web.post("/login", json={"captchaToken": "pass:score=0.2", "user": "alice"})
         assert ok.status_code == 200 and ok.json() == {"score": 0.2}
+        assert web.post("/login", data={"captchaToken": "pass:score=0.2"}).status_code == 200
 
-        for token, reason in (("pass:action=checkout", "action-mismatch"), ("pass:score=0.8", "score-above-threshold"),
-                              ("expired", "token-expired-or-duplicate")):
+        for token, reason in (
+            ("pass:action=checkout", "action-mismatch"),
+            ("pass:score=0.8", "score-above-threshold"),
+            ("expired", "token-expired-or-duplicate"),
+        ):
             r = web.post("/login", json={"captchaToken": token})
-            assert r.status_code == 400 and r.json() == {"detail": f"CAPTCHA check failed ({reason})"}
+            assert r.status_code == 403 and r.json() == {"detail": f"CAPTCHA check failed ({reason})"}
 
         for body in ({}, {"captchaToken": 42}, ["not", "an", "object"]):
             r = web.post("/login", json=body)
-            assert r.status_code == 400 and r.json() == {"detail": "CAPTCHA check failed (token-invalid)"}
-    assert module.captcha.stats().verifications == 7
+            assert r.status_code == 403 and r.json() == {"detail": "CAPTCHA check failed (token-invalid)"}
+
+        r = web.post("/login", json={"captchaToken": "status:code=503"})
+        assert r.status_code == 503 and "provider-unavailable" in r.json()["detail"]
+    assert module.captcha.client.stats().verifications == 9

@@ -20,8 +20,12 @@ pytestmark = [
 ]
 
 
-def _child(sync_client: siteverify.Client, async_client: siteverify.AsyncClient, endpoint: str,
-           queue: "multiprocessing.Queue[Dict[str, Any]]") -> None:
+def _child(
+    sync_client: siteverify.Client,
+    async_client: siteverify.AsyncClient,
+    endpoint: str,
+    queue: "multiprocessing.Queue[Dict[str, Any]]",
+) -> None:
     try:
         # The parent's clients, whose runtime threads and pooled connections
         # did not survive the fork...
@@ -31,8 +35,14 @@ def _child(sync_client: siteverify.Client, async_client: siteverify.AsyncClient,
         fresh = siteverify.Client(provider="gatekeeper", secret=SECRET, endpoint=endpoint).verify(
             "pass:action=child-fresh"
         )
-        queue.put({"inherited": inherited.to_dict(), "inherited_async": inherited_async.to_dict(),
-                   "fresh": fresh.to_dict(), "stats": sync_client.stats().verifications})
+        queue.put(
+            {
+                "inherited": inherited.to_dict(),
+                "inherited_async": inherited_async.to_dict(),
+                "fresh": fresh.to_dict(),
+                "stats": sync_client.stats().verifications,
+            }
+        )
     except BaseException as e:  # report, do not hang the parent
         queue.put({"error": repr(e)})
 

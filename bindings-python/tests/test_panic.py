@@ -11,11 +11,11 @@ import time
 from typing import Any, Dict, Iterator, List
 
 import pytest
-from vector_support import load_cases
 
 import siteverify
 from conftest import SECRET, Mock
 from siteverify import _native
+from vector_support import load_cases
 
 PANIC_TOKEN = _native._TESTING_PANIC_TOKEN
 
@@ -118,6 +118,7 @@ def test_huge_retry_after_returns_promptly(mock: Mock) -> None:
     (case,) = [c for c in load_cases() if c.name == "retry-after-beyond-any-deadline"]
     sync_client = siteverify.Client(**case.client_kwargs(mock.url))
     async_client = siteverify.AsyncClient(**case.client_kwargs(mock.url))
+
     def sync() -> siteverify.Outcome:
         return sync_client.verify(case.token("sync"))
 

@@ -55,8 +55,9 @@ def run_child(endpoint: str, fail_mode: str, ssl_cert_file: Optional[Path]) -> D
     env = {k: v for k, v in os.environ.items() if k not in ("SSL_CERT_FILE", "SSL_CERT_DIR")}
     if ssl_cert_file is not None:
         env["SSL_CERT_FILE"] = str(ssl_cert_file)
-    done = subprocess.run([sys.executable, "-c", CHILD, endpoint, SECRET, fail_mode], env=env,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, endpoint, SECRET, fail_mode], env=env, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     result: Dict[str, Any] = json.loads(done.stdout)
     return result
@@ -77,7 +78,13 @@ def test_untrusted_ca_is_a_tls_failure(tls_mock: TlsMock, fail_mode: str) -> Non
     result = run_child(tls_mock.gatekeeper, fail_mode, None)
     o = result["outcome"]
     assert (o["accepted"], o["verified"], o["conclusive"], o["reason"], o["attempts"], o["http_status"]) == (
-        False, False, False, "tls-failure", 1, None), o
+        False,
+        False,
+        False,
+        "tls-failure",
+        1,
+        None,
+    ), o
     s = result["stats"]
     assert (s["outage_accepted"], s["by_reason"]) == (0, {"tls-failure": 1})
 
@@ -85,8 +92,9 @@ def test_untrusted_ca_is_a_tls_failure(tls_mock: TlsMock, fail_mode: str) -> Non
 def test_untrusted_ca_in_process(tls_mock: TlsMock) -> None:
     # The mock's CA is new on every start: no trust store of this process can hold it.
     for fail_mode in ("closed", "open"):
-        client = siteverify.Client(provider="gatekeeper", secret=SECRET, endpoint=tls_mock.gatekeeper,
-                                   fail_mode=fail_mode)
+        client = siteverify.Client(
+            provider="gatekeeper", secret=SECRET, endpoint=tls_mock.gatekeeper, fail_mode=fail_mode
+        )
         o = client.verify("pass")
         assert (o.accepted, o.reason, o.attempts) == (False, "tls-failure", 1)
 
@@ -97,6 +105,5 @@ def test_ca_option_trusts_the_mock(tls_mock: TlsMock) -> None:
         client = siteverify.Client(provider="gatekeeper", secret=SECRET, endpoint=tls_mock.gatekeeper, **kw)
         o = client.verify("pass")
         assert (o.accepted, o.verified, o.reason, o.attempts) == (True, True, "verified", 1)
-    aclient = siteverify.AsyncClient(provider="gatekeeper", secret=SECRET, endpoint=tls_mock.gatekeeper,
-                                     ca_pems=pem)
+    aclient = siteverify.AsyncClient(provider="gatekeeper", secret=SECRET, endpoint=tls_mock.gatekeeper, ca_pems=pem)
     assert asyncio.run(aclient.verify("pass")).verified

@@ -6,10 +6,10 @@ import asyncio
 from typing import Any, List
 
 import pytest
-from vector_support import Case, compare, load_cases
 
 import siteverify
 from conftest import SECRET, Mock
+from vector_support import Case, compare, load_cases
 
 CASES = load_cases()
 VERIFY_CASES = [c for c in CASES if not c.is_config_case]
@@ -92,6 +92,12 @@ def test_vector_config(case: Case, cls: Any, mock: Mock) -> None:
 
 
 def test_every_vector_file_is_covered() -> None:
-    assert {c.file for c in CASES} >= {"config.json", "input.json", "policy.json", "prosopo.json",
-                                       "gatekeeper.json", "transport.json"}
+    assert {c.file for c in CASES} >= {
+        "config.json",
+        "input.json",
+        "policy.json",
+        "prosopo.json",
+        "gatekeeper.json",
+        "transport.json",
+    }
     assert len(VERIFY_CASES) + len(CONFIG_CASES) == len(CASES)

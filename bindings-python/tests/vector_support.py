@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import json
 import os
-from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from conftest import REPO_DIR, SECRET
@@ -42,27 +41,26 @@ class Case:
         return str(t["repeat"]) * int(t["count"])
 
     def client_kwargs(self, mock_url: str) -> Dict[str, Any]:
-        """The case's config as Client keyword arguments (durations in seconds)."""
+        """The case's config as Client keyword arguments, every value as JSON
+        typed it (so the core alone decides what is a mistake). Vector keys
+        name durations with their unit (`timeout_ms`, `max_age_seconds`); the
+        keyword arguments do not, and take seconds."""
         cfg: Dict[str, Any] = self.raw.get("config", {})
-        kw: Dict[str, Any] = {"provider": self.provider, "secret": cfg.get("secret", SECRET)}
-        if "endpoint" in cfg:
-            kw["endpoint"] = cfg["endpoint"].replace("{mock}", mock_url)
-            if "region" in cfg:
-                kw["region"] = cfg["region"]
-        elif "region" in cfg:
-            kw["region"] = cfg["region"]
-        else:
+        kw: Dict[str, Any] = {"provider": self.provider}
+        if "secret" not in cfg:
+            kw["secret"] = SECRET
+        if "endpoint" not in cfg and "region" not in cfg:
             path = "/siteverify" if self.provider == "prosopo" else "/api/v1/token/verify"
             kw["endpoint"] = mock_url + path
-        for key in ("timeout", "connect_timeout", "attempt_timeout", "retry_base_delay", "retry_max_delay"):
-            if key + "_ms" in cfg:
-                kw[key] = cfg[key + "_ms"] / 1000
-        for key in ("max_retries", "expected_hostnames", "expected_actions", "score_threshold",
-                    "fail_mode", "on_fail_open", "proxy", "allow_http"):
-            if key in cfg:
-                kw[key] = cfg[key]
-        if "max_age_seconds" in cfg:
-            kw["max_age"] = cfg["max_age_seconds"]
+        for key, value in cfg.items():
+            if key.endswith("_ms"):
+                kw[key[: -len("_ms")]] = value / 1000
+            elif key.endswith("_seconds"):
+                kw[key[: -len("_seconds")]] = value
+            elif key == "endpoint":
+                kw[key] = value.replace("{mock}", mock_url)
+            else:
+                kw[key] = value
         return kw
 
     def options(self) -> Dict[str, Optional[str]]:

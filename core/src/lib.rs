@@ -22,6 +22,8 @@
 //! [`ClientBuilder::ca_file`]. A certificate or handshake failure is
 //! [`Reason::TlsFailure`]: one attempt, never accepted in any fail mode.
 
+#![deny(missing_docs)]
+
 mod catch;
 mod client;
 mod config;

@@ -33,7 +33,7 @@ impl std::str::FromStr for FailMode {
         match s {
             "closed" => Ok(FailMode::Closed),
             "open" => Ok(FailMode::Open),
-            _ => Err(crate::Error::config("fail_mode must be \"open\" or \"closed\"")),
+            _ => Err(crate::Error::config("option fail_mode must be \"closed\" or \"open\"")),
         }
     }
 }
@@ -55,7 +55,7 @@ impl std::str::FromStr for FailOpenPolicy {
         match s {
             "accept" => Ok(FailOpenPolicy::Accept),
             "reject" => Ok(FailOpenPolicy::Reject),
-            _ => Err(crate::Error::config("on_fail_open must be \"accept\" or \"reject\"")),
+            _ => Err(crate::Error::config("option on_fail_open must be \"accept\" or \"reject\"")),
         }
     }
 }

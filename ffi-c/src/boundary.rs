@@ -37,12 +37,25 @@ pub(crate) fn null(what: &str) -> Fail {
 /// # Safety
 /// `p` is NULL or points to a NUL-terminated string valid for the call.
 pub(crate) unsafe fn str_arg<'a>(p: *const c_char, what: &str) -> Result<&'a str, Fail> {
+    utf8_arg(p, what, SV_INVALID_ARGUMENT)
+}
+
+/// A configuration string: not UTF-8 is a configuration mistake, like any
+/// other bad option value (one error code per mistake, in every binding).
+///
+/// # Safety
+/// As [`str_arg`].
+pub(crate) unsafe fn config_str_arg<'a>(p: *const c_char, what: &str) -> Result<&'a str, Fail> {
+    utf8_arg(p, what, SV_CONFIGURATION)
+}
+
+unsafe fn utf8_arg<'a>(p: *const c_char, what: &str, status: sv_status) -> Result<&'a str, Fail> {
     if p.is_null() {
         return Err(null(what));
     }
     CStr::from_ptr(p)
         .to_str()
-        .map_err(|_| (SV_INVALID_ARGUMENT, format!("{what} is not valid UTF-8")))
+        .map_err(|_| (status, format!("{what} is not valid UTF-8")))
 }
 
 /// A pointer+length argument (any bytes; NULL only with length 0).

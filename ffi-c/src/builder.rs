@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use core_api::{ClientBuilder, FailMode, FailOpenPolicy, Provider};
 
-use crate::boundary::{guard, null, str_arg, write_out, Fail};
+use crate::boundary::{config_str_arg, guard, null, str_arg, write_out, Fail};
 use crate::error::sv_error;
 use crate::status::*;
 
@@ -82,7 +82,7 @@ pub extern "C" fn sv_client_builder_new_named(
             return Err(null("builder_out"));
         }
         // SAFETY: a NUL-terminated string per the API contract (NULL is reported).
-        let name = unsafe { str_arg(provider, "provider")? };
+        let name = unsafe { config_str_arg(provider, "provider")? };
         let provider: Provider = name.parse().map_err(crate::boundary::core_fail)?;
         let b = Box::new(sv_client_builder {
             inner: ClientBuilder::new(provider),
@@ -112,7 +112,7 @@ fn set_str(
     guard(std::ptr::null_mut(), || {
         // SAFETY: builder and value follow the API contract (NULL is reported).
         let b = unsafe { self::builder(builder)? };
-        apply(b, unsafe { str_arg(value, what)? });
+        apply(b, unsafe { config_str_arg(value, what)? });
         Ok(())
     })
 }

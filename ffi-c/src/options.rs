@@ -8,7 +8,7 @@ use std::ffi::c_char;
 
 use core_api::OptionValue;
 
-use crate::boundary::{core_fail, guard, str_arg};
+use crate::boundary::{config_str_arg, core_fail, guard};
 use crate::builder::{builder, sv_client_builder};
 use crate::error::sv_error;
 use crate::status::sv_status;
@@ -22,7 +22,7 @@ fn set(
     guard(err_out, || {
         // SAFETY: builder and name follow the API contract (NULL is reported).
         let b = unsafe { builder(b)? };
-        let name = unsafe { str_arg(name, "name")? };
+        let name = unsafe { config_str_arg(name, "name")? };
         b.set_option(name, value).map_err(core_fail)?;
         Ok(())
     })
@@ -39,8 +39,8 @@ pub extern "C" fn sv_client_builder_set_option_str(
     guard(err_out, || {
         // SAFETY: API contract (NULL is reported).
         let b = unsafe { self::builder(builder)? };
-        let name = unsafe { str_arg(name, "name")? };
-        let value = unsafe { str_arg(value, "value")? };
+        let name = unsafe { config_str_arg(name, "name")? };
+        let value = unsafe { config_str_arg(value, "value")? };
         b.set_option(name, OptionValue::Text(value)).map_err(core_fail)?;
         Ok(())
     })

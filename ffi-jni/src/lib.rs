@@ -1,11 +1,13 @@
 //! `libsiteverify_jni`: the JNI glue of the Java binding (`org.siteverify.JniBackend`), the
 //! path Java 17 to 21 take (Java 22+ uses `java.lang.foreign` over libsiteverify's C ABI).
 //!
-//! It translates and decides nothing. It calls the core's public API (`ClientBuilder`,
-//! `Client::verify_bytes`, the shared runtime) and hands back the core's own words: an outcome
-//! or stats snapshot as the core's JSON (`Outcome::to_json`, `StatsSnapshot::to_json`), an error
-//! as the core's stable code and message. The Java side turns those into the same records and
-//! exceptions the FFM path produces.
+//! It translates and decides nothing. It calls the core's public API (`ClientBuilder::set_option`,
+//! `Client::verify_bytes`, the shared runtime) and hands back the core's own words: every option
+//! value goes to the core's generic setter as Java typed it (a `Duration` as `OptionValue::Nanos`),
+//! so the core validates it and chooses the error; an outcome or stats snapshot comes back as the
+//! Java record, built field by field through `JniBackend.outcome` / `JniBackend.stats` from the
+//! core's typed values; an error as the core's stable code and message. The Java side maps those
+//! to the same records and exceptions the FFM path produces.
 //!
 //! Rules at this boundary:
 //! - every export runs inside `catch_unwind`: a panic never unwinds into the JVM, it becomes a
@@ -21,27 +23,25 @@
 //! both paths see the same bytes and reject the same inputs with the same messages.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
 use jni::objects::{
-    GlobalRef, JByteArray, JClass, JLongArray, JObject, JObjectArray, JStaticMethodID, JString, JValue,
+    GlobalRef, JByteArray, JClass, JObject, JObjectArray, JStaticMethodID, JString, JValue, JValueOwned,
 };
 use jni::signature::{Primitive, ReturnType};
-use jni::sys::{jboolean, jdouble, jint, jlong, jstring, JNI_TRUE};
+use jni::sys::{jboolean, jdouble, jint, jlong, jobject, jstring, jvalue, JNI_TRUE};
 use jni::{JNIEnv, JavaVM};
 use tokio::sync::Notify;
 use zeroize::Zeroize;
 
-use siteverify::{Client, FailMode, FailOpenPolicy, Provider, Reason, VerifyOptions};
+use siteverify::{Client, ClientBuilder, OptionValue, Outcome, Provider, Reason, StatsSnapshot, VerifyOptions};
 
 /// The exception every failure is thrown as; the Java side maps its code to the typed exceptions.
 const FAILURE_CLASS: &str = "org/siteverify/JniBackend$Failure";
-/// `static void onVerified(long id, String json, String code, String message)`.
+/// `static void onVerified(long id, Outcome outcome, String code, String message)`.
 const ON_VERIFIED: (&str, &str) = (
     "onVerified",
-    "(JLjava/lang/String;Ljava/lang/String;Ljava/lang/String;)V",
+    "(JLorg/siteverify/Outcome;Ljava/lang/String;Ljava/lang/String;)V",
 );
 
 /// A failure for Java.
@@ -95,11 +95,150 @@ fn boundary<'l, T>(env: &mut JNIEnv<'l>, fallback: T, body: impl FnOnce(&mut JNI
     fallback
 }
 
-/// What completions need on any thread: the VM, and `JniBackend` with its callback.
+/// `static Outcome outcome(boolean accepted, boolean verified, boolean conclusive, String reason,
+/// boolean hasScore, double score, String hostname, String action, String challengeTs,
+/// String timestamp, String errorKey, String[] errorCodes, String providerReason, int httpStatus,
+/// boolean retryable, int attempts, boolean failOpenSuspected, String detail)`.
+const OUTCOME: (&str, &str) = (
+    "outcome",
+    "(ZZZLjava/lang/String;ZDLjava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;\
+     Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;IZIZLjava/lang/String;)Lorg/siteverify/Outcome;",
+);
+/// `static Stats stats(long verifications, long accepted, long notAccepted, long inconclusive,
+/// long failOpenSuspected, long retries, long errors, long outageAccepted, long outageRefused,
+/// long outageProbes, String providerHealth, String[] reasons, long[] reasonCounts,
+/// String[] errorKeys, long[] errorKeyCounts)`.
+const STATS: (&str, &str) = (
+    "stats",
+    "(JJJJJJJJJJLjava/lang/String;[Ljava/lang/String;[J[Ljava/lang/String;[J)Lorg/siteverify/Stats;",
+);
+
+/// What completions need on any thread: the VM, and `JniBackend` with its callback and the
+/// record factories.
 struct Globals {
     vm: JavaVM,
     class: GlobalRef,
     on_verified: JStaticMethodID,
+    outcome: JStaticMethodID,
+    stats: JStaticMethodID,
+}
+
+fn globals() -> Result<&'static Globals> {
+    GLOBALS
+        .get()
+        .ok_or_else(|| Fail::new("internal", "siteverify-jni was not initialised"))
+}
+
+/// Calls one of `JniBackend`'s static factories; a Java exception stays pending (`JavaPending`).
+fn call_factory<'l>(env: &mut JNIEnv<'l>, method: JStaticMethodID, args: &[jvalue]) -> Result<JObject<'l>> {
+    let g = globals()?;
+    let class: &JClass = g.class.as_obj().into();
+    // SAFETY: the method ids come from `init` for these signatures, and every caller passes
+    // arguments of exactly the signature's types.
+    let value = unsafe { env.call_static_method_unchecked(class, method, ReturnType::Object, args) }?;
+    match value {
+        JValueOwned::Object(o) => Ok(o),
+        _ => Err(Fail::new("internal", "a JniBackend factory returned no object")),
+    }
+}
+
+fn opt_java_string<'l>(env: &mut JNIEnv<'l>, s: Option<&str>) -> Result<JObject<'l>> {
+    Ok(match s {
+        Some(s) => env.new_string(s)?.into(),
+        None => JObject::null(),
+    })
+}
+
+fn string_array<'l>(
+    env: &mut JNIEnv<'l>,
+    items: impl ExactSizeIterator<Item = impl AsRef<str>>,
+) -> Result<JObjectArray<'l>> {
+    let len = jint::try_from(items.len()).map_err(|_| Fail::new("internal", "too many strings"))?;
+    let array = env.new_object_array(len, "java/lang/String", JObject::null())?;
+    for (i, item) in items.enumerate() {
+        let s = env.new_string(item.as_ref())?;
+        env.set_object_array_element(&array, i as jint, &s)?;
+        env.delete_local_ref(s)?;
+    }
+    Ok(array)
+}
+
+/// The Java `Outcome` record of a core outcome, field by field (no JSON in between).
+fn java_outcome<'l>(env: &mut JNIEnv<'l>, o: &Outcome) -> Result<JObject<'l>> {
+    let reason = env.new_string(o.reason.as_str())?;
+    let hostname = opt_java_string(env, o.hostname.as_deref())?;
+    let action = opt_java_string(env, o.action.as_deref())?;
+    let challenge_ts = opt_java_string(env, o.challenge_ts.as_deref())?;
+    let timestamp = opt_java_string(env, o.timestamp.as_deref())?;
+    let error_key = opt_java_string(env, o.error_key.as_deref())?;
+    let error_codes = string_array(env, o.error_codes.iter())?;
+    let provider_reason = opt_java_string(env, o.provider_reason.as_deref())?;
+    let detail = opt_java_string(env, o.detail.as_deref())?;
+    let method = globals()?.outcome;
+    call_factory(
+        env,
+        method,
+        &[
+            JValue::Bool(o.accepted.into()).as_jni(),
+            JValue::Bool(o.verified.into()).as_jni(),
+            JValue::Bool(o.conclusive.into()).as_jni(),
+            JValue::Object(&reason).as_jni(),
+            JValue::Bool(o.score.is_some().into()).as_jni(),
+            JValue::Double(o.score.unwrap_or(0.0)).as_jni(),
+            JValue::Object(&hostname).as_jni(),
+            JValue::Object(&action).as_jni(),
+            JValue::Object(&challenge_ts).as_jni(),
+            JValue::Object(&timestamp).as_jni(),
+            JValue::Object(&error_key).as_jni(),
+            JValue::Object(&error_codes).as_jni(),
+            JValue::Object(&provider_reason).as_jni(),
+            JValue::Int(o.http_status.map_or(0, jint::from)).as_jni(),
+            JValue::Bool(o.retryable.into()).as_jni(),
+            JValue::Int(jint::try_from(o.attempts).unwrap_or(jint::MAX)).as_jni(),
+            JValue::Bool(o.fail_open_suspected.into()).as_jni(),
+            JValue::Object(&detail).as_jni(),
+        ],
+    )
+}
+
+fn counts<'l>(env: &mut JNIEnv<'l>, values: &[u64]) -> Result<jni::objects::JLongArray<'l>> {
+    let values: Vec<i64> = values.iter().map(|&n| i64::try_from(n).unwrap_or(i64::MAX)).collect();
+    let len = jint::try_from(values.len()).map_err(|_| Fail::new("internal", "too many counters"))?;
+    let array = env.new_long_array(len)?;
+    env.set_long_array_region(&array, 0, &values)?;
+    Ok(array)
+}
+
+/// The Java `Stats` record of a snapshot, field by field.
+fn java_stats<'l>(env: &mut JNIEnv<'l>, s: &StatsSnapshot) -> Result<JObject<'l>> {
+    let long = |n: u64| JValue::Long(i64::try_from(n).unwrap_or(i64::MAX));
+    let health = env.new_string(&s.provider_health)?;
+    let reasons = string_array(env, s.by_reason.keys())?;
+    let reason_counts = counts(env, &s.by_reason.values().copied().collect::<Vec<_>>())?;
+    let keys = string_array(env, s.by_error_key.keys())?;
+    let key_counts = counts(env, &s.by_error_key.values().copied().collect::<Vec<_>>())?;
+    let method = globals()?.stats;
+    call_factory(
+        env,
+        method,
+        &[
+            long(s.verifications).as_jni(),
+            long(s.accepted).as_jni(),
+            long(s.not_accepted).as_jni(),
+            long(s.inconclusive).as_jni(),
+            long(s.fail_open_suspected).as_jni(),
+            long(s.retries).as_jni(),
+            long(s.errors).as_jni(),
+            long(s.outage_accepted).as_jni(),
+            long(s.outage_refused).as_jni(),
+            long(s.outage_probes).as_jni(),
+            JValue::Object(&health).as_jni(),
+            JValue::Object(&reasons).as_jni(),
+            JValue::Object(&reason_counts).as_jni(),
+            JValue::Object(&keys).as_jni(),
+            JValue::Object(&key_counts).as_jni(),
+        ],
+    )
 }
 
 static GLOBALS: OnceLock<Globals> = OnceLock::new();
@@ -130,37 +269,6 @@ fn opt_string(env: &mut JNIEnv, array: &JByteArray, what: &'static str) -> Resul
     }
     let b = bytes(env, array, what)?;
     utf8(b, what).map(Some)
-}
-
-/// A nullable `byte[][]`; each element's local reference is deleted before the next.
-fn byte_arrays(env: &mut JNIEnv, arrays: &JObjectArray, what: &'static str) -> Result<Vec<Vec<u8>>> {
-    if arrays.is_null() {
-        return Ok(Vec::new());
-    }
-    let n = env.get_array_length(arrays)?;
-    let mut out = Vec::with_capacity(usize::try_from(n).unwrap_or(0));
-    for i in 0..n {
-        let element = JByteArray::from(env.get_object_array_element(arrays, i)?);
-        let b = bytes(env, &element, what);
-        env.delete_local_ref(element)?;
-        out.push(b?);
-    }
-    Ok(out)
-}
-
-fn strings(env: &mut JNIEnv, arrays: &JObjectArray, what: &'static str) -> Result<Vec<String>> {
-    byte_arrays(env, arrays, what)?
-        .into_iter()
-        .map(|b| utf8(b, what))
-        .collect()
-}
-
-/// A code string (provider, fail mode, ...): plain ASCII set by the binding itself.
-fn code(env: &mut JNIEnv, s: &JString) -> Result<Option<String>> {
-    if s.is_null() {
-        return Ok(None);
-    }
-    Ok(Some(env.get_string(s)?.into()))
 }
 
 fn options(env: &mut JNIEnv, remote_ip: &JByteArray, email: &JByteArray) -> Result<VerifyOptions> {
@@ -197,10 +305,14 @@ pub extern "system" fn Java_org_siteverify_JniBackend_init<'l>(mut env: JNIEnv<'
             let vm = env.get_java_vm()?;
             let class_ref = env.new_global_ref(&class)?;
             let on_verified = env.get_static_method_id(&class, ON_VERIFIED.0, ON_VERIFIED.1)?;
+            let outcome = env.get_static_method_id(&class, OUTCOME.0, OUTCOME.1)?;
+            let stats = env.get_static_method_id(&class, STATS.0, STATS.1)?;
             let _ = GLOBALS.set(Globals {
                 vm,
                 class: class_ref,
                 on_verified,
+                outcome,
+                stats,
             });
         }
         Ok(abi_version())
@@ -231,109 +343,107 @@ pub extern "system" fn Java_org_siteverify_JniBackend_reasonStr0<'l>(
 
 // ---- client ----
 
-/// Indexes into `build`'s `numbers`; -1 there means "not set" (the core's default applies).
-const N_TIMEOUT_MS: usize = 0;
-const N_CONNECT_TIMEOUT_MS: usize = 1;
-const N_ATTEMPT_TIMEOUT_MS: usize = 2;
-const N_MAX_RETRIES: usize = 3;
-const N_BACKOFF_BASE_MS: usize = 4;
-const N_BACKOFF_MAX_MS: usize = 5;
-const N_MAX_AGE_SECONDS: usize = 6;
-const N_COUNT: usize = 7;
+/// `ClientOption.Kind.wire`: how `builderSet0`'s value arrives.
+const KIND_TEXT: jint = 0;
+const KIND_BOOL: jint = 1;
+const KIND_WHOLE: jint = 2;
+const KIND_NUMBER: jint = 3;
+const KIND_DURATION: jint = 4;
 
-/// Builds a client from every option the Java builder holds and returns its handle. Options
-/// left unset are not touched, so the core's defaults apply.
+/// A builder for the provider the core knows by `provider` (an unknown name is the core's
+/// `configuration` error); free it with `builderFree0`.
 #[no_mangle]
-#[allow(clippy::too_many_arguments)]
-pub extern "system" fn Java_org_siteverify_JniBackend_build0<'l>(
+pub extern "system" fn Java_org_siteverify_JniBackend_builderNew0<'l>(
     mut env: JNIEnv<'l>,
     _class: JClass<'l>,
     provider: JString<'l>,
-    secret: JByteArray<'l>,
-    endpoint: JByteArray<'l>,
-    region: JByteArray<'l>,
-    proxy: JByteArray<'l>,
-    hostnames: JObjectArray<'l>,
-    actions: JObjectArray<'l>,
-    ca_pems: JObjectArray<'l>,
-    ca_files: JObjectArray<'l>,
-    numbers: JLongArray<'l>,
-    has_threshold: jboolean,
-    threshold: jdouble,
-    fail_mode: JString<'l>,
-    on_fail_open: JString<'l>,
-    allow_http: jint,
 ) -> jlong {
     boundary(&mut env, 0, |env| {
-        let provider: Provider = code(env, &provider)?
-            .ok_or_else(|| Fail::new("null-argument", "provider is null"))?
-            .parse()?;
-        let mut b = Client::builder(provider);
-        if !secret.is_null() {
-            let s = bytes(env, &secret, "secret")?;
-            b.secret(utf8(s, "secret")?); // moved into the core's zeroizing Secret
+        if provider.is_null() {
+            return Err(Fail::new("null-argument", "provider is null"));
         }
-        if let Some(v) = opt_string(env, &endpoint, "endpoint")? {
-            b.endpoint(v);
-        }
-        if let Some(v) = opt_string(env, &region, "region")? {
-            b.region(v);
-        }
-        if let Some(v) = opt_string(env, &proxy, "proxy")? {
-            b.proxy(v);
-        }
-        for h in strings(env, &hostnames, "expected hostname")? {
-            b.expected_hostname(h);
-        }
-        for a in strings(env, &actions, "expected action")? {
-            b.expected_action(a);
-        }
-        for pem in byte_arrays(env, &ca_pems, "CA PEM")? {
-            b.ca_pem(pem);
-        }
-        for f in strings(env, &ca_files, "CA file")? {
-            b.ca_file(PathBuf::from(f));
-        }
+        let name: String = env.get_string(&provider)?.into();
+        let provider: Provider = name.parse()?;
+        Ok(Box::into_raw(Box::new(Client::builder(provider))) as jlong)
+    })
+}
 
-        let mut n = [-1i64; N_COUNT];
-        if !numbers.is_null() && env.get_array_length(&numbers)? as usize == N_COUNT {
-            env.get_long_array_region(&numbers, 0, &mut n)?;
-        } else {
-            return Err(Fail::new("internal", "build: wrong number of numeric options"));
+/// # Safety
+/// `builder` is 0 or a live handle from `builderNew0`, used by one thread at a time.
+unsafe fn builder_mut<'a>(builder: jlong) -> Result<&'a mut ClientBuilder> {
+    (builder as *mut ClientBuilder)
+        .as_mut()
+        .ok_or_else(|| Fail::new("null-argument", "builder is null"))
+}
+
+/// Hands one option to the core's generic setter, `ClientBuilder::set_option`, as Java typed it;
+/// the core validates and converts it, and every mistake is its `configuration` error.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub extern "system" fn Java_org_siteverify_JniBackend_builderSet0<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    builder: jlong,
+    name: JString<'l>,
+    kind: jint,
+    text: JByteArray<'l>,
+    whole: jlong,
+    nanos: jint,
+    real: jdouble,
+) {
+    boundary(&mut env, (), |env| {
+        // SAFETY: the Java side owns the builder for the duration of `build`.
+        let b = unsafe { builder_mut(builder)? };
+        if name.is_null() {
+            return Err(Fail::new("null-argument", "option name is null"));
         }
-        let set = |i: usize| u64::try_from(n[i]).ok(); // -1: not set
-        if let Some(ms) = set(N_TIMEOUT_MS) {
-            b.timeout(Duration::from_millis(ms));
-        }
-        if let Some(ms) = set(N_CONNECT_TIMEOUT_MS) {
-            b.connect_timeout(Duration::from_millis(ms));
-        }
-        if let Some(ms) = set(N_ATTEMPT_TIMEOUT_MS) {
-            b.attempt_timeout(Duration::from_millis(ms));
-        }
-        if let Some(r) = set(N_MAX_RETRIES) {
-            b.max_retries(u32::try_from(r).unwrap_or(u32::MAX));
-        }
-        if let (Some(base), Some(max)) = (set(N_BACKOFF_BASE_MS), set(N_BACKOFF_MAX_MS)) {
-            b.retry_backoff(Duration::from_millis(base), Duration::from_millis(max));
-        }
-        if let Some(s) = set(N_MAX_AGE_SECONDS) {
-            b.max_age(Duration::from_secs(s));
-        }
-        if has_threshold == JNI_TRUE {
-            b.score_threshold(threshold);
-        }
-        if let Some(m) = code(env, &fail_mode)? {
-            b.fail_mode(m.parse::<FailMode>()?);
-        }
-        if let Some(p) = code(env, &on_fail_open)? {
-            b.on_fail_open(p.parse::<FailOpenPolicy>()?);
-        }
-        if allow_http >= 0 {
-            b.allow_http(allow_http != 0);
-        }
+        // The name is the binding's own constant, never a value.
+        let name: String = env.get_string(&name)?.into();
+        let mut owned = String::new();
+        let value = match kind {
+            KIND_TEXT => {
+                owned = utf8(bytes(env, &text, "option value")?, "option value")?;
+                OptionValue::Text(&owned)
+            }
+            KIND_BOOL => OptionValue::Bool(whole != 0),
+            KIND_WHOLE => OptionValue::Int(whole),
+            KIND_NUMBER => OptionValue::Float(real),
+            KIND_DURATION => OptionValue::Nanos(i128::from(whole) * 1_000_000_000 + i128::from(nanos)),
+            _ => return Err(Fail::new("internal", "unknown option kind")),
+        };
+        let result = b.set_option(&name, value).map(|_| ()).map_err(Fail::from);
+        owned.zeroize(); // the core copied it (a secret into its zeroizing copy)
+        result
+    })
+}
+
+/// Builds a client from a builder (which stays the caller's to free) and returns its handle.
+#[no_mangle]
+pub extern "system" fn Java_org_siteverify_JniBackend_builderBuild0<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    builder: jlong,
+) -> jlong {
+    boundary(&mut env, 0, |_| {
+        // SAFETY: as in builderSet0.
+        let b = unsafe { builder_mut(builder)? };
         let client = b.build()?;
         Ok(Box::into_raw(Box::new(client)) as jlong)
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_org_siteverify_JniBackend_builderFree0<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    builder: jlong,
+) {
+    boundary(&mut env, (), |_| {
+        if builder != 0 {
+            // SAFETY: from Box::into_raw in `builderNew0`; the Java side frees each builder once.
+            drop(unsafe { Box::from_raw(builder as *mut ClientBuilder) });
+        }
+        Ok(())
     })
 }
 
@@ -365,7 +475,8 @@ pub extern "system" fn Java_org_siteverify_JniBackend_endpoint0<'l>(
     })
 }
 
-/// Verifies, blocking the calling thread; returns the outcome as the core's JSON.
+/// Verifies, blocking the calling thread; returns the `Outcome` record. When `json` is not null
+/// (tests), its first element receives the core's JSON of the outcome, to cross-check the record.
 #[no_mangle]
 pub extern "system" fn Java_org_siteverify_JniBackend_verify0<'l>(
     mut env: JNIEnv<'l>,
@@ -374,14 +485,19 @@ pub extern "system" fn Java_org_siteverify_JniBackend_verify0<'l>(
     token: JByteArray<'l>,
     remote_ip: JByteArray<'l>,
     email: JByteArray<'l>,
-) -> jstring {
+    json: JObjectArray<'l>,
+) -> jobject {
     boundary(&mut env, std::ptr::null_mut(), |env| {
         // SAFETY: the Java side holds a reference for the call.
         let client = unsafe { client_ref(client)? };
         let token = bytes(env, &token, "token")?;
         let options = options(env, &remote_ip, &email)?;
         let outcome = siteverify::runtime::block_on(client.verify_bytes(&token, &options))??;
-        java_string(env, &outcome.to_json())
+        if !json.is_null() {
+            let text = env.new_string(outcome.to_json())?;
+            env.set_object_array_element(&json, 0, &text)?;
+        }
+        Ok(java_outcome(env, &outcome)?.into_raw())
     })
 }
 
@@ -408,9 +524,7 @@ pub extern "system" fn Java_org_siteverify_JniBackend_verifyAsync0<'l>(
         let client = unsafe { client_ref(client)? }.clone();
         let token = bytes(env, &token, "token")?;
         let options = options(env, &remote_ip, &email)?;
-        if GLOBALS.get().is_none() {
-            return Err(Fail::new("internal", "siteverify-jni was not initialised"));
-        }
+        globals()?;
         let cancel = Arc::new(Notify::new());
         let task = Box::new(Task { cancel: cancel.clone() });
         let completion = Completion { id, delivered: false };
@@ -470,17 +584,17 @@ pub extern "system" fn Java_org_siteverify_JniBackend_freeTask0<'l>(
     })
 }
 
-/// The client's counters as the core's JSON.
+/// The client's counters, as the `Stats` record.
 #[no_mangle]
 pub extern "system" fn Java_org_siteverify_JniBackend_stats0<'l>(
     mut env: JNIEnv<'l>,
     _class: JClass<'l>,
     client: jlong,
-) -> jstring {
+) -> jobject {
     boundary(&mut env, std::ptr::null_mut(), |env| {
         // SAFETY: the Java side holds a reference for the call.
         let client = unsafe { client_ref(client)? };
-        java_string(env, &client.stats().to_json())
+        Ok(java_stats(env, &client.stats())?.into_raw())
     })
 }
 
@@ -523,15 +637,12 @@ struct Completion {
     delivered: bool,
 }
 
-type Delivery = std::result::Result<String, (&'static str, String)>;
+type Delivery = std::result::Result<Outcome, (&'static str, String)>;
 
 impl Completion {
     fn finish(mut self, result: siteverify::Result<siteverify::Outcome>) {
         // Everything that could panic happens before `delivered` is set, so Drop covers it.
-        let delivery: Delivery = match result {
-            Ok(outcome) => Ok(outcome.to_json()),
-            Err(e) => Err((e.code().as_str(), e.message().to_owned())),
-        };
+        let delivery: Delivery = result.map_err(|e| (e.code().as_str(), e.message().to_owned()));
         self.delivered = true;
         deliver(self.id, delivery);
     }
@@ -561,14 +672,30 @@ fn deliver(id: jlong, delivery: Delivery) {
             return;
         };
         // The frame frees the call's local references: runtime threads never return to Java.
-        let _ = env.with_local_frame(4, |env| -> jni::errors::Result<()> {
-            let (json, code, message): (JObject, JObject, JObject) = match &delivery {
-                Ok(json) => (env.new_string(json)?.into(), JObject::null(), JObject::null()),
-                Err((code, message)) => (
+        let _ = env.with_local_frame(32, |env| -> jni::errors::Result<()> {
+            // An outcome that cannot become a record (out of memory, say) completes the future
+            // with `internal` instead: it must complete exactly once.
+            let made = match &delivery {
+                Ok(outcome) => java_outcome(env, outcome).map_err(|_| ()),
+                Err(_) => Ok(JObject::null()),
+            };
+            let (outcome, code, message): (JObject, JObject, JObject) = match (&delivery, made) {
+                (Ok(_), Ok(outcome)) => (outcome, JObject::null(), JObject::null()),
+                (Err((code, message)), _) => (
                     JObject::null(),
                     env.new_string(code)?.into(),
                     env.new_string(message)?.into(),
                 ),
+                (Ok(_), Err(())) => {
+                    if env.exception_check().unwrap_or(false) {
+                        let _ = env.exception_clear();
+                    }
+                    (
+                        JObject::null(),
+                        env.new_string("internal")?.into(),
+                        env.new_string("the outcome could not be handed to Java")?.into(),
+                    )
+                }
             };
             let class: &JClass = g.class.as_obj().into();
             // SAFETY: the method id and argument types match ON_VERIFIED.
@@ -579,7 +706,7 @@ fn deliver(id: jlong, delivery: Delivery) {
                     ReturnType::Primitive(Primitive::Void),
                     &[
                         JValue::Long(id).as_jni(),
-                        JValue::Object(&json).as_jni(),
+                        JValue::Object(&outcome).as_jni(),
                         JValue::Object(&code).as_jni(),
                         JValue::Object(&message).as_jni(),
                     ],
@@ -663,8 +790,9 @@ mod tests {
     #[test]
     fn an_injected_panic_in_the_core_completes_once_with_internal() {
         let mut b = Client::builder(Provider::GateKeeper);
-        b.secret("s".to_owned());
-        b.endpoint("http://127.0.0.1:9/api/v1/token/verify".to_owned());
+        b.set_option("secret", OptionValue::Text("s")).unwrap();
+        b.set_option("endpoint", OptionValue::Text("http://127.0.0.1:9/api/v1/token/verify"))
+            .unwrap();
         let client = b.build().unwrap();
         siteverify::fault::arm_injected_panic(true);
         let task = spawn_verification(

@@ -50,7 +50,7 @@ static void test_null_and_utf8(void) {
   CHECK(sv_client_builder_new(SV_PROVIDER_PROSOPO, &b) == SV_OK && b, "builder");
   CHECK(sv_client_builder_set_secret(NULL, "x") == SV_NULL_ARGUMENT, "NULL builder");
   CHECK(sv_client_builder_set_secret(b, NULL) == SV_NULL_ARGUMENT, "NULL secret");
-  CHECK(sv_client_builder_set_secret(b, "\xff\xfe") == SV_INVALID_ARGUMENT, "invalid UTF-8 secret");
+  CHECK(sv_client_builder_set_secret(b, "\xff\xfe") == SV_CONFIGURATION, "invalid UTF-8 secret");
   CHECK(sv_client_builder_set_fail_mode(b, 7) == SV_CONFIGURATION, "unknown fail mode");
   CHECK(sv_client_builder_set_on_fail_open(b, -1) == SV_CONFIGURATION, "unknown fail-open policy");
 

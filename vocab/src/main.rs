@@ -3,6 +3,8 @@
 //!
 //! - reason codes, from `siteverify::Reason::ALL` (Go, Python stubs, Node,
 //!   Java, the C ABI's constants, from which cbindgen writes the header);
+//! - the keyword arguments of the Python stubs' `Client(...)`, from
+//!   `siteverify::OPTIONS`;
 //! - the C header's integer constants, for PHP and Java, whose FFI cannot
 //!   read `#define`s;
 //! - the option tables of the READMEs, from `siteverify::OPTIONS`.
@@ -23,7 +25,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use siteverify::{OptionKind, Reason, OPTIONS};
+use siteverify::{OptionKind, OptionSpec, Reason, OPTIONS};
 
 struct Block {
     file: &'static str,
@@ -53,10 +55,28 @@ const BLOCKS: &[Block] = &[
         render: python_reasons,
     },
     Block {
-        file: "bindings-node/src/options.rs",
+        file: "bindings-python/python/siteverify/_native.pyi",
+        name: "options",
+        comment: "        #",
+        render: python_options,
+    },
+    Block {
+        file: "bindings-node/src/outcome.rs",
         name: "reasons",
         comment: "    //",
         render: node_reasons,
+    },
+    Block {
+        file: "bindings-node/src/options.rs",
+        name: "node-options",
+        comment: "    //",
+        render: node_options,
+    },
+    Block {
+        file: "bindings-node/README.md",
+        name: "node-options",
+        comment: "<!--",
+        render: node_options_table,
     },
     Block {
         file: "bindings-java/src/main/java/org/siteverify/Reason.java",
@@ -71,7 +91,7 @@ const BLOCKS: &[Block] = &[
         render: java_constants,
     },
     Block {
-        file: "bindings-php/src/Native.php",
+        file: "bindings-php/src/Abi.php",
         name: "c-constants",
         comment: "    //",
         render: php_constants,
@@ -129,11 +149,35 @@ fn go_reasons(_: &Vocab) -> String {
 }
 
 fn python_reasons(_: &Vocab) -> String {
-    let mut out = String::from("ReasonCode: TypeAlias = Literal[\n");
+    let mut out = String::from("_ReasonCode: TypeAlias = Literal[\n");
     for r in Reason::ALL {
         let _ = writeln!(out, "    \"{}\",", r.as_str());
     }
     out.push_str("]\n");
+    out
+}
+
+/// The keyword arguments of `Client(...)` in the stub (the native module
+/// takes them as `**options` and hands them to the core by name).
+fn python_options(_: &Vocab) -> String {
+    let mut out = String::new();
+    for o in OPTIONS {
+        let ty = match (o.name, o.kind) {
+            ("ca_pems", _) => "_Pems",
+            ("ca_files", _) => "_Paths",
+            (_, OptionKind::TextList) => "_StrOrStrs",
+            (_, OptionKind::Text | OptionKind::Choice(_)) => "str",
+            (_, OptionKind::Bool) => "bool",
+            (_, OptionKind::Count) => "int",
+            (_, OptionKind::Number) => "float",
+            (_, OptionKind::Duration) => "_Seconds",
+        };
+        if o.name == "secret" {
+            out.push_str("        secret: str,\n");
+        } else {
+            let _ = writeln!(out, "        {}: Optional[{ty}] = None,", o.name);
+        }
+    }
     out
 }
 
@@ -142,6 +186,98 @@ fn node_reasons(_: &Vocab) -> String {
     for r in Reason::ALL {
         let _ = writeln!(out, "    /// {}", r.doc());
         let _ = writeln!(out, "    {},", camel(r.as_str()));
+    }
+    out
+}
+
+/// Node's spelling of an option: camelCase, a duration with its unit
+/// (milliseconds, but seconds for `max_age`), as bindings-node/src/options.rs
+/// reads it; its tests check the two agree.
+fn node_key(o: &OptionSpec) -> String {
+    let mut words = o.name.split('_');
+    let mut key = words.next().unwrap_or_default().to_string();
+    key.extend(words.map(camel));
+    match (o.kind, o.name) {
+        (OptionKind::Duration, "max_age") => key + "Seconds",
+        (OptionKind::Duration, _) => key + "Ms",
+        _ => key,
+    }
+}
+
+/// The TypeScript type of a Node option.
+fn node_ts_type(o: &OptionSpec) -> String {
+    match o.kind {
+        OptionKind::Text => "string".into(),
+        // A PEM may come as the Buffer `fs.readFileSync` gives.
+        OptionKind::TextList if o.name == "ca_pems" => "string | Buffer | Array<string | Buffer>".into(),
+        OptionKind::TextList => "string | Array<string>".into(),
+        OptionKind::Bool => "boolean".into(),
+        OptionKind::Count | OptionKind::Number | OptionKind::Duration => "number".into(),
+        OptionKind::Choice(words) => words.iter().map(|w| format!("'{w}'")).collect::<Vec<_>>().join(" | "),
+    }
+}
+
+fn node_unit(o: &OptionSpec) -> &'static str {
+    match (o.kind, o.name) {
+        (OptionKind::Duration, "max_age") => " In seconds.",
+        (OptionKind::Duration, _) => " In milliseconds.",
+        _ => "",
+    }
+}
+
+/// The fields of `ClientOptions` (napi camelCases `timeout_ms` to `timeoutMs`).
+fn node_options(_: &Vocab) -> String {
+    let mut out = String::new();
+    for o in OPTIONS {
+        let key = node_key(o);
+        let mut field = String::new();
+        for c in key.chars() {
+            if c.is_ascii_uppercase() {
+                field.push('_');
+            }
+            field.push(c.to_ascii_lowercase());
+        }
+        let required = o.default == "(required)";
+        let rust_type = match o.kind {
+            OptionKind::Text | OptionKind::Choice(_) => "String",
+            OptionKind::TextList => "Vec<String>",
+            OptionKind::Bool => "bool",
+            OptionKind::Count => "u32",
+            OptionKind::Number | OptionKind::Duration => "f64",
+        };
+        let rust_type = if required {
+            rust_type.to_string()
+        } else {
+            format!("Option<{rust_type}>")
+        };
+        let default = if required {
+            String::new()
+        } else {
+            format!(" Default: {}.", o.default)
+        };
+        let _ = writeln!(out, "    /// {}{}{default}", o.doc, node_unit(o));
+        let _ = writeln!(out, "    #[napi(ts_type = \"{}\")]", node_ts_type(o));
+        let _ = writeln!(out, "    pub {field}: {rust_type},");
+    }
+    out
+}
+
+/// The option table of bindings-node/README.md.
+fn node_options_table(_: &Vocab) -> String {
+    let mut out = String::from("| option | type | default | meaning |\n|---|---|---|---|\n");
+    out.push_str(
+        "| `provider` | `'prosopo' \\| 'gatekeeper'` | (required) | The provider (`'procaptcha'`, `'gkcaptcha'` are accepted too). |\n",
+    );
+    for o in OPTIONS {
+        let ts = node_ts_type(o).replace('|', "\\|");
+        let _ = writeln!(
+            out,
+            "| `{}` | `{ts}` | {} | {}{} |",
+            node_key(o),
+            o.default,
+            o.doc,
+            node_unit(o)
+        );
     }
     out
 }

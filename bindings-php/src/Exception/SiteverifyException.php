@@ -11,7 +11,7 @@ namespace Siteverify\Exception;
  * kebab-case name of the error, the same string as the C ABI's
  * `sv_error_name` and the other bindings' `code`: `configuration`,
  * `invalid-argument`, `internal`, ... `getCode()` is the C status number
- * (`Native::CONFIGURATION` = 102, ...), or 0 for errors raised by PHP code
+ * (`Abi::CONFIGURATION` = 102, ...), or 0 for errors raised by PHP code
  * before the library was reached (`library-unavailable`).
  *
  * A verdict is never an exception: a bad token or an unreachable provider

@@ -37,8 +37,8 @@ from siteverify._native import (
     REASONS,
     Outcome,
     Stats,
-    _ClientCore,
     __version__,
+    _ClientCore,
 )
 
 __all__ = [
@@ -64,8 +64,9 @@ __all__ = [
 ]
 
 _OPTIONS_DOC = """
-    Every argument is keyword-only. Durations are in seconds (int or float).
-    ``None`` means the core's default.
+    Every argument is keyword-only and goes to the Rust core as its Python
+    type says. Durations are in seconds (int or float). ``None`` means the
+    core's default.
 
     :param provider: ``"prosopo"`` (Procaptcha) or ``"gatekeeper"`` (gkCAPTCHA).
     :param secret: the provider secret key. Never shown in repr, str,
@@ -110,7 +111,10 @@ _OPTIONS_DOC = """
         read when the client is built.
     :param allow_http: allow a plain-HTTP endpoint that is not loopback (the
         secret then travels in the clear).
-    :raises ConfigurationError: for any invalid option (code ``"configuration"``).
+    :raises ConfigurationError: for any invalid option value (code
+        ``"configuration"``): the Rust core checks every value, so the same
+        mistake gets the same code and message in every siteverify binding.
+    :raises TypeError: for an unknown (misspelt) option.
 """
 
 

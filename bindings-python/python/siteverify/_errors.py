@@ -52,7 +52,8 @@ class ConfigurationError(SiteverifyError, ValueError):
     Raised by ``Client(...)`` and ``AsyncClient(...)``: empty secret, unknown
     provider, bad or plain-HTTP endpoint, endpoint together with region,
     out-of-range timeout or score threshold, a check the provider cannot
-    support, a wrongly typed option. Also a :class:`ValueError`.
+    support, a wrongly typed option. The Rust core decides and words every
+    one, the same in every siteverify binding. Also a :class:`ValueError`.
     """
 
     code = "configuration"
@@ -63,9 +64,7 @@ class InvalidArgumentError(SiteverifyError, ValueError):
 
     Raised by ``verify()`` for a ``remote_ip`` that is not an IP address, an
     ``email`` without a valid domain, or an argument of the wrong type (a
-    token that is neither ``str`` nor ``None``). Also raised when an
-    :class:`~siteverify.Outcome` is used as a truth value. Also a
-    :class:`ValueError`.
+    token that is neither ``str`` nor ``None``). Also a :class:`ValueError`.
     """
 
     code = "invalid-argument"

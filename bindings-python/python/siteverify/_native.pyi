@@ -4,12 +4,28 @@ import asyncio
 import os
 from typing import Dict, Iterable, List, Optional, Tuple, Union, final
 
-from typing_extensions import Literal, TypeAlias
+from typing_extensions import Literal, Self, TypeAlias, deprecated, disjoint_base
+
+__all__ = [
+    "_ClientCore",
+    "Outcome",
+    "Stats",
+    "_testing_arm_injected_panic",
+    "_TESTING_PANIC_TOKEN",
+    "__version__",
+    "REASONS",
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_ATTEMPT_TIMEOUT",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_RETRY_BASE_DELAY",
+    "DEFAULT_RETRY_MAX_DELAY",
+]
 
 __version__: str
 
 # BEGIN GENERATED reasons (siteverify-vocab; edit core/, then `make vocab`)
-ReasonCode: TypeAlias = Literal[
+_ReasonCode: TypeAlias = Literal[
     "verified",
     "token-invalid",
     "token-expired-or-duplicate",
@@ -27,7 +43,7 @@ ReasonCode: TypeAlias = Literal[
 ]
 # END GENERATED reasons
 
-REASONS: Tuple[ReasonCode, ...]
+REASONS: Tuple[_ReasonCode, ...]
 """Every reason code, in the core's declaration order."""
 
 DEFAULT_TIMEOUT: float
@@ -49,14 +65,14 @@ _TESTING_PANIC_TOKEN: str
 
 def _testing_arm_injected_panic(armed: bool) -> None: ...
 
-OutcomeDict: TypeAlias = Dict[str, Union[bool, str, float, int, None, List[str]]]
+_OutcomeDict: TypeAlias = Dict[str, Union[bool, str, float, int, None, List[str]]]
 
 @final
 class Outcome:
     """The result of one verification. Immutable; act on ``accepted`` only.
 
     Using an Outcome as a truth value (``if outcome:``) raises
-    ``InvalidArgumentError``: test ``outcome.accepted``.
+    ``TypeError``: test ``outcome.accepted``.
     """
 
     @property
@@ -69,7 +85,7 @@ class Outcome:
     def conclusive(self) -> bool:
         """A definitive answer was given; when False, ``accepted`` came from the fail mode."""
     @property
-    def reason(self) -> ReasonCode:
+    def reason(self) -> _ReasonCode:
         """Why, as a stable kebab-case code (one of ``REASONS``)."""
     @property
     def score(self) -> Optional[float]:
@@ -110,13 +126,13 @@ class Outcome:
     @property
     def detail(self) -> Optional[str]:
         """A short explanation written by siteverify (never the secret)."""
-    def to_dict(self) -> OutcomeDict:
+    def to_dict(self) -> _OutcomeDict:
         """Every field as a new JSON-ready dict, keyed by the core's snake_case names."""
     def to_json(self) -> str:
         """The outcome as one line of JSON, exactly as the Rust core serialises it."""
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __bool__(self) -> bool:
-        """Always raises ``InvalidArgumentError``: test ``outcome.accepted``."""
+        """Always raises ``TypeError``: test ``outcome.accepted``."""
 
 @final
 class Stats:
@@ -129,8 +145,12 @@ class Stats:
     def accepted(self) -> int:
         """Outcomes with ``accepted`` true."""
     @property
+    def not_accepted(self) -> int:
+        """Outcomes with ``accepted`` false: definite rejections and inconclusive outcomes alike."""
+    @property
+    @deprecated("Stats.rejected is deprecated: read Stats.not_accepted (the same count)")
     def rejected(self) -> int:
-        """Outcomes with ``accepted`` false."""
+        """Deprecated alias of ``not_accepted``; reading it warns with ``DeprecationWarning``."""
     @property
     def inconclusive(self) -> int:
         """Outcomes with ``conclusive`` false."""
@@ -165,20 +185,24 @@ class Stats:
         """Every counter as a new dict, keyed by the core's snake_case names."""
     def to_json(self) -> str:
         """The counters as one line of JSON, as the Rust core serialises them."""
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
 
 _Seconds: TypeAlias = float
 _StrOrStrs: TypeAlias = Union[str, Iterable[str]]
 _Pem: TypeAlias = Union[str, bytes]
+_Pems: TypeAlias = Union[_Pem, Iterable[_Pem]]
 _Path: TypeAlias = Union[str, "os.PathLike[str]"]
+_Paths: TypeAlias = Union[_Path, Iterable[_Path]]
 
+@disjoint_base
 class _ClientCore:
     """The native part shared by ``Client`` and ``AsyncClient``."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         provider: str,
+        # BEGIN GENERATED options (siteverify-vocab; edit core/, then `make vocab`)
         secret: str,
         endpoint: Optional[str] = None,
         region: Optional[str] = None,
@@ -195,10 +219,11 @@ class _ClientCore:
         fail_mode: Optional[str] = None,
         on_fail_open: Optional[str] = None,
         proxy: Optional[str] = None,
-        ca_pems: Optional[Union[_Pem, Iterable[_Pem]]] = None,
-        ca_files: Optional[Union[_Path, Iterable[_Path]]] = None,
+        ca_pems: Optional[_Pems] = None,
+        ca_files: Optional[_Paths] = None,
         allow_http: Optional[bool] = None,
-    ) -> None: ...
+        # END GENERATED options
+    ) -> Self: ...
     @property
     def provider(self) -> Literal["prosopo", "gatekeeper"]:
         """The provider this client verifies against."""

@@ -8,11 +8,8 @@ final class Abi {
     private Abi() {}
 
     static final String SV_VERSION = "0.1.0";
-    static final int SV_VERSION_MAJOR = 0;
-    static final int SV_VERSION_MINOR = 1;
-    static final int SV_VERSION_PATCH = 0;
-    /** The ABI this binding was written against; the loaded library must report the same. */
-    static final int SV_ABI_VERSION = 1;
+    // SV_ABI_VERSION (generated below) is the ABI this binding was written against; the loaded
+    // library must report the same.
 
     // BEGIN GENERATED c-constants (siteverify-vocab; edit core/, then `make vocab`)
     static final int SV_PROVIDER_PROSOPO = 1;

@@ -1,5 +1,7 @@
 package org.siteverify;
 
+import java.util.List;
+
 /**
  * The native path under the public API: {@link JniBackend} (libsiteverify_jni, any Java 17+)
  * or, on Java 22 and newer, {@code FfmBackend} (libsiteverify's C ABI through
@@ -28,8 +30,33 @@ abstract class Backend {
     /** The stable kebab-case name of a C ABI status number, "unknown" for numbers unknown. */
     abstract String statusName(int status);
 
-    /** Builds a native client (freed with {@link #free}); throws {@link SiteverifyException}. */
-    abstract long build(ClientConfig config);
+    /**
+     * Builds a native client (freed with {@link #free}) for the provider the core knows by
+     * {@code provider}, handing each option to the core's generic setter in order; throws the
+     * core's {@link SiteverifyException} for the first option (or provider) it refuses.
+     */
+    final long build(String provider, List<ClientOption> options) {
+        long builder = builderNew(provider);
+        try {
+            for (ClientOption option : options) {
+                builderSet(builder, option);
+            }
+            return builderBuild(builder);
+        } finally {
+            builderFree(builder);
+        }
+    }
+
+    /** A native builder for the named provider (the core refuses an unknown name: {@code configuration}). */
+    abstract long builderNew(String provider);
+
+    /** Sets one option by the core's name ({@code ClientBuilder::set_option}); text values are wiped after. */
+    abstract void builderSet(long builder, ClientOption option);
+
+    /** Builds a client from a native builder, which stays the caller's to free. */
+    abstract long builderBuild(long builder);
+
+    abstract void builderFree(long builder);
 
     abstract String endpoint(long client);
 

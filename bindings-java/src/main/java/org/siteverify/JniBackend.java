@@ -1,15 +1,23 @@
 package org.siteverify;
 
-import java.util.List;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
 /**
  * The JNI path: {@code libsiteverify_jni} (crate {@code ffi-jni}), which calls the Rust core
  * directly. Used on Java 17 to 21, where {@code java.lang.foreign} is missing or still preview,
  * and on any release with {@code -Dsiteverify.backend=jni}.
  *
- * <p>Outcomes and stats cross as the core's own JSON, errors as a {@link Failure} carrying the
- * core's stable code and message, so this class only parses and maps. Async results arrive in
- * {@link #onVerified}, called by a library thread exactly once per started call.
+ * <p>Options cross one at a time to the core's generic setter ({@link #builderSet0}), outcomes and
+ * stats as records the glue builds through {@link #outcome} and {@link #stats} from the core's
+ * typed values, errors as a {@link Failure} carrying the core's stable code and message, so this
+ * class only maps. Async results arrive in {@link #onVerified}, called by a library thread
+ * exactly once per started call.
  */
 final class JniBackend extends Backend {
     static final String LIBRARY = "siteverify_jni";
@@ -62,15 +70,26 @@ final class JniBackend extends Backend {
 
     private static native String reasonStr0(int number);
 
-    private static native long build0(String provider, byte[] secret, byte[] endpoint, byte[] region, byte[] proxy,
-            byte[][] hostnames, byte[][] actions, byte[][] caPems, byte[][] caFiles, long[] numbers,
-            boolean hasThreshold, double threshold, String failMode, String onFailOpen, int allowHttp);
+    private static native long builderNew0(String provider);
+
+    /**
+     * {@code ClientBuilder::set_option(name, value)}, the value as {@code kind}
+     * ({@link ClientOption.Kind#wire}) says: {@code text}'s UTF-8, {@code whole != 0}, {@code whole},
+     * {@code real}, or {@code whole} seconds plus {@code nanos} (a {@code Duration}).
+     */
+    private static native void builderSet0(long builder, String name, int kind, byte[] text, long whole, int nanos,
+            double real);
+
+    private static native long builderBuild0(long builder);
+
+    private static native void builderFree0(long builder);
 
     private static native String endpoint0(long client);
 
     private static native void free0(long client);
 
-    private static native String verify0(long client, byte[] token, byte[] remoteIp, byte[] email);
+    /** Verifies; when {@code json} is not null, its first element receives the core's JSON of the outcome (tests). */
+    private static native Outcome verify0(long client, byte[] token, byte[] remoteIp, byte[] email, String[] json);
 
     private static native long verifyAsync0(long client, byte[] token, byte[] remoteIp, byte[] email, long id);
 
@@ -78,7 +97,7 @@ final class JniBackend extends Backend {
 
     private static native void freeTask0(long task);
 
-    private static native String stats0(long client);
+    private static native Stats stats0(long client);
 
     private static native void testingArmInjectedPanic0(boolean armed);
 
@@ -116,25 +135,53 @@ final class JniBackend extends Backend {
     }
 
     @Override
-    long build(ClientConfig c) {
-        long[] numbers = {
-            c.timeoutMs(), c.connectTimeoutMs(), c.attemptTimeoutMs(), c.maxRetries(),
-            c.backoffBaseMs(), c.backoffMaxMs(), c.maxAgeSeconds(),
-        };
+    long builderNew(String provider) {
         try {
-            return build0(c.provider().code(), c.secret(), c.endpoint(), c.region(), c.proxy(),
-                    array(c.hostnames()), array(c.actions()), array(c.caPems()), array(c.caFiles()), numbers,
-                    c.scoreThreshold() != null, c.scoreThreshold() != null ? c.scoreThreshold() : 0.0,
-                    c.failMode() == null ? null : c.failMode().code(),
-                    c.onFailOpen() == null ? null : c.onFailOpen().code(),
-                    c.allowHttp() == null ? -1 : c.allowHttp() ? 1 : 0);
+            return builderNew0(provider);
         } catch (Failure f) {
             throw f.translate();
         }
     }
 
-    private static byte[][] array(List<byte[]> list) {
-        return list.toArray(new byte[0][]);
+    @Override
+    void builderSet(long builder, ClientOption option) {
+        byte[] text = option.kind() == ClientOption.Kind.TEXT ? option.textBytes() : null;
+        long whole = 0;
+        int nanos = 0;
+        double real = 0;
+        switch (option.kind()) {
+            case TEXT -> { }
+            case BOOL -> whole = option.boolValue() ? 1 : 0;
+            case WHOLE -> whole = option.wholeValue();
+            case NUMBER -> real = option.numberValue();
+            case DURATION -> {
+                whole = option.durationValue().getSeconds();
+                nanos = option.durationValue().getNano();
+            }
+        }
+        try {
+            builderSet0(builder, option.name(), option.kind().wire, text, whole, nanos, real);
+        } catch (Failure f) {
+            throw f.translate();
+        } finally {
+            if (text != null) {
+                Arrays.fill(text, (byte) 0); // the core copied it (a secret into its zeroizing copy)
+            }
+        }
+    }
+
+    @Override
+    long builderBuild(long builder) {
+        try {
+            return builderBuild0(builder);
+        } catch (Failure f) {
+            throw f.translate();
+        }
+    }
+
+    @Override
+    void builderFree(long builder) {
+        builderFree0(builder);
     }
 
     @Override
@@ -153,16 +200,11 @@ final class JniBackend extends Backend {
 
     @Override
     Outcome verify(long client, byte[] token, byte[] remoteIp, byte[] email, String[] nativeJson) {
-        String json;
         try {
-            json = verify0(client, token, remoteIp, email);
+            return verify0(client, token, remoteIp, email, nativeJson);
         } catch (Failure f) {
             throw f.translate();
         }
-        if (nativeJson != null) {
-            nativeJson[0] = json;
-        }
-        return Outcomes.fromJson(json);
     }
 
     @Override
@@ -187,7 +229,7 @@ final class JniBackend extends Backend {
     @Override
     Stats stats(long client) {
         try {
-            return Stats.fromJson(stats0(client));
+            return stats0(client);
         } catch (Failure f) {
             throw f.translate();
         }
@@ -205,26 +247,61 @@ final class JniBackend extends Backend {
 
     /**
      * Called by the library, on one of its threads, exactly once per started async call: the
-     * outcome's JSON, or an error's code and message. Must never throw.
+     * outcome ({@link #outcome}), or an error's code and message. Must never throw.
      */
     @SuppressWarnings("unused") // called from native code
-    private static void onVerified(long id, String json, String code, String message) {
+    private static void onVerified(long id, Outcome outcome, String code, String message) {
         try {
-            Outcome result = null;
             Throwable failure = null;
-            try {
-                if (json != null) {
-                    result = Outcomes.fromJson(json);
-                } else {
-                    String c = code == null ? "internal" : code;
-                    failure = SiteverifyException.of(Statuses.number(c), c, message == null ? c : message);
-                }
-            } catch (Throwable t) {
-                failure = t;
+            if (outcome == null) {
+                String c = code == null ? "internal" : code;
+                failure = SiteverifyException.of(Statuses.number(c), c, message == null ? c : message);
             }
-            Async.completed(id, result, failure);
+            Async.completed(id, outcome, failure);
         } catch (Throwable ignored) {
             // Nothing may escape into the library thread.
         }
+    }
+
+    /**
+     * The record of one core {@code Outcome}, field by field, called by the glue (the core's
+     * absent values arrive as null, {@code hasScore == false} and {@code httpStatus == 0}).
+     */
+    @SuppressWarnings("unused") // called from native code
+    private static Outcome outcome(boolean accepted, boolean verified, boolean conclusive, String reason,
+            boolean hasScore, double score, String hostname, String action, String challengeTs, String timestamp,
+            String errorKey, String[] errorCodes, String providerReason, int httpStatus, boolean retryable,
+            int attempts, boolean failOpenSuspected, String detail) {
+        return new Outcome(accepted, verified, conclusive, Reason.fromCode(reason),
+                hasScore ? OptionalDouble.of(score) : OptionalDouble.empty(),
+                Optional.ofNullable(hostname), Optional.ofNullable(action), Optional.ofNullable(challengeTs),
+                Optional.ofNullable(timestamp), Optional.ofNullable(errorKey), Arrays.asList(errorCodes),
+                Optional.ofNullable(providerReason),
+                httpStatus == 0 ? OptionalInt.empty() : OptionalInt.of(httpStatus),
+                retryable, attempts, failOpenSuspected, Optional.ofNullable(detail));
+    }
+
+    /**
+     * The record of one core {@code StatsSnapshot}, called by the glue: the counters, then
+     * {@code by_reason} and {@code by_error_key} as parallel arrays of keys and counts.
+     */
+    @SuppressWarnings("unused") // called from native code
+    private static Stats stats(long verifications, long accepted, long notAccepted, long inconclusive,
+            long failOpenSuspected, long retries, long errors, long outageAccepted, long outageRefused,
+            long outageProbes, String providerHealth, String[] reasons, long[] reasonCounts, String[] errorKeys,
+            long[] errorKeyCounts) {
+        Map<Reason, Long> byReason = new EnumMap<>(Reason.class);
+        for (int i = 0; i < reasons.length; i++) {
+            Reason r = Reason.fromCode(reasons[i]);
+            if (r != Reason.UNKNOWN && reasonCounts[i] > 0) {
+                byReason.put(r, reasonCounts[i]);
+            }
+        }
+        Map<String, Long> byErrorKey = new HashMap<>();
+        for (int i = 0; i < errorKeys.length; i++) {
+            byErrorKey.put(errorKeys[i], errorKeyCounts[i]);
+        }
+        return new Stats(verifications, accepted, notAccepted, inconclusive, failOpenSuspected, retries, errors,
+                outageAccepted, outageRefused, outageProbes, providerHealth, byReason, byErrorKey);
     }
 }

@@ -76,7 +76,7 @@ public record Outcome(
         b.append(",\"verified\":").append(verified);
         b.append(",\"conclusive\":").append(conclusive);
         b.append(",\"reason\":");
-        Json.string(b, reason.code());
+        quote(b, reason.code());
         b.append(",\"score\":");
         if (score.isPresent() && Double.isFinite(score.getAsDouble())) {
             b.append(score.getAsDouble());
@@ -93,7 +93,7 @@ public record Outcome(
             if (i > 0) {
                 b.append(',');
             }
-            Json.string(b, errorCodes.get(i));
+            quote(b, errorCodes.get(i));
         }
         b.append(']');
         field(b, "provider_reason", providerReason);
@@ -112,6 +112,33 @@ public record Outcome(
 
     private static void field(StringBuilder b, String name, Optional<String> value) {
         b.append(",\"").append(name).append("\":");
-        Json.string(b, value.orElse(null));
+        quote(b, value.orElse(null));
+    }
+
+    /** Appends {@code s} as a JSON string, or {@code null}; for {@link #toJson()} and {@link Stats#toJson()}. */
+    static void quote(StringBuilder out, String s) {
+        if (s == null) {
+            out.append("null");
+            return;
+        }
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
     }
 }

@@ -4,8 +4,6 @@ import java.lang.ref.Cleaner;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -42,8 +40,7 @@ public final class SiteverifyClient implements AutoCloseable {
     private final String endpoint;
     private final Executor executor;
 
-    private SiteverifyClient(Backend backend, NativeClient handle, Provider provider, String endpoint,
-                             Executor executor) {
+    SiteverifyClient(Backend backend, NativeClient handle, Provider provider, String endpoint, Executor executor) {
         this.backend = backend;
         this.handle = handle;
         this.provider = provider;
@@ -54,7 +51,7 @@ public final class SiteverifyClient implements AutoCloseable {
 
     /** A builder for a client of {@code provider}, with every default. */
     public static Builder builder(Provider provider) {
-        return new Builder(provider);
+        return new ClientBuilder(requireArg(provider, "provider"));
     }
 
     /** The provider this client verifies with. */
@@ -192,323 +189,124 @@ public final class SiteverifyClient implements AutoCloseable {
                 + (isClosed() ? ", closed" : "") + "]";
     }
 
-    private static <T> T requireArg(T value, String what) {
+    static <T> T requireArg(T value, String what) {
         if (value == null) {
             throw new InvalidArgumentException(what + " must not be null");
         }
         return value;
     }
 
-    private static long millis(Duration d, String what) {
-        requireArg(d, what);
-        if (d.isNegative()) {
-            throw new InvalidArgumentException(what + " must not be negative");
-        }
-        try {
-            long ms = d.toMillis();
-            return ms == 0 && !d.isZero() ? 1 : ms; // under a millisecond is not zero
-        } catch (ArithmeticException e) {
-            throw new InvalidArgumentException(what + " is too large");
-        }
-    }
-
     /**
-     * Options for a {@link SiteverifyClient}, covering every option of the core. Setters check
-     * what Java can (nulls, negative durations, NUL characters) and throw
-     * {@link InvalidArgumentException}; {@link #build()} lets the library check the rest and
-     * throws {@link ConfigurationException}. A builder is not thread-safe; it can build many clients.
+     * Options for a {@link SiteverifyClient}, one setter per option of the core ({@link ClientBuilder}
+     * implements it). A setter records its value; {@link #build()} hands every value, in the order
+     * set, to the core under the core's option name, and the core checks it: any invalid value (a
+     * negative or absurd duration, a count out of range, a malformed URL, an option the provider
+     * cannot use) is a {@link ConfigurationException} from {@code build()}, with the same code
+     * every other siteverify binding gives. Setters throw only for what cannot reach the core: a
+     * null ({@link InvalidArgumentException}), and, at {@code build()}, a string with a NUL
+     * character or an unpaired surrogate ({@link InvalidArgumentException}). Setting an option
+     * twice keeps the last value; the list options add. A builder is not thread-safe; it can build
+     * many clients.
      */
-    public static final class Builder {
-        private final Provider provider;
-        private String secret;
-        private String endpoint;
-        private String region;
-        private final List<String> hostnames = new ArrayList<>();
-        private final List<String> actions = new ArrayList<>();
-        private String proxy;
-        private final List<String> caPems = new ArrayList<>();
-        private final List<String> caFiles = new ArrayList<>();
-        private Long timeoutMs;
-        private Long connectTimeoutMs;
-        private Long attemptTimeoutMs;
-        private Integer maxRetries;
-        private long backoffBaseMs = -1;
-        private long backoffMaxMs = -1;
-        private Double scoreThreshold;
-        private Long maxAgeSeconds;
-        private FailMode failMode;
-        private FailOpenPolicy onFailOpen;
-        private Boolean allowHttp;
-        private Executor executor;
+    public sealed interface Builder permits ClientBuilder {
+        /** {@code secret}: the secret key (required). Never shown by {@code toString()} or in error messages. */
+        Builder secret(String secret);
 
-        private Builder(Provider provider) {
-            this.provider = requireArg(provider, "provider");
-        }
+        /** {@code endpoint}: a custom verify URL (https, or http to loopback); excludes {@link #region(String)}. */
+        Builder endpoint(String url);
 
-        /** The secret key (required). Never shown by {@code toString()} or in error messages. */
-        public Builder secret(String secret) {
-            this.secret = requireArg(secret, "secret");
-            return this;
-        }
+        /** {@code endpoint}, from a URI. */
+        Builder endpoint(URI url);
 
-        /** A custom verify URL (https, or http to loopback); excludes {@link #region(String)}. */
-        public Builder endpoint(String url) {
-            this.endpoint = requireArg(url, "endpoint");
-            return this;
-        }
+        /** {@code region}: a regional endpoint, Prosopo {@code "eu"}, {@code "us"} or {@code "global"}. */
+        Builder region(String region);
 
-        /** A custom verify URL. */
-        public Builder endpoint(URI url) {
-            return endpoint(requireArg(url, "endpoint").toString());
-        }
-
-        /** A regional endpoint: Prosopo {@code "eu"}, {@code "us"} or {@code "global"}. */
-        public Builder region(String region) {
-            this.region = requireArg(region, "region");
-            return this;
-        }
-
-        /** Adds an accepted hostname (exact, case-insensitive). GateKeeper only. */
-        public Builder expectedHostname(String hostname) {
-            hostnames.add(requireArg(hostname, "hostname"));
-            return this;
-        }
+        /** {@code expected_hostnames}: adds an accepted hostname (exact, case-insensitive). GateKeeper only. */
+        Builder expectedHostname(String hostname);
 
         /** Adds accepted hostnames. */
-        public Builder expectedHostnames(Iterable<String> hostnames) {
-            requireArg(hostnames, "hostnames").forEach(this::expectedHostname);
-            return this;
-        }
+        Builder expectedHostnames(Iterable<String> hostnames);
 
-        /** Adds an accepted action (exact, case-sensitive). */
-        public Builder expectedAction(String action) {
-            actions.add(requireArg(action, "action"));
-            return this;
-        }
+        /** {@code expected_actions}: adds an accepted action (exact, case-sensitive). */
+        Builder expectedAction(String action);
 
         /** Adds accepted actions. */
-        public Builder expectedActions(Iterable<String> actions) {
-            requireArg(actions, "actions").forEach(this::expectedAction);
-            return this;
-        }
+        Builder expectedActions(Iterable<String> actions);
 
         /**
-         * An explicit proxy URL; without it HTTPS_PROXY/NO_PROXY apply. Refused at {@code build()} with a
-         * plain-HTTP endpoint (the proxy would see the secret); environment proxies never apply to one.
+         * {@code proxy}: an explicit proxy URL ({@code http://}, {@code https://}, {@code socks5://},
+         * {@code socks5h://}); without it HTTPS_PROXY/NO_PROXY apply. Refused with a plain-HTTP
+         * endpoint (the proxy would see the secret); environment proxies never apply to one.
          */
-        public Builder proxy(String url) {
-            this.proxy = requireArg(url, "proxy");
-            return this;
-        }
+        Builder proxy(String url);
 
-        /** Trusts the CA certificates in this PEM text too. */
-        public Builder caPem(String pem) {
-            caPems.add(requireArg(pem, "CA PEM"));
-            return this;
-        }
+        /** {@code ca_pems}: trusts the CA certificates in this PEM text too. */
+        Builder caPem(String pem);
 
-        /** Trusts the CA certificates in this PEM file too (read when building). */
-        public Builder caFile(Path path) {
-            caFiles.add(requireArg(path, "CA file").toString());
-            return this;
-        }
+        /** {@code ca_files}: trusts the CA certificates in this PEM file too (read when building). */
+        Builder caFile(Path path);
 
-        /** Total deadline per verification, retries included (default 10 s; millisecond precision). */
-        public Builder timeout(Duration timeout) {
-            this.timeoutMs = millis(timeout, "timeout");
-            return this;
-        }
+        /** {@code timeout}: total deadline per verification, retries included (default 10 s, at most 5 min). */
+        Builder timeout(Duration timeout);
 
-        /** Connect timeout (default 3 s). */
-        public Builder connectTimeout(Duration timeout) {
-            this.connectTimeoutMs = millis(timeout, "connect timeout");
-            return this;
-        }
+        /** {@code connect_timeout}: TCP and TLS connect timeout (default 3 s). */
+        Builder connectTimeout(Duration timeout);
 
-        /** Per-attempt timeout (default 6 s, capped by the total deadline). */
-        public Builder attemptTimeout(Duration timeout) {
-            this.attemptTimeoutMs = millis(timeout, "attempt timeout");
-            return this;
-        }
-
-        /** Retries after the first attempt, on connect errors, timeouts, 5xx and 429 only (default 2). */
-        public Builder maxRetries(int retries) {
-            if (retries < 0) {
-                throw new InvalidArgumentException("max retries must not be negative");
-            }
-            this.maxRetries = retries;
-            return this;
-        }
-
-        /** Retry backoff: the first ceiling and the cap (defaults 200 ms and 2 s; full jitter). */
-        public Builder retryBackoff(Duration base, Duration max) {
-            this.backoffBaseMs = millis(base, "retry backoff base");
-            this.backoffMaxMs = millis(max, "retry backoff max");
-            return this;
-        }
-
-        /** Rejects scores above {@code threshold} (0 = human, 1 = bot), and missing scores. */
-        public Builder scoreThreshold(double threshold) {
-            this.scoreThreshold = threshold;
-            return this;
-        }
-
-        /** Rejects challenges solved longer ago than this (whole seconds, rounded down). GateKeeper only. */
-        public Builder maxAge(Duration maxAge) {
-            long ms = millis(maxAge, "max age");
-            this.maxAgeSeconds = ms / 1000;
-            return this;
-        }
+        /** {@code attempt_timeout}: per-attempt timeout (default 6 s, capped by the total deadline). */
+        Builder attemptTimeout(Duration timeout);
 
         /**
-         * {@link FailMode#CLOSED} (default) or {@link FailMode#OPEN}, which accepts an inconclusive
-         * outcome only during a confirmed outage.
+         * {@code max_retries}: retries after the first attempt, on connect errors, timeouts, 5xx
+         * and 429 only (default 2, at most 10).
          */
-        public Builder failMode(FailMode mode) {
-            this.failMode = requireArg(mode, "fail mode");
-            return this;
-        }
+        Builder maxRetries(int retries);
+
+        /** {@code retry_base_delay}: backoff ceiling of the first retry, doubling per retry, full jitter (default 200 ms). */
+        Builder retryBaseDelay(Duration delay);
+
+        /** {@code retry_max_delay}: the backoff cap (default 2 s). */
+        Builder retryMaxDelay(Duration delay);
+
+        /** {@link #retryBaseDelay(Duration)} and {@link #retryMaxDelay(Duration)} at once. */
+        Builder retryBackoff(Duration base, Duration max);
+
+        /** {@code score_threshold}: rejects scores above {@code threshold} (0 = human, 1 = bot), and missing scores. */
+        Builder scoreThreshold(double threshold);
+
+        /** {@code max_age}: rejects challenges solved longer ago than this. GateKeeper only. */
+        Builder maxAge(Duration maxAge);
 
         /**
-         * {@link FailOpenPolicy#ACCEPT} or {@link FailOpenPolicy#REJECT}. Unset, it follows the fail
-         * mode: rejected under {@link FailMode#CLOSED}, accepted and flagged under {@link FailMode#OPEN}.
+         * {@code fail_mode}: {@link FailMode#CLOSED} (default) or {@link FailMode#OPEN}, which
+         * accepts an inconclusive outcome only during a confirmed outage.
          */
-        public Builder onFailOpen(FailOpenPolicy policy) {
-            this.onFailOpen = requireArg(policy, "fail-open policy");
-            return this;
-        }
+        Builder failMode(FailMode mode);
 
-        /** Allows a plain-HTTP endpoint that is not loopback (the secret then travels in the clear). */
-        public Builder allowHttp(boolean allow) {
-            this.allowHttp = allow;
-            return this;
-        }
+        /**
+         * {@code on_fail_open}: {@link FailOpenPolicy#ACCEPT} or {@link FailOpenPolicy#REJECT}.
+         * Unset, it follows the fail mode: rejected under {@link FailMode#CLOSED}, accepted and
+         * flagged under {@link FailMode#OPEN}.
+         */
+        Builder onFailOpen(FailOpenPolicy policy);
+
+        /** {@code allow_http}: allows a plain-HTTP endpoint that is not loopback (the secret then travels in the clear). */
+        Builder allowHttp(boolean allow);
 
         /**
          * Where {@link SiteverifyClient#verifyAsync} futures complete, and so where their
-         * non-async dependent stages run. Default: the executor {@code CompletableFuture} uses
-         * for its own async methods (the common pool).
+         * non-async dependent stages run (a Java-side setting, not a core option). Default: the
+         * executor {@code CompletableFuture} uses for its own async methods (the common pool).
          */
-        public Builder executor(Executor executor) {
-            this.executor = requireArg(executor, "executor");
-            return this;
-        }
+        Builder executor(Executor executor);
 
         /**
          * Builds the client. The builder can be reused.
          *
-         * @throws ConfigurationException the options are invalid (the message says which); a missing secret
-         * @throws InvalidArgumentException an option the library refused as an argument
+         * @throws ConfigurationException an option the core refused (the message names it, never its
+         *     value); a missing secret
+         * @throws InvalidArgumentException a string option with a NUL character or an unpaired surrogate
          * @throws UnsatisfiedLinkError libsiteverify cannot be found
          */
-        public SiteverifyClient build() {
-            Backend backend = Backend.get();
-            ClientConfig config = config();
-            long ptr;
-            try {
-                ptr = backend.build(config);
-            } finally {
-                config.wipe(); // the library copied it (and zeroizes its copy when freed)
-            }
-            NativeClient handle = new NativeClient(backend, ptr);
-            String url;
-            try {
-                url = backend.endpoint(ptr);
-            } catch (RuntimeException | Error e) {
-                handle.close();
-                throw e;
-            }
-            Executor ex = executor != null ? executor : new CompletableFuture<Void>().defaultExecutor();
-            return new SiteverifyClient(backend, handle, provider, url, ex);
-        }
-
-        /** The options, checked and encoded; unset ones stay unset so that the core's defaults apply. */
-        private ClientConfig config() {
-            return new ClientConfig(
-                    provider,
-                    Utf8.cBytes(secret, "secret"),
-                    Utf8.cBytes(endpoint, "endpoint"),
-                    Utf8.cBytes(region, "region"),
-                    Utf8.cBytes(proxy, "proxy"),
-                    encodeAll(hostnames, "expected hostname"),
-                    encodeAll(actions, "expected action"),
-                    encodeAll(caPems, "CA PEM"),
-                    encodeAll(caFiles, "CA file"),
-                    timeoutMs == null ? -1 : timeoutMs,
-                    connectTimeoutMs == null ? -1 : connectTimeoutMs,
-                    attemptTimeoutMs == null ? -1 : attemptTimeoutMs,
-                    maxRetries == null ? -1 : maxRetries,
-                    backoffBaseMs,
-                    backoffMaxMs,
-                    maxAgeSeconds == null ? -1 : maxAgeSeconds,
-                    scoreThreshold,
-                    failMode,
-                    onFailOpen,
-                    allowHttp);
-        }
-
-        private static List<byte[]> encodeAll(List<String> values, String what) {
-            List<byte[]> out = new ArrayList<>(values.size());
-            for (String v : values) {
-                out.add(Utf8.cBytes(v, what));
-            }
-            return out;
-        }
-
-        /** The options set, without the secret's value. */
-        @Override
-        public String toString() {
-            StringBuilder s = new StringBuilder("SiteverifyClient.Builder[provider=").append(provider);
-            s.append(", secret=").append(secret == null ? "unset" : "***");
-            if (endpoint != null) {
-                s.append(", endpoint=").append(endpoint);
-            }
-            if (region != null) {
-                s.append(", region=").append(region);
-            }
-            if (!hostnames.isEmpty()) {
-                s.append(", expectedHostnames=").append(hostnames);
-            }
-            if (!actions.isEmpty()) {
-                s.append(", expectedActions=").append(actions);
-            }
-            if (proxy != null) {
-                s.append(", proxy=set");
-            }
-            if (!caPems.isEmpty() || !caFiles.isEmpty()) {
-                s.append(", extraCAs=").append(caPems.size() + caFiles.size());
-            }
-            if (timeoutMs != null) {
-                s.append(", timeoutMs=").append(timeoutMs);
-            }
-            if (connectTimeoutMs != null) {
-                s.append(", connectTimeoutMs=").append(connectTimeoutMs);
-            }
-            if (attemptTimeoutMs != null) {
-                s.append(", attemptTimeoutMs=").append(attemptTimeoutMs);
-            }
-            if (maxRetries != null) {
-                s.append(", maxRetries=").append(maxRetries);
-            }
-            if (backoffBaseMs >= 0) {
-                s.append(", retryBackoffMs=").append(backoffBaseMs).append('/').append(backoffMaxMs);
-            }
-            if (scoreThreshold != null) {
-                s.append(", scoreThreshold=").append(scoreThreshold);
-            }
-            if (maxAgeSeconds != null) {
-                s.append(", maxAgeSeconds=").append(maxAgeSeconds);
-            }
-            if (failMode != null) {
-                s.append(", failMode=").append(failMode);
-            }
-            if (onFailOpen != null) {
-                s.append(", onFailOpen=").append(onFailOpen);
-            }
-            if (allowHttp != null) {
-                s.append(", allowHttp=").append(allowHttp);
-            }
-            return s.append(']').toString();
-        }
+        SiteverifyClient build();
     }
 }

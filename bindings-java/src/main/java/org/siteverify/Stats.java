@@ -2,7 +2,6 @@ package org.siteverify;
 
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -11,7 +10,8 @@ import java.util.TreeMap;
  *
  * @param verifications verifications that produced an outcome
  * @param accepted outcomes with {@code accepted == true}
- * @param rejected outcomes with {@code accepted == false}
+ * @param notAccepted outcomes with {@code accepted == false}: definite rejections and inconclusive
+ *     outcomes that were not accepted alike
  * @param inconclusive outcomes with {@code conclusive == false}
  * @param failOpenSuspected outcomes that looked like a provider fail-open: alert when this climbs
  * @param retries HTTP attempts beyond the first
@@ -30,7 +30,7 @@ import java.util.TreeMap;
 public record Stats(
         long verifications,
         long accepted,
-        long rejected,
+        long notAccepted,
         long inconclusive,
         long failOpenSuspected,
         long retries,
@@ -48,6 +48,17 @@ public record Stats(
         byErrorKey = Collections.unmodifiableMap(new TreeMap<>(byErrorKey));
     }
 
+    /**
+     * The former name of {@link #notAccepted()}, which says what it counts: every outcome not
+     * accepted, inconclusive ones included, not only definite rejections.
+     *
+     * @deprecated use {@link #notAccepted()}
+     */
+    @Deprecated
+    public long rejected() {
+        return notAccepted;
+    }
+
     /** Outcomes with this reason (0 when never seen). */
     public long count(Reason reason) {
         return byReason.getOrDefault(reason, 0L);
@@ -58,7 +69,7 @@ public record Stats(
         StringBuilder b = new StringBuilder(256);
         b.append("{\"verifications\":").append(verifications)
                 .append(",\"accepted\":").append(accepted)
-                .append(",\"rejected\":").append(rejected)
+                .append(",\"not_accepted\":").append(notAccepted)
                 .append(",\"inconclusive\":").append(inconclusive)
                 .append(",\"fail_open_suspected\":").append(failOpenSuspected)
                 .append(",\"retries\":").append(retries)
@@ -67,7 +78,7 @@ public record Stats(
                 .append(",\"outage_refused\":").append(outageRefused)
                 .append(",\"outage_probes\":").append(outageProbes)
                 .append(",\"provider_health\":");
-        Json.string(b, providerHealth);
+        Outcome.quote(b, providerHealth);
         b.append(",\"by_reason\":{");
         // The core sorts by_reason by code.
         Map<String, Long> reasons = new TreeMap<>();
@@ -85,39 +96,8 @@ public record Stats(
                 b.append(',');
             }
             first = false;
-            Json.string(b, e.getKey());
+            Outcome.quote(b, e.getKey());
             b.append(':').append(e.getValue());
         }
-    }
-
-    /**
-     * From the core's JSON of a snapshot, on both paths: {@code StatsSnapshot::to_json} (JNI) or
-     * {@code sv_stats_to_json} (FFM; the C ABI has no accessors for the outage counters, the
-     * provider health or the error keys).
-     */
-    static Stats fromJson(String json) {
-        Map<String, Object> m = Json.parseObject(json);
-        Map<String, Long> byErrorKey = new LinkedHashMap<>();
-        if (m.get("by_error_key") instanceof Map<?, ?> keys) {
-            keys.forEach((k, v) -> byErrorKey.put((String) k, (Long) v));
-        }
-        Map<Reason, Long> byReason = new EnumMap<>(Reason.class);
-        if (m.get("by_reason") instanceof Map<?, ?> reasons) {
-            reasons.forEach((k, v) -> {
-                Reason r = Reason.fromCode((String) k);
-                if (r != Reason.UNKNOWN && v instanceof Long n && n > 0) {
-                    byReason.put(r, n);
-                }
-            });
-        }
-        return new Stats(counter(m, "verifications"), counter(m, "accepted"), counter(m, "rejected"),
-                counter(m, "inconclusive"), counter(m, "fail_open_suspected"), counter(m, "retries"),
-                counter(m, "errors"), counter(m, "outage_accepted"), counter(m, "outage_refused"),
-                counter(m, "outage_probes"), m.get("provider_health") instanceof String h ? h : "unknown",
-                byReason, byErrorKey);
-    }
-
-    private static long counter(Map<String, Object> m, String key) {
-        return m.get(key) instanceof Long n ? n : 0;
     }
 }

@@ -13,13 +13,17 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 import org.siteverify.Native.OutcomeString;
-import org.siteverify.Native.StringOption;
+import org.siteverify.Native.StatsCounter;
 
 /**
  * The FFM path (Java 22+, in the jar's {@code META-INF/versions/22}): libsiteverify's C ABI
@@ -108,91 +112,67 @@ final class FfmBackend extends Backend {
         return Native.statusStr(status);
     }
 
-    // ---- client ----
+    // ---- builder ----
     @Override
-    long build(ClientConfig c) {
+    long builderNew(String provider) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
-            check(Native.builderNew(c.provider().number, out), "provider");
-            MemorySegment b = out.get(ADDRESS, 0);
-            try {
-                apply(arena, b, c);
-                MemorySegment clientOut = arena.allocate(ADDRESS);
-                MemorySegment errOut = arena.allocate(ADDRESS);
-                int status = Native.build(b, clientOut, errOut);
-                if (status != Abi.SV_OK) {
-                    throw Native.takeError(status, errOut.get(ADDRESS, 0));
+            MemorySegment errOut = arena.allocate(ADDRESS);
+            int status = Native.builderNewNamed(cString(arena, Utf8.cBytes(provider, "provider")), out, errOut);
+            if (status != Abi.SV_OK) {
+                throw Native.takeError(status, errOut.get(ADDRESS, 0));
+            }
+            return out.get(ADDRESS, 0).address();
+        }
+    }
+
+    @Override
+    void builderSet(long builder, ClientOption option) {
+        MemorySegment b = MemorySegment.ofAddress(builder);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment name = cString(arena, Utf8.cBytes(option.name(), "option name"));
+            MemorySegment errOut = arena.allocate(ADDRESS);
+            int status = switch (option.kind()) {
+                case TEXT -> {
+                    byte[] bytes = option.textBytes();
+                    MemorySegment value = cString(arena, bytes);
+                    Arrays.fill(bytes, (byte) 0);
+                    try {
+                        yield Native.setOptionStr(b, name, value, errOut);
+                    } finally {
+                        value.fill((byte) 0); // the core copied it (a secret into its zeroizing copy)
+                    }
                 }
-                return clientOut.get(ADDRESS, 0).address();
-            } finally {
-                Native.builderFree(b);
+                case BOOL -> Native.setOptionBool(b, name, option.boolValue(), errOut);
+                case WHOLE -> Native.setOptionI64(b, name, option.wholeValue(), errOut);
+                case NUMBER -> Native.setOptionF64(b, name, option.numberValue(), errOut);
+                case DURATION -> Native.setOptionMillis(b, name, option.millis(), errOut);
+            };
+            if (status != Abi.SV_OK) {
+                throw Native.takeError(status, errOut.get(ADDRESS, 0));
             }
         }
     }
 
-    private static void apply(Arena arena, MemorySegment b, ClientConfig c) {
-        if (c.secret() != null) {
-            // The library copies it (and zeroizes its copy when freed); wipe ours right after.
-            MemorySegment s = cString(arena, c.secret());
-            try {
-                check(Native.setString(StringOption.SECRET, b, s), "secret");
-            } finally {
-                s.fill((byte) 0);
+    @Override
+    long builderBuild(long builder) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment clientOut = arena.allocate(ADDRESS);
+            MemorySegment errOut = arena.allocate(ADDRESS);
+            int status = Native.build(MemorySegment.ofAddress(builder), clientOut, errOut);
+            if (status != Abi.SV_OK) {
+                throw Native.takeError(status, errOut.get(ADDRESS, 0));
             }
-        }
-        set(arena, b, StringOption.ENDPOINT, c.endpoint(), "endpoint");
-        set(arena, b, StringOption.REGION, c.region(), "region");
-        for (byte[] h : c.hostnames()) {
-            set(arena, b, StringOption.EXPECTED_HOSTNAME, h, "expected hostname");
-        }
-        for (byte[] a : c.actions()) {
-            set(arena, b, StringOption.EXPECTED_ACTION, a, "expected action");
-        }
-        set(arena, b, StringOption.PROXY, c.proxy(), "proxy");
-        for (byte[] pem : c.caPems()) {
-            set(arena, b, StringOption.CA_PEM, pem, "CA PEM");
-        }
-        for (byte[] file : c.caFiles()) {
-            set(arena, b, StringOption.CA_FILE, file, "CA file");
-        }
-        if (c.timeoutMs() >= 0) {
-            check(Native.setTimeoutMs(b, c.timeoutMs()), "timeout");
-        }
-        if (c.connectTimeoutMs() >= 0) {
-            check(Native.setConnectTimeoutMs(b, c.connectTimeoutMs()), "connect timeout");
-        }
-        if (c.attemptTimeoutMs() >= 0) {
-            check(Native.setAttemptTimeoutMs(b, c.attemptTimeoutMs()), "attempt timeout");
-        }
-        if (c.maxRetries() >= 0) {
-            check(Native.setMaxRetries(b, (int) c.maxRetries()), "max retries");
-        }
-        if (c.backoffBaseMs() >= 0) {
-            check(Native.setRetryBackoffMs(b, c.backoffBaseMs(), c.backoffMaxMs()), "retry backoff");
-        }
-        if (c.scoreThreshold() != null) {
-            check(Native.setScoreThreshold(b, c.scoreThreshold()), "score threshold");
-        }
-        if (c.maxAgeSeconds() >= 0) {
-            check(Native.setMaxAgeSeconds(b, c.maxAgeSeconds()), "max age");
-        }
-        if (c.failMode() != null) {
-            check(Native.setFailMode(b, c.failMode().number), "fail mode");
-        }
-        if (c.onFailOpen() != null) {
-            check(Native.setOnFailOpen(b, c.onFailOpen().number), "fail-open policy");
-        }
-        if (c.allowHttp() != null) {
-            check(Native.setAllowHttp(b, c.allowHttp()), "allow HTTP");
+            return clientOut.get(ADDRESS, 0).address();
         }
     }
 
-    private static void set(Arena arena, MemorySegment b, StringOption option, byte[] value, String what) {
-        if (value != null) {
-            check(Native.setString(option, b, cString(arena, value)), what);
-        }
+    @Override
+    void builderFree(long builder) {
+        Native.builderFree(MemorySegment.ofAddress(builder));
     }
 
+    /** Per-call options: a failed setter is the core's refusal of the value ({@code invalid-argument}). */
     private static void check(int status, String what) {
         if (status != Abi.SV_OK) {
             throw SiteverifyException.of(status, Native.statusStr(status), "invalid " + what);
@@ -213,6 +193,7 @@ final class FfmBackend extends Backend {
         return seg.asSlice(0, b.length);
     }
 
+    // ---- client ----
     @Override
     String endpoint(long client) {
         return Native.string(Native.clientEndpoint(MemorySegment.ofAddress(client)));
@@ -425,8 +406,38 @@ final class FfmBackend extends Backend {
         return Optional.ofNullable(Native.outcomeString(field, o));
     }
 
-    /** Reads a native {@code sv_stats} (not freed here): its JSON, read as on the JNI path. */
+    /** Reads every field of a native {@code sv_stats} (not freed here). */
     static Stats readStats(MemorySegment s) {
-        return Stats.fromJson(Native.statsToJson(s));
+        Map<Reason, Long> byReason = new EnumMap<>(Reason.class);
+        for (Reason r : Reason.values()) {
+            if (r != Reason.UNKNOWN) {
+                long n = Native.statsReasonCount(s, r.number());
+                if (n > 0) {
+                    byReason.put(r, n);
+                }
+            }
+        }
+        Map<String, Long> byErrorKey = new HashMap<>();
+        long keys = Native.statsErrorKeyLen(s);
+        for (long i = 0; i < keys; i++) {
+            MemorySegment key = Native.statsErrorKeyAt(s, i);
+            if (!key.equals(MemorySegment.NULL)) {
+                byErrorKey.put(Native.string(key), Native.statsErrorKeyCount(s, key));
+            }
+        }
+        return new Stats(
+                Native.statsCounter(StatsCounter.VERIFICATIONS, s),
+                Native.statsCounter(StatsCounter.ACCEPTED, s),
+                Native.statsCounter(StatsCounter.NOT_ACCEPTED, s),
+                Native.statsCounter(StatsCounter.INCONCLUSIVE, s),
+                Native.statsCounter(StatsCounter.FAIL_OPEN_SUSPECTED, s),
+                Native.statsCounter(StatsCounter.RETRIES, s),
+                Native.statsCounter(StatsCounter.ERRORS, s),
+                Native.statsCounter(StatsCounter.OUTAGE_ACCEPTED, s),
+                Native.statsCounter(StatsCounter.OUTAGE_REFUSED, s),
+                Native.statsCounter(StatsCounter.OUTAGE_PROBES, s),
+                Native.statsProviderHealth(s),
+                byReason,
+                byErrorKey);
     }
 }

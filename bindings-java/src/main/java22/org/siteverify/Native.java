@@ -49,26 +49,13 @@ final class Native {
     }
 
     // Builder.
-    private static final MethodHandle BUILDER_NEW = fn("sv_client_builder_new", I, I, A);
+    private static final MethodHandle BUILDER_NEW_NAMED = fn("sv_client_builder_new_named", I, A, A, A);
     private static final MethodHandle BUILDER_FREE = fn("sv_client_builder_free", null, A);
-    private static final MethodHandle SET_SECRET = fn("sv_client_builder_set_secret", I, A, A);
-    private static final MethodHandle SET_ENDPOINT = fn("sv_client_builder_set_endpoint", I, A, A);
-    private static final MethodHandle SET_REGION = fn("sv_client_builder_set_region", I, A, A);
-    private static final MethodHandle ADD_HOSTNAME = fn("sv_client_builder_add_expected_hostname", I, A, A);
-    private static final MethodHandle ADD_ACTION = fn("sv_client_builder_add_expected_action", I, A, A);
-    private static final MethodHandle SET_PROXY = fn("sv_client_builder_set_proxy", I, A, A);
-    private static final MethodHandle ADD_CA_PEM = fn("sv_client_builder_add_ca_pem", I, A, A);
-    private static final MethodHandle ADD_CA_FILE = fn("sv_client_builder_add_ca_file", I, A, A);
-    private static final MethodHandle SET_TIMEOUT = fn("sv_client_builder_set_timeout_ms", I, A, L);
-    private static final MethodHandle SET_CONNECT_TIMEOUT = fn("sv_client_builder_set_connect_timeout_ms", I, A, L);
-    private static final MethodHandle SET_ATTEMPT_TIMEOUT = fn("sv_client_builder_set_attempt_timeout_ms", I, A, L);
-    private static final MethodHandle SET_MAX_RETRIES = fn("sv_client_builder_set_max_retries", I, A, I);
-    private static final MethodHandle SET_BACKOFF = fn("sv_client_builder_set_retry_backoff_ms", I, A, L, L);
-    private static final MethodHandle SET_THRESHOLD = fn("sv_client_builder_set_score_threshold", I, A, JAVA_DOUBLE);
-    private static final MethodHandle SET_MAX_AGE = fn("sv_client_builder_set_max_age_seconds", I, A, L);
-    private static final MethodHandle SET_FAIL_MODE = fn("sv_client_builder_set_fail_mode", I, A, I);
-    private static final MethodHandle SET_ON_FAIL_OPEN = fn("sv_client_builder_set_on_fail_open", I, A, I);
-    private static final MethodHandle SET_ALLOW_HTTP = fn("sv_client_builder_set_allow_http", I, A, JAVA_BOOLEAN);
+    private static final MethodHandle SET_OPTION_STR = fn("sv_client_builder_set_option_str", I, A, A, A, A);
+    private static final MethodHandle SET_OPTION_BOOL = fn("sv_client_builder_set_option_bool", I, A, A, JAVA_BOOLEAN, A);
+    private static final MethodHandle SET_OPTION_I64 = fn("sv_client_builder_set_option_i64", I, A, A, L, A);
+    private static final MethodHandle SET_OPTION_F64 = fn("sv_client_builder_set_option_f64", I, A, A, JAVA_DOUBLE, A);
+    private static final MethodHandle SET_OPTION_MILLIS = fn("sv_client_builder_set_option_millis", I, A, A, JAVA_DOUBLE, A);
     private static final MethodHandle BUILD = fn("sv_client_builder_build", I, A, A, A);
 
     // Per-call options.
@@ -112,20 +99,26 @@ final class Native {
     private static final MethodHandle O_ATTEMPTS = fn("sv_outcome_attempts", I, A);
     private static final MethodHandle O_FAIL_OPEN = fn("sv_outcome_fail_open_suspected", JAVA_BOOLEAN, A);
     private static final MethodHandle O_DETAIL = fn("sv_outcome_detail", A, A);
-    private static final MethodHandle O_TO_JSON = fn("sv_outcome_to_json", A, A);
+    private static final MethodHandle O_TO_JSON = fn("sv_outcome_to_json", A, A); // tests only: the cross-check
     private static final MethodHandle REASON_STR = fn("sv_reason_str", A, I);
     private static final MethodHandle OUTCOME_FREE = fn("sv_outcome_free", null, A);
 
     // Stats.
     private static final MethodHandle S_VERIFICATIONS = fn("sv_stats_verifications", L, A);
     private static final MethodHandle S_ACCEPTED = fn("sv_stats_accepted", L, A);
-    private static final MethodHandle S_REJECTED = fn("sv_stats_rejected", L, A);
+    private static final MethodHandle S_NOT_ACCEPTED = fn("sv_stats_not_accepted", L, A);
     private static final MethodHandle S_INCONCLUSIVE = fn("sv_stats_inconclusive", L, A);
     private static final MethodHandle S_FAIL_OPEN = fn("sv_stats_fail_open_suspected", L, A);
     private static final MethodHandle S_RETRIES = fn("sv_stats_retries", L, A);
     private static final MethodHandle S_ERRORS = fn("sv_stats_errors", L, A);
+    private static final MethodHandle S_OUTAGE_ACCEPTED = fn("sv_stats_outage_accepted", L, A);
+    private static final MethodHandle S_OUTAGE_REFUSED = fn("sv_stats_outage_refused", L, A);
+    private static final MethodHandle S_OUTAGE_PROBES = fn("sv_stats_outage_probes", L, A);
+    private static final MethodHandle S_PROVIDER_HEALTH = fn("sv_stats_provider_health", A, A);
     private static final MethodHandle S_REASON_COUNT = fn("sv_stats_reason_count", L, A, I);
-    private static final MethodHandle S_TO_JSON = fn("sv_stats_to_json", A, A);
+    private static final MethodHandle S_ERROR_KEY_LEN = fn("sv_stats_error_key_len", SIZE_T, A);
+    private static final MethodHandle S_ERROR_KEY_AT = fn("sv_stats_error_key_at", A, A, SIZE_T);
+    private static final MethodHandle S_ERROR_KEY_COUNT = fn("sv_stats_error_key_count", L, A, A);
     private static final MethodHandle STATS_FREE = fn("sv_stats_free", null, A);
 
     // Library.
@@ -153,71 +146,32 @@ final class Native {
     }
 
     // ---- builder ----
-    static int builderNew(int provider, MemorySegment out) {
-        try { return (int) BUILDER_NEW.invokeExact(provider, out); } catch (Throwable t) { throw fatal(t); }
+    static int builderNewNamed(MemorySegment provider, MemorySegment out, MemorySegment errOut) {
+        try { return (int) BUILDER_NEW_NAMED.invokeExact(provider, out, errOut); } catch (Throwable t) { throw fatal(t); }
     }
 
     static void builderFree(MemorySegment b) {
         try { BUILDER_FREE.invokeExact(b); } catch (Throwable t) { throw fatal(t); }
     }
 
-    /** The string setters, by option. */
-    enum StringOption {
-        SECRET, ENDPOINT, REGION, EXPECTED_HOSTNAME, EXPECTED_ACTION, PROXY, CA_PEM, CA_FILE
+    static int setOptionStr(MemorySegment b, MemorySegment name, MemorySegment value, MemorySegment errOut) {
+        try { return (int) SET_OPTION_STR.invokeExact(b, name, value, errOut); } catch (Throwable t) { throw fatal(t); }
     }
 
-    static int setString(StringOption option, MemorySegment b, MemorySegment value) {
-        MethodHandle h = switch (option) {
-            case SECRET -> SET_SECRET;
-            case ENDPOINT -> SET_ENDPOINT;
-            case REGION -> SET_REGION;
-            case EXPECTED_HOSTNAME -> ADD_HOSTNAME;
-            case EXPECTED_ACTION -> ADD_ACTION;
-            case PROXY -> SET_PROXY;
-            case CA_PEM -> ADD_CA_PEM;
-            case CA_FILE -> ADD_CA_FILE;
-        };
-        try { return (int) h.invokeExact(b, value); } catch (Throwable t) { throw fatal(t); }
+    static int setOptionBool(MemorySegment b, MemorySegment name, boolean value, MemorySegment errOut) {
+        try { return (int) SET_OPTION_BOOL.invokeExact(b, name, value, errOut); } catch (Throwable t) { throw fatal(t); }
     }
 
-    static int setTimeoutMs(MemorySegment b, long ms) {
-        try { return (int) SET_TIMEOUT.invokeExact(b, ms); } catch (Throwable t) { throw fatal(t); }
+    static int setOptionI64(MemorySegment b, MemorySegment name, long value, MemorySegment errOut) {
+        try { return (int) SET_OPTION_I64.invokeExact(b, name, value, errOut); } catch (Throwable t) { throw fatal(t); }
     }
 
-    static int setConnectTimeoutMs(MemorySegment b, long ms) {
-        try { return (int) SET_CONNECT_TIMEOUT.invokeExact(b, ms); } catch (Throwable t) { throw fatal(t); }
+    static int setOptionF64(MemorySegment b, MemorySegment name, double value, MemorySegment errOut) {
+        try { return (int) SET_OPTION_F64.invokeExact(b, name, value, errOut); } catch (Throwable t) { throw fatal(t); }
     }
 
-    static int setAttemptTimeoutMs(MemorySegment b, long ms) {
-        try { return (int) SET_ATTEMPT_TIMEOUT.invokeExact(b, ms); } catch (Throwable t) { throw fatal(t); }
-    }
-
-    static int setMaxRetries(MemorySegment b, int retries) {
-        try { return (int) SET_MAX_RETRIES.invokeExact(b, retries); } catch (Throwable t) { throw fatal(t); }
-    }
-
-    static int setRetryBackoffMs(MemorySegment b, long baseMs, long maxMs) {
-        try { return (int) SET_BACKOFF.invokeExact(b, baseMs, maxMs); } catch (Throwable t) { throw fatal(t); }
-    }
-
-    static int setScoreThreshold(MemorySegment b, double threshold) {
-        try { return (int) SET_THRESHOLD.invokeExact(b, threshold); } catch (Throwable t) { throw fatal(t); }
-    }
-
-    static int setMaxAgeSeconds(MemorySegment b, long seconds) {
-        try { return (int) SET_MAX_AGE.invokeExact(b, seconds); } catch (Throwable t) { throw fatal(t); }
-    }
-
-    static int setFailMode(MemorySegment b, int mode) {
-        try { return (int) SET_FAIL_MODE.invokeExact(b, mode); } catch (Throwable t) { throw fatal(t); }
-    }
-
-    static int setOnFailOpen(MemorySegment b, int policy) {
-        try { return (int) SET_ON_FAIL_OPEN.invokeExact(b, policy); } catch (Throwable t) { throw fatal(t); }
-    }
-
-    static int setAllowHttp(MemorySegment b, boolean allow) {
-        try { return (int) SET_ALLOW_HTTP.invokeExact(b, allow); } catch (Throwable t) { throw fatal(t); }
+    static int setOptionMillis(MemorySegment b, MemorySegment name, double millis, MemorySegment errOut) {
+        try { return (int) SET_OPTION_MILLIS.invokeExact(b, name, millis, errOut); } catch (Throwable t) { throw fatal(t); }
     }
 
     static int build(MemorySegment b, MemorySegment clientOut, MemorySegment errOut) {
@@ -377,18 +331,22 @@ final class Native {
     // ---- stats ----
     /** The stats counters, by field. */
     enum StatsCounter {
-        VERIFICATIONS, ACCEPTED, REJECTED, INCONCLUSIVE, FAIL_OPEN_SUSPECTED, RETRIES, ERRORS
+        VERIFICATIONS, ACCEPTED, NOT_ACCEPTED, INCONCLUSIVE, FAIL_OPEN_SUSPECTED, RETRIES, ERRORS,
+        OUTAGE_ACCEPTED, OUTAGE_REFUSED, OUTAGE_PROBES
     }
 
     static long statsCounter(StatsCounter counter, MemorySegment s) {
         MethodHandle h = switch (counter) {
             case VERIFICATIONS -> S_VERIFICATIONS;
             case ACCEPTED -> S_ACCEPTED;
-            case REJECTED -> S_REJECTED;
+            case NOT_ACCEPTED -> S_NOT_ACCEPTED;
             case INCONCLUSIVE -> S_INCONCLUSIVE;
             case FAIL_OPEN_SUSPECTED -> S_FAIL_OPEN;
             case RETRIES -> S_RETRIES;
             case ERRORS -> S_ERRORS;
+            case OUTAGE_ACCEPTED -> S_OUTAGE_ACCEPTED;
+            case OUTAGE_REFUSED -> S_OUTAGE_REFUSED;
+            case OUTAGE_PROBES -> S_OUTAGE_PROBES;
         };
         try { return (long) h.invokeExact(s); } catch (Throwable t) { throw fatal(t); }
     }
@@ -397,8 +355,21 @@ final class Native {
         try { return (long) S_REASON_COUNT.invokeExact(s, reason); } catch (Throwable t) { throw fatal(t); }
     }
 
-    static String statsToJson(MemorySegment s) {
-        try { return string((MemorySegment) S_TO_JSON.invokeExact(s)); } catch (Throwable t) { throw fatal(t); }
+    static String statsProviderHealth(MemorySegment s) {
+        try { return string((MemorySegment) S_PROVIDER_HEALTH.invokeExact(s)); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    static long statsErrorKeyLen(MemorySegment s) {
+        try { return (long) S_ERROR_KEY_LEN.invokeExact(s); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    /** The {@code index}-th error key, still as the library's C string (for {@link #statsErrorKeyCount}). */
+    static MemorySegment statsErrorKeyAt(MemorySegment s, long index) {
+        try { return (MemorySegment) S_ERROR_KEY_AT.invokeExact(s, index); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    static long statsErrorKeyCount(MemorySegment s, MemorySegment key) {
+        try { return (long) S_ERROR_KEY_COUNT.invokeExact(s, key); } catch (Throwable t) { throw fatal(t); }
     }
 
     static void statsFree(MemorySegment s) {

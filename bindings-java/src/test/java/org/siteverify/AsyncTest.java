@@ -182,7 +182,7 @@ class AsyncTest {
             Stats s = client.stats();
             assertEquals(300, s.verifications());
             assertEquals(200, s.accepted());
-            assertEquals(100, s.rejected());
+            assertEquals(100, s.notAccepted());
             assertEquals(100, s.count(Reason.TOKEN_INVALID));
             assertEquals(200, s.count(Reason.VERIFIED));
         }

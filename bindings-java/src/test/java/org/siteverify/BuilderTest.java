@@ -27,17 +27,39 @@ class BuilderTest {
     }
 
     @Test
-    void negativeDurationsAndCountsAreInvalidArguments() {
-        SiteverifyClient.Builder b = SiteverifyClient.builder(Provider.GATEKEEPER);
+    void everyBadValueIsTheCoresConfigurationError() {
+        // The setters only record; the core judges each value at build() and names the option,
+        // with the code every binding gives (Java said invalid-argument for some before).
         Duration neg = Duration.ofMillis(-1);
-        assertThrows(InvalidArgumentException.class, () -> b.timeout(neg));
-        assertThrows(InvalidArgumentException.class, () -> b.connectTimeout(neg));
-        assertThrows(InvalidArgumentException.class, () -> b.attemptTimeout(neg));
-        assertThrows(InvalidArgumentException.class, () -> b.retryBackoff(neg, Duration.ofSeconds(1)));
-        assertThrows(InvalidArgumentException.class, () -> b.retryBackoff(Duration.ofSeconds(1), neg));
-        assertThrows(InvalidArgumentException.class, () -> b.maxAge(Duration.ofSeconds(-5)));
-        assertThrows(InvalidArgumentException.class, () -> b.maxRetries(-1));
-        assertThrows(InvalidArgumentException.class, () -> b.timeout(Duration.ofSeconds(Long.MAX_VALUE)));
+        Object[][] cases = {
+            {"timeout", MockServer.gatekeeperClient().timeout(neg)},
+            {"connect_timeout", MockServer.gatekeeperClient().connectTimeout(neg)},
+            {"attempt_timeout", MockServer.gatekeeperClient().attemptTimeout(neg)},
+            {"retry_base_delay", MockServer.gatekeeperClient().retryBackoff(neg, Duration.ofSeconds(1))},
+            {"retry_max_delay", MockServer.gatekeeperClient().retryBackoff(Duration.ofSeconds(1), neg)},
+            {"max_age", MockServer.gatekeeperClient().maxAge(Duration.ofSeconds(-5))},
+            {"max_retries", MockServer.gatekeeperClient().maxRetries(-1)},
+            {"timeout", MockServer.gatekeeperClient().timeout(Duration.ofSeconds(Long.MAX_VALUE))},
+            {"timeout", MockServer.gatekeeperClient().timeout(Duration.ofNanos(-1))},
+        };
+        for (Object[] c : cases) {
+            SiteverifyClient.Builder b = (SiteverifyClient.Builder) c[1];
+            ConfigurationException e = assertThrows(ConfigurationException.class, b::build, c[0].toString());
+            assertEquals("configuration", e.code());
+            assertEquals(Abi.SV_CONFIGURATION, e.status());
+            assertTrue(e.getMessage().contains((String) c[0]), e.getMessage());
+        }
+        // A value the Java types cannot express reaches the core by name all the same.
+        ConfigurationException word = assertThrows(ConfigurationException.class, () -> MockServer.gatekeeperClient()
+                .option(ClientOption.text("fail_mode", "sometimes")).build());
+        assertFalse(word.getMessage().contains("sometimes"), word.getMessage());
+        assertThrows(ConfigurationException.class, () -> MockServer.gatekeeperClient()
+                .option(ClientOption.bool("no_such_option", true)).build());
+        assertThrows(ConfigurationException.class, () -> new ClientBuilder("nope").secret("s").build());
+        // Sub-millisecond durations reach the core as they are (a microsecond is not zero).
+        try (SiteverifyClient c = MockServer.gatekeeperClient().connectTimeout(Duration.ofNanos(1500)).build()) {
+            assertFalse(c.isClosed());
+        }
     }
 
     @Test
@@ -218,7 +240,10 @@ class BuilderTest {
             Stats s = c.stats();
             assertEquals(4, s.verifications());
             assertEquals(2, s.accepted());
-            assertEquals(2, s.rejected());
+            assertEquals(2, s.notAccepted());
+            @SuppressWarnings("deprecation")
+            long rejected = s.rejected();
+            assertEquals(2, rejected);
             assertEquals(1, s.inconclusive());
             assertEquals(1, s.retries());
             assertEquals(2, s.count(Reason.VERIFIED));

@@ -66,7 +66,7 @@ class ConcurrencyTest {
             int total = THREADS * CALLS;
             assertEquals(total, s.verifications());
             assertEquals(total * 6 / 10, s.accepted());
-            assertEquals(total * 4 / 10, s.rejected());
+            assertEquals(total * 4 / 10, s.notAccepted());
             assertEquals(total * 4 / 10, s.count(Reason.SCORE_ABOVE_THRESHOLD));
             assertEquals(0, s.errors());
             assertEquals(Map.of(Reason.VERIFIED, (long) total * 6 / 10, Reason.SCORE_ABOVE_THRESHOLD,

@@ -39,12 +39,12 @@ final class MockServer {
         return prefix + "-" + ProcessHandle.current().pid() + "-" + UNIQ.incrementAndGet();
     }
 
-    static SiteverifyClient.Builder gatekeeperClient() {
-        return SiteverifyClient.builder(Provider.GATEKEEPER).secret("mock-secret").endpoint(gatekeeper());
+    static ClientBuilder gatekeeperClient() {
+        return new ClientBuilder(Provider.GATEKEEPER).secret("mock-secret").endpoint(gatekeeper());
     }
 
-    static SiteverifyClient.Builder prosopoClient() {
-        return SiteverifyClient.builder(Provider.PROSOPO).secret("mock-secret").endpoint(prosopo());
+    static ClientBuilder prosopoClient() {
+        return new ClientBuilder(Provider.PROSOPO).secret("mock-secret").endpoint(prosopo());
     }
 
     /** A mock of one's own, for tests that count what reached it; {@link #close()} ends it. */

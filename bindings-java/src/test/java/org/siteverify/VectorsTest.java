@@ -77,18 +77,22 @@ class VectorsTest {
         return tests.stream();
     }
 
-    /** Applies a vector's config (core key names) to a builder. */
+    /**
+     * Applies a vector's config to a builder through the typed setters, every value as JSON typed
+     * it (a duration in the vector's unit), so that the core alone judges it. What the Java types
+     * cannot express (a provider or fail-mode word the enums do not know) goes to the core by name
+     * as the text it is, as the C runner passes it.
+     */
     static SiteverifyClient.Builder configure(String provider, JsonObject cfg) {
-        SiteverifyClient.Builder b = SiteverifyClient.builder(Provider.fromCode(provider));
+        SiteverifyClient.Builder b = knows(Provider.values(), provider)
+                ? SiteverifyClient.builder(Provider.fromCode(provider))
+                : new ClientBuilder(provider);
         b.secret(cfg.has("secret") ? cfg.get("secret").getAsString() : "mock-secret");
         if (cfg.has("endpoint")) {
             b.endpoint(cfg.get("endpoint").getAsString().replace("{mock}", MockServer.url()));
         } else if (!cfg.has("region")) {
             b.endpoint(provider.equals("prosopo") ? MockServer.prosopo() : MockServer.gatekeeper());
         }
-        long base = 200;
-        long max = 2000;
-        boolean backoff = false;
         for (Map.Entry<String, JsonElement> e : cfg.entrySet()) {
             JsonElement v = e.getValue();
             switch (e.getKey()) {
@@ -98,23 +102,42 @@ class VectorsTest {
                 case "connect_timeout_ms" -> b.connectTimeout(Duration.ofMillis(v.getAsLong()));
                 case "attempt_timeout_ms" -> b.attemptTimeout(Duration.ofMillis(v.getAsLong()));
                 case "max_retries" -> b.maxRetries(v.getAsInt());
-                case "retry_base_delay_ms" -> { base = v.getAsLong(); backoff = true; }
-                case "retry_max_delay_ms" -> { max = v.getAsLong(); backoff = true; }
+                case "retry_base_delay_ms" -> b.retryBaseDelay(Duration.ofMillis(v.getAsLong()));
+                case "retry_max_delay_ms" -> b.retryMaxDelay(Duration.ofMillis(v.getAsLong()));
                 case "expected_hostnames" -> v.getAsJsonArray().forEach(h -> b.expectedHostname(h.getAsString()));
                 case "expected_actions" -> v.getAsJsonArray().forEach(a -> b.expectedAction(a.getAsString()));
                 case "score_threshold" -> b.scoreThreshold(v.getAsDouble());
                 case "max_age_seconds" -> b.maxAge(Duration.ofSeconds(v.getAsLong()));
-                case "fail_mode" -> b.failMode(FailMode.fromCode(v.getAsString()));
-                case "on_fail_open" -> b.onFailOpen(FailOpenPolicy.fromCode(v.getAsString()));
+                case "fail_mode" -> {
+                    if (knows(FailMode.values(), v.getAsString())) {
+                        b.failMode(FailMode.fromCode(v.getAsString()));
+                    } else {
+                        ((ClientBuilder) b).option(ClientOption.text("fail_mode", v.getAsString()));
+                    }
+                }
+                case "on_fail_open" -> {
+                    if (knows(FailOpenPolicy.values(), v.getAsString())) {
+                        b.onFailOpen(FailOpenPolicy.fromCode(v.getAsString()));
+                    } else {
+                        ((ClientBuilder) b).option(ClientOption.text("on_fail_open", v.getAsString()));
+                    }
+                }
                 case "proxy" -> b.proxy(v.getAsString());
                 case "allow_http" -> b.allowHttp(v.getAsBoolean());
                 default -> fail("unknown config key " + e.getKey() + ": teach VectorsTest about it");
             }
         }
-        if (backoff) {
-            b.retryBackoff(Duration.ofMillis(base), Duration.ofMillis(max));
-        }
         return b;
+    }
+
+    /** True when one of {@code values} prints as {@code word} (the enums print their core names). */
+    private static boolean knows(Object[] values, String word) {
+        for (Object v : values) {
+            if (v.toString().equals(word)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String token(JsonElement t, Mode mode) {

@@ -1,8 +1,43 @@
-//! Core values as JavaScript objects: field for field, names camelCased.
-
-use std::collections::BTreeMap;
+//! The outcome of a verification as a JavaScript object: field for field,
+//! names camelCased, the reason as its kebab-case code.
 
 use napi_derive::napi;
+
+/// Why an outcome came out the way it did. Codes are never renamed or
+/// reused; new ones may be added.
+#[napi(string_enum = "kebab-case")]
+pub enum Reason {
+    // BEGIN GENERATED reasons (siteverify-vocab; edit core/, then `make vocab`)
+    /// The provider verified the token and every local check passed.
+    Verified,
+    /// The token is malformed, forged, from another site, or failed the challenge.
+    TokenInvalid,
+    /// The token expired or was already used (tokens are single use).
+    TokenExpiredOrDuplicate,
+    /// The hostname is missing or not one of the expected ones.
+    HostnameMismatch,
+    /// The action is missing or not one of the expected ones.
+    ActionMismatch,
+    /// The score is above the threshold (0 = human, 1 = bot).
+    ScoreAboveThreshold,
+    /// A score threshold is set but no score came back.
+    ScoreMissing,
+    /// The challenge is older than the maximum age, or has no usable timestamp.
+    ChallengeTooOld,
+    /// The provider answered with its fail-open shape: it could not really verify.
+    ProviderFailOpen,
+    /// The provider could not be reached, timed out, or answered 5xx or 429.
+    ProviderUnavailable,
+    /// The provider refused the request for a reason only the configuration can cause.
+    ProviderRejectedRequest,
+    /// The provider's answer was not the documented shape.
+    ProtocolError,
+    /// A retry was told the token was used, but an earlier attempt may have used it.
+    AmbiguousRetry,
+    /// The provider's TLS certificate or handshake failed verification: never retried, never accepted.
+    TlsFailure,
+    // END GENERATED reasons
+}
 
 /// The result of one verification. Act on `accepted` only; the other fields
 /// explain it. Every field is always present; a value the provider did not
@@ -89,86 +124,6 @@ impl From<siteverify::Outcome> for Outcome {
             attempts,
             fail_open_suspected,
             detail,
-        }
-    }
-}
-
-/// A point-in-time copy of a client's counters.
-#[napi(object, object_from_js = false)]
-pub struct Stats {
-    /// Verifications that produced an outcome.
-    pub verifications: i64,
-    /// Outcomes with `accepted === true`.
-    pub accepted: i64,
-    /// Outcomes with `accepted === false`: definite rejections and inconclusive outcomes alike.
-    pub not_accepted: i64,
-    /// Deprecated: the same count as `notAccepted`, which says what it counts.
-    pub rejected: i64,
-    /// Outcomes with `conclusive === false`.
-    pub inconclusive: i64,
-    /// Outcomes with `failOpenSuspected === true`.
-    pub fail_open_suspected: i64,
-    /// HTTP attempts beyond the first.
-    pub retries: i64,
-    /// Calls that failed with an error instead of an outcome.
-    pub errors: i64,
-    /// Inconclusive outcomes `failMode: "open"` accepted during a confirmed outage.
-    pub outage_accepted: i64,
-    /// Inconclusive outcomes `failMode: "open"` refused: no outage was confirmed.
-    pub outage_refused: i64,
-    /// Outage probes sent.
-    pub outage_probes: i64,
-    /// The provider's health as the outage check sees it.
-    #[napi(ts_type = "'up' | 'down' | 'unknown'")]
-    pub provider_health: String,
-    /// Outcomes per reason code (reasons never seen are absent).
-    #[napi(ts_type = "Partial<Record<Reason, number>>")]
-    pub by_reason: BTreeMap<String, i64>,
-    /// Provider error keys and codes seen (Prosopo `error.key`, GateKeeper `error_codes`).
-    pub by_error_key: BTreeMap<String, i64>,
-}
-
-fn count(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-impl From<siteverify::StatsSnapshot> for Stats {
-    fn from(s: siteverify::StatsSnapshot) -> Self {
-        let siteverify::StatsSnapshot {
-            verifications,
-            accepted,
-            not_accepted,
-            inconclusive,
-            fail_open_suspected,
-            retries,
-            errors,
-            outage_accepted,
-            outage_refused,
-            outage_probes,
-            provider_health,
-            by_reason,
-            by_error_key,
-            // Latency histograms reach Node through the metrics module, not here.
-            verification_seconds: _,
-            round_trip_seconds: _,
-            by_attempts: _,
-        } = s;
-        let counts = |m: BTreeMap<String, u64>| m.into_iter().map(|(k, v)| (k, count(v))).collect();
-        Stats {
-            verifications: count(verifications),
-            accepted: count(accepted),
-            not_accepted: count(not_accepted),
-            rejected: count(not_accepted),
-            inconclusive: count(inconclusive),
-            fail_open_suspected: count(fail_open_suspected),
-            retries: count(retries),
-            errors: count(errors),
-            outage_accepted: count(outage_accepted),
-            outage_refused: count(outage_refused),
-            outage_probes: count(outage_probes),
-            provider_health,
-            by_reason: counts(by_reason),
-            by_error_key: counts(by_error_key),
         }
     }
 }
