@@ -10,7 +10,7 @@ rm -rf "$DIST" && mkdir -p "$DIST"
 "$ROOT/scripts/dist/php.sh"
 "$ROOT/scripts/dist/java.sh"
 PATH=$TOOLS/venv/bin:$PATH
-for w in "$DIST"/python/*.whl; do auditwheel show "$w" | tr '\n' ' ' | sed 's/  */ /g'; echo; done >&2
+for w in "$DIST"/python/*manylinux*.whl; do auditwheel show "$w" | tr '\n' ' ' | sed 's/  */ /g'; echo; done >&2
 (cd "$DIST" && find . -type f ! -path './go/proxy/*' ! -path './java/maven-repo/*' | LC_ALL=C sort | xargs sha256sum > SHA256SUMS)
 log "siteverify $VERSION:"
 (cd "$DIST" && find . -type f ! -path './go/proxy/*' ! -path './java/maven-repo/*' ! -name SHA256SUMS | LC_ALL=C sort | xargs du -h --apparent-size) >&2

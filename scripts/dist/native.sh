@@ -9,14 +9,15 @@ STAGE=$ROOT/target/dist-stage
 cd "$ROOT"
 
 zb() { cargo zigbuild --locked --profile dist "$@"; }
-strip_debug() { # file...: GNU strip for x86-64, llvm-strip (same flag) for the other ELF machines
-  local f
+strip_debug() { # file...: GNU strip for x86-64, llvm-strip (same flags) for the other ELF machines
+  local f s extra
   for f; do
-    if file -b "$f" 2>/dev/null | grep -q aarch64 || readelf -h "$f" 2>/dev/null | grep -q AArch64; then
-      llvm-strip --strip-debug "$f"
-    else
-      strip --strip-debug "$f"
-    fi
+    s=strip
+    if file -b "$f" 2>/dev/null | grep -q aarch64 || readelf -h "$f" 2>/dev/null | grep -q AArch64; then s=llvm-strip; fi
+    # An archive also sheds the LLVM bitcode Rust's standard library embeds (only cross-language
+    # LTO reads it): a quarter of libsiteverify.a.
+    extra=(); [[ $f == *.a ]] && extra=(--remove-section=.llvmbc --remove-section=.llvmcmd)
+    "$s" --strip-debug "${extra[@]}" "$f"
   done
 }
 stage_lib() { # target, cargo output dir
@@ -65,7 +66,9 @@ case ${1:-all} in
     stage_lib $GNU_X64 "$(out_dir $GNU_X64)"
     stage_node $GNU_X64 "$(out_dir $GNU_X64)" linux-x64-gnu
     rm -f "$DIST"/python/*manylinux*x86_64*.whl "$DIST"/python/*.tar.gz
-    wheel "$ROOT/target" $GNU_X64 manylinux2014
+    # maturin's cargo flags differ from cargo-zigbuild's: its own target dir, so that neither
+    # rebuilds the other's dependencies on the next run.
+    wheel "$ROOT/target/dist-py-x64" $GNU_X64 manylinux2014
     maturin sdist -m bindings-python/Cargo.toml --out "$DIST/python" >&2
     ;;
   arm64-gnu)
@@ -76,7 +79,7 @@ case ${1:-all} in
     stage_lib $GNU_ARM64 "$(out_dir $GNU_ARM64 "$td")"
     stage_node $GNU_ARM64 "$(out_dir $GNU_ARM64 "$td")" linux-arm64-gnu
     rm -f "$DIST"/python/*aarch64*.whl
-    wheel "$td" $GNU_ARM64 manylinux2014
+    wheel "$ROOT/target/dist-py-arm64" $GNU_ARM64 manylinux2014
     ;;
   x64-musl)
     td=$ROOT/target/dist-musl

@@ -8,6 +8,7 @@ work=$ROOT/target/dist-php/siteverify
 rm -rf "$ROOT/target/dist-php" "$DIST/php"
 mkdir -p "$work" "$DIST/php"
 (cd "$ROOT" && git ls-files -z bindings-php | grep -zv '^bindings-php/tests/\|^bindings-php/examples/' \
+  | grep -zv '^bindings-php/\(Makefile\|scripts/\|phpcs.xml.dist\|phpunit.xml.dist\|.gitignore\)' \
   | xargs -0 tar -cf - --transform 's,^bindings-php/,,') | tar -C "$work" -xf -
 cp "$ROOT/LICENSE" "$work/"
 mkdir -p "$work/include"
