@@ -28,9 +28,14 @@ mvn -B -ntp -q -Dstyle.color=never -Pdist -Dsv.native.dir="$work/native" package
   | sed 's/\x1b\[[0-9;]*m//g' | grep -v '^WARNING: .*sun.misc.Unsafe\|^WARNING: Please consider\|^WARNING: sun.misc.Unsafe' >&2 || true
 a=target/siteverify-$VERSION
 for f in "$a.jar" "$a-sources.jar" "$a-javadoc.jar"; do [ -f "$f" ] || { echo "dist: $f not built" >&2; exit 1; }; done
+# The LICENSE in the -sources and -javadoc jars too (the main jar has it from the profile).
+mkdir -p "$work/license/META-INF" && cp "$ROOT/LICENSE" "$work/license/META-INF/"
+for f in "$a-sources.jar" "$a-javadoc.jar"; do "$JAVA_HOME/bin/jar" uf "$f" -C "$work/license" META-INF/LICENSE; done
 cp "$a.jar" "$a-sources.jar" "$a-javadoc.jar" "$DIST/java/"
 cp pom.xml "$DIST/java/siteverify-$VERSION.pom"
 mvn -B -ntp -q -Dstyle.color=never install:install-file -Dfile="$a.jar" -DpomFile=pom.xml \
   -Dsources="$a-sources.jar" -Djavadoc="$a-javadoc.jar" -DlocalRepositoryPath="$DIST/java/maven-repo" 2>&1 \
   | sed 's/\x1b\[[0-9;]*m//g' | grep -v 'sun.misc.Unsafe\|Please consider' >&2 || true
 unzip -l "$DIST/java/siteverify-$VERSION.jar" | grep -E 'native/|LICENSE' >&2
+for c in sources javadoc; do unzip -l "$DIST/java/siteverify-$VERSION-$c.jar" | grep -q META-INF/LICENSE \
+  || { echo "dist: no LICENSE in the -$c jar" >&2; exit 1; }; done
