@@ -97,7 +97,7 @@ case ${1:-all} in
     RUSTFLAGS="-C target-feature=-crt-static" zb --target $MUSL_X64 -p siteverify-node --target-dir "$td"
     stage_node $MUSL_X64 "$(out_dir $MUSL_X64 "$td")" linux-x64-musl
     rm -f "$DIST"/python/*musllinux*.whl
-    wheel "$td" $MUSL_X64 musllinux_1_2
+    wheel "$ROOT/target/dist-py-musl" $MUSL_X64 musllinux_1_2
     ;;
   ffi-symbols) # libsiteverify alone, both glibc targets (after a build without ffi_with_symbols)
     ffi_with_symbols $GNU_X64.$GLIBC
