@@ -37,5 +37,5 @@ mvn -B -ntp -q -Dstyle.color=never install:install-file -Dfile="$a.jar" -DpomFil
   -Dsources="$a-sources.jar" -Djavadoc="$a-javadoc.jar" -DlocalRepositoryPath="$DIST/java/maven-repo" 2>&1 \
   | sed 's/\x1b\[[0-9;]*m//g' | grep -v 'sun.misc.Unsafe\|Please consider' >&2 || true
 unzip -l "$DIST/java/siteverify-$VERSION.jar" | grep -E 'native/|LICENSE' >&2
-for c in sources javadoc; do unzip -l "$DIST/java/siteverify-$VERSION-$c.jar" | grep -q META-INF/LICENSE \
+for c in sources javadoc; do unzip -l "$DIST/java/siteverify-$VERSION-$c.jar" META-INF/LICENSE >/dev/null \
   || { echo "dist: no LICENSE in the -$c jar" >&2; exit 1; }; done

@@ -9,11 +9,11 @@ STAGE=$ROOT/target/dist-stage
 cd "$ROOT"
 
 zb() { cargo zigbuild --locked --profile dist "$@"; }
-strip_debug() { # file...: GNU strip for x86-64, llvm-strip (same flags) for the other ELF machines
-  local f s extra
+strip_debug() { # target, file...: GNU strip for x86-64, llvm-strip (same flags) for aarch64
+  local s=strip f extra
+  [[ $1 == aarch64* ]] && s=llvm-strip
+  shift
   for f; do
-    s=strip
-    if file -b "$f" 2>/dev/null | grep -q aarch64 || readelf -h "$f" 2>/dev/null | grep -q AArch64; then s=llvm-strip; fi
     # An archive also sheds the LLVM bitcode Rust's standard library embeds (only cross-language
     # LTO reads it): a quarter of libsiteverify.a.
     extra=(); [[ $f == *.a ]] && extra=(--remove-section=.llvmbc --remove-section=.llvmcmd)
@@ -26,7 +26,7 @@ stage_lib() { # target, cargo output dir
   install -m 0755 "$out/libsiteverify.so" "$d/lib/libsiteverify.so"
   install -m 0644 "$out/libsiteverify.a" "$d/lib/libsiteverify.a"
   [ -f "$out/libsiteverify_jni.so" ] && install -m 0755 "$out/libsiteverify_jni.so" "$d/lib/libsiteverify_jni.so"
-  strip_debug "$d"/lib/*
+  strip_debug "$t" "$d"/lib/*
 }
 # libsiteverify keeps its symbol table (valgrind suppressions name tokio functions): the dist
 # profile's strip=debuginfo reaches zig's linker as --strip-debug, which zig treats as a full
@@ -38,7 +38,7 @@ ffi_with_symbols() { # zig target, [target dir]
 stage_node() { # target, cargo output dir, napi platform name
   mkdir -p "$STAGE/$1/node"
   install -m 0755 "$2/libsiteverify_node.so" "$STAGE/$1/node/siteverify.$3.node"
-  strip_debug "$STAGE/$1/node/siteverify.$3.node"
+  strip_debug "$1" "$STAGE/$1/node/siteverify.$3.node"
 }
 
 # Three independent chains (each its own cargo target dir, so they can run at once):
@@ -89,7 +89,7 @@ case ${1:-all} in
     for b in siteverify siteverify-mock; do
       install -m 0755 "$(out_dir $MUSL_X64 "$td")/$b" "$STAGE/$MUSL_X64/bin/$b"
     done
-    strip_debug "$STAGE/$MUSL_X64"/bin/*
+    strip_debug $MUSL_X64 "$STAGE/$MUSL_X64"/bin/*
     # A shared object on musl needs the dynamic C runtime: its own target dir, so that the
     # static build above is not rebuilt each time.
     td=$ROOT/target/dist-musl-dyn
