@@ -15,13 +15,16 @@ BINDINGS := $(patsubst bindings-%/Makefile,%,$(wildcard bindings-*/Makefile))
 
 HEADER_TMP := $(ROOT)/target/header-check
 
-.PHONY: help build demo test deps lint vocab check-vocab docs test-rust test-c header check-header bench bench-mock fuzz fuzz-smoke $(addprefix test-,$(BINDINGS))
+.PHONY: help build demo test deps dist test-dist install lint vocab check-vocab docs test-rust test-c header check-header bench bench-mock fuzz fuzz-smoke $(addprefix test-,$(BINDINGS))
 
 help:
 	@echo "make demo   build, start the mock provider, verify a handful of scenario tokens"
 	@echo "make test   everything: installs what is missing, lint, Rust, C and every binding"
 	@echo "make bench  every binding beside its language's best native client, against nginx (issue 15's goals)"
 	@echo "make docs   every language's reference into target/docs/"
+	@echo "make dist   the packages users install, built with zig for glibc 2.17 and musl, into dist/"
+	@echo "make test-dist   each package of dist/ installed and tested with no Rust toolchain in reach"
+	@echo "make install PREFIX=/usr/local   the C library, header and pkg-config file"
 
 # libsiteverify.so's SONAME is libsiteverify.so.<ABI>: programs linked with
 # -lsiteverify look for that name, so it sits beside the library.
@@ -98,3 +101,17 @@ bench: build
 # The core against its own in-process mock, next to raw reqwest (the former `make bench`).
 bench-mock:
 	$(CARGO) bench --locked -p siteverify --bench throughput
+
+# The packages users install (scripts/dist/): native code built once per target with zig
+# (glibc 2.17, musl, aarch64), the pinned tools in target/dist-tools/venv.
+dist:
+	scripts/dist/dist.sh
+
+# Each package of dist/ installed and run in a clean environment: no cargo, no rustc, no target/.
+test-dist:
+	scripts/dist/test-dist.sh
+
+# The C library (the glibc 2.17 build of `make dist`) with its header and pkg-config file.
+PREFIX ?= /usr/local
+install:
+	scripts/dist/c.sh install "$(PREFIX)"

@@ -20,12 +20,13 @@ use Siteverify\Exception\LibraryException;
  * Development: without a preloaded scope, `FFI::cdef()` reads the header and
  * opens the library (this needs `ffi.enable=1`, or the CLI). The library is the
  * first of: the `library_path` client option, `$SITEVERIFY_LIBRARY_PATH`,
- * `$SITEVERIFY_LIB_DIR/libsiteverify.so`, the repository's
+ * `$SITEVERIFY_LIB_DIR/libsiteverify.so`, the package's own
+ * `lib/<os>-<arch>/libsiteverify.so` (`make dist`), the repository's
  * `target/release/libsiteverify.so`, then `libsiteverify.so.1` through the
  * system loader (LD_LIBRARY_PATH, ldconfig). The header is the first of: the
  * `header_path` option, `$SITEVERIFY_HEADER_PATH`,
- * `$SITEVERIFY_INCLUDE_DIR/siteverify_php.h`, the repository's
- * `include/siteverify_php.h`, `/usr/local/include/siteverify_php.h`,
+ * `$SITEVERIFY_INCLUDE_DIR/siteverify_php.h`, the package's own
+ * `include/siteverify_php.h`, the repository's `include/siteverify_php.h`, `/usr/local/include/siteverify_php.h`,
  * `/usr/include/siteverify_php.h`.
  *
  * When the scope is preloaded it is always used: one process, one copy of
@@ -221,6 +222,9 @@ final class Library
         if (is_string($dir) && $dir !== '') {
             $candidates[] = $dir . '/libsiteverify.so';
         }
+        // The Composer package from `make dist` carries it: lib/linux-x86_64/, lib/linux-aarch64/.
+        $platform = strtolower(PHP_OS_FAMILY) . '-' . php_uname('m');
+        $candidates[] = dirname(__DIR__) . '/lib/' . $platform . '/libsiteverify.so';
         $candidates[] = dirname(__DIR__, 2) . '/target/release/libsiteverify.so';
         foreach ($candidates as $candidate) {
             if (is_file($candidate)) {
@@ -244,6 +248,7 @@ final class Library
                 if (is_string($dir) && $dir !== '') {
                     $candidates[] = $dir . '/siteverify_php.h';
                 }
+                $candidates[] = dirname(__DIR__) . '/include/siteverify_php.h';
                 $candidates[] = dirname(__DIR__, 2) . '/include/siteverify_php.h';
                 $candidates[] = '/usr/local/include/siteverify_php.h';
                 $candidates[] = '/usr/include/siteverify_php.h';
