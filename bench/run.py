@@ -208,7 +208,8 @@ def clients(nginx):
     rust = os.path.join(LIB, "siteverify-bench")
     rust_args = [rust, url] + ([nginx.https_url, os.path.join(TLS, "ca.pem")] if nginx.tls else [])
     out.append(("rust", rust_args, {}, None, [
-        "rust verify().await, current-thread rt", "rust verify_blocking",
+        "rust verify().await, current-thread rt", "rust verify().await, event hook on",
+        "rust verify_blocking",
         "rust 64 tasks, multi-thread rt", "rust 64 tasks, current-thread rt"]))
     out.append(("c", [os.path.join(OUT, "c-bench"), url], {}, None,
                 ["c sv_client_verify (blocking)", "c sv_client_verify_async, 64 in flight"]))
@@ -324,6 +325,7 @@ def best(placement, labels, key):
 
 
 CORE_SEQ = ["rust verify().await, current-thread rt", "rust verify_blocking"]
+HOOK_ON = "rust verify().await, event hook on"
 CORE_64 = ["rust 64 tasks, multi-thread rt", "rust 64 tasks, current-thread rt"]
 # (binding row, best native row of its language)
 SEQ_PAIRS = [
@@ -410,6 +412,11 @@ def report(placement, desc):
         if c64:
             r = bm[0] / c64[0]
             goals.append((f"{b}: >= 0.9x the core at 64 in flight", f"{r:.2f}x", mark(r >= 0.9)))
+    # Issue 18: the event hook and tracing cost nothing when off; on, the cost is reported.
+    off, on = med(placement, CORE_SEQ[0]), med(placement, HOOK_ON)
+    if off and on:
+        goals.append(("event hook on (a counting hook) vs off, core sequential",
+                      f"{on[0] / off[0]:.2f}x /s, {on[1] / off[1]:.2f}x CPU", "REPORT"))
     for g, fig, mk in goals:
         print(f"  [{mk:^7}] {g}: {fig}")
     return goals

@@ -114,6 +114,20 @@ fn main() {
     let c = client(&url, None);
     measure("rust verify().await, current-thread rt", &cfg, |k| current.block_on(sequential(&c, k)));
 
+    // The same path with an event hook (a counter): what observability costs when it is on.
+    let events = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let seen = events.clone();
+    let c = Client::builder(Provider::Prosopo)
+        .secret(SECRET)
+        .endpoint(&url)
+        .on_event(move |_| {
+            seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        })
+        .build()
+        .expect("client");
+    measure("rust verify().await, event hook on", &cfg, |k| current.block_on(sequential(&c, k)));
+    assert!(events.load(std::sync::atomic::Ordering::Relaxed) > 0, "the hook ran");
+
     let c = client(&url, None);
     let opts = VerifyOptions::default();
     measure("rust verify_blocking", &cfg, |k| {
