@@ -21,7 +21,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyDict;
-use siteverify::{Outcome, Reason, VerificationEvent, LATENCY_BUCKETS};
+use siteverify::{Histogram, Outcome, Reason, VerificationEvent};
 
 use crate::stats::PyHistogram;
 
@@ -47,46 +47,6 @@ pub(crate) async fn with_event<F: Future>(future: F) -> (F::Output, Option<Event
             (output, event)
         })
         .await
-}
-
-/// A lock-free histogram over the core's buckets, observed exactly as the
-/// core observes its own (`seconds <= bound`, the sum in microseconds).
-#[derive(Default)]
-struct Histogram {
-    counts: [AtomicU64; LATENCY_BUCKETS.len() + 1],
-    sum_micros: AtomicU64,
-}
-
-impl Histogram {
-    fn observe(&self, d: Duration) {
-        let secs = d.as_secs_f64();
-        let i = LATENCY_BUCKETS
-            .iter()
-            .position(|&b| secs <= b)
-            .unwrap_or(LATENCY_BUCKETS.len());
-        self.counts[i].fetch_add(1, Relaxed);
-        self.sum_micros
-            .fetch_add(u64::try_from(d.as_micros()).unwrap_or(u64::MAX), Relaxed);
-    }
-
-    fn snapshot(&self) -> siteverify::HistogramSnapshot {
-        let mut total = 0;
-        let buckets = LATENCY_BUCKETS
-            .iter()
-            .copied()
-            .chain(std::iter::once(f64::INFINITY))
-            .zip(&self.counts)
-            .map(|(le, c)| {
-                total += c.load(Relaxed);
-                (le, total)
-            })
-            .collect();
-        siteverify::HistogramSnapshot {
-            buckets,
-            count: total,
-            sum_seconds: self.sum_micros.load(Relaxed) as f64 / 1e6,
-        }
-    }
 }
 
 /// Verdicts per (reason, accepted) and latency per accepted: the labels of

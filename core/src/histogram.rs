@@ -13,8 +13,11 @@ pub const BUCKETS: [f64; 13] = [
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
+/// A latency histogram with the core's buckets ([`BUCKETS`]), lock-free; bindings
+/// that count more labels than the core's stats use it too, so every histogram
+/// of siteverify buckets alike.
 #[derive(Default)]
-pub(crate) struct Histogram {
+pub struct Histogram {
     counts: [AtomicU64; BUCKETS.len() + 1],
     sum_micros: AtomicU64,
 }
@@ -32,6 +35,7 @@ pub struct HistogramSnapshot {
 }
 
 impl Histogram {
+    /// Counts one observation.
     pub fn observe(&self, d: Duration) {
         let secs = d.as_secs_f64();
         let i = BUCKETS.iter().position(|&b| secs <= b).unwrap_or(BUCKETS.len());
@@ -40,6 +44,7 @@ impl Histogram {
             .fetch_add(u64::try_from(d.as_micros()).unwrap_or(u64::MAX), Relaxed);
     }
 
+    /// The counts now, cumulative.
     pub fn snapshot(&self) -> HistogramSnapshot {
         let mut total = 0;
         let buckets = BUCKETS

@@ -58,7 +58,7 @@ pub use config::{
 pub use error::{Error, ErrorCode, Result};
 pub use event::{EventHook, VerificationEvent};
 pub use health::{ProviderHealth, PROBE_TTL};
-pub use histogram::{HistogramSnapshot, BUCKETS as LATENCY_BUCKETS};
+pub use histogram::{Histogram, HistogramSnapshot, BUCKETS as LATENCY_BUCKETS};
 pub use options::{option_spec, OptionKind, OptionSpec, OptionValue, OPTIONS};
 pub use outcome::{Outcome, Reason};
 pub use policy::{FailMode, FailOpenPolicy};
