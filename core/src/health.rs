@@ -186,7 +186,7 @@ impl Health {
         self.probes.fetch_add(1, Relaxed);
         let health = Arc::clone(self);
         let answered = probe();
-        tokio::spawn(async move {
+        crate::runtime::spawn_detached(async move {
             if answered.await {
                 health.mark_up();
             } else {

@@ -1,17 +1,32 @@
-//! The shared tokio runtime behind blocking calls and foreign-language bindings.
+//! The runtimes behind blocking calls and foreign-language bindings.
 //!
-//! Created lazily on first use, and created again in a child process after
-//! `fork()`: worker threads do not survive a fork (php-fpm, Python
-//! multiprocessing and Go's ForkExec all fork), so the parent's runtime is
-//! dead weight in the child. It is leaked, never dropped, because dropping it
-//! would wait for threads that do not exist.
+//! - **Blocking calls** ([`block_on`]: C's `sv_client_verify`, PHP, Java
+//!   `verify`, Python `Client.verify`, Node `verifySync`) run on the calling
+//!   thread, in a current-thread runtime of that thread with connection pools
+//!   of that thread. Handing the work to a worker thread and parking the
+//!   caller costs several context switches per verification and about three
+//!   times the CPU (issue 15's profiles); on the calling thread a warm
+//!   verification is one write and one read.
+//! - **Async entry points** (C's `sv_client_verify_async`, Node promises,
+//!   Python `AsyncClient`, Java futures) spawn onto one shared multi-thread
+//!   runtime ([`handle`]).
+//!
+//! Both are re-created in a child process after `fork()`: worker threads do
+//! not survive a fork (php-fpm, Python multiprocessing and Go's ForkExec all
+//! fork), and a runtime's I/O driver and sockets would be shared with the
+//! parent. What a child inherits is leaked, never dropped: dropping it would
+//! wait for threads that do not exist, or deregister the parent's sockets
+//! from an epoll instance the two processes share.
 
+use std::cell::{Cell, RefCell};
 use std::future::Future;
+use std::rc::Rc;
+use std::sync::{Arc, Weak};
 
 use tokio::runtime::{Handle, Runtime};
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::forksafe::PerProcess;
+use crate::forksafe::{current_pid, PerProcess};
 
 /// Lock-free: a child forked while another thread was here must not hang.
 /// Runtimes inherited from a parent stay reachable in the slot's chain,
@@ -39,7 +54,7 @@ pub fn in_async_context() -> bool {
     Handle::try_current().is_ok()
 }
 
-/// Runs a future to completion on the shared runtime from synchronous code.
+/// Runs a future to completion on the calling thread, from synchronous code.
 ///
 /// Called from inside any tokio runtime it returns an error instead of
 /// panicking as `Runtime::block_on` would.
@@ -50,5 +65,162 @@ pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
             "blocking verify called from inside an async runtime; await verify() instead",
         ));
     }
-    Ok(runtime().block_on(future))
+    let local = Local::of_this_thread()?;
+    let _active = Active::enter(&local);
+    Ok(local.runtime.block_on(future))
+}
+
+/// Runs `task` in the background: on the runtime the caller is in, unless
+/// that is a blocking call's runtime, which only runs while its thread is
+/// blocked in a call (the task would stall between calls).
+pub(crate) fn spawn_detached<F>(task: F)
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    if ACTIVE.with(|a| a.get().is_some()) {
+        handle().spawn(task);
+    } else {
+        tokio::spawn(task);
+    }
+}
+
+/// A transport's HTTP client for this thread's blocking calls, made by
+/// `make` on first use; `None` outside a blocking call (the caller then uses
+/// its process-wide client).
+///
+/// Connections run as tasks of the runtime they were opened on; a pool
+/// shared between threads would hand one thread a connection whose task
+/// only runs while another thread is blocked, so each thread has its own.
+pub(crate) fn thread_client(owner: &Arc<()>, make: impl FnOnce() -> reqwest::Client) -> Option<reqwest::Client> {
+    let local = ACTIVE.with(Cell::get)?;
+    // SAFETY: ACTIVE points at the `Local` that `block_on` holds an `Rc` of
+    // for the whole call, on this thread; it is cleared before that ends.
+    let local = unsafe { &*local };
+    Some(local.client_for(owner, make))
+}
+
+/// One thread's runtime and pools, for one process.
+struct Local {
+    pid: u32,
+    runtime: Runtime,
+    /// Per transport (by its liveness marker): that transport's client on this
+    /// thread. Entries of dropped transports are removed when a new one is added.
+    clients: RefCell<Vec<(Weak<()>, reqwest::Client)>>,
+}
+
+thread_local! {
+    static LOCAL: RefCell<Option<Rc<Local>>> = const { RefCell::new(None) };
+    /// The `Local` whose runtime this thread is blocked in, if any.
+    static ACTIVE: Cell<Option<*const Local>> = const { Cell::new(None) };
+}
+
+impl Local {
+    fn of_this_thread() -> Result<Rc<Local>> {
+        let pid = current_pid();
+        LOCAL.with(|slot| {
+            let mut slot = slot.borrow_mut();
+            if let Some(local) = slot.as_ref() {
+                if local.pid == pid {
+                    return Ok(Rc::clone(local));
+                }
+                // Inherited through fork(): its I/O driver and sockets are
+                // the parent's too. Never touched or dropped again.
+                std::mem::forget(slot.take());
+            }
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Error::new(ErrorCode::Internal, format!("cannot start a tokio runtime: {e}")))?;
+            let local = Rc::new(Local {
+                pid,
+                runtime,
+                clients: RefCell::new(Vec::new()),
+            });
+            *slot = Some(Rc::clone(&local));
+            Ok(local)
+        })
+    }
+
+    fn client_for(&self, owner: &Arc<()>, make: impl FnOnce() -> reqwest::Client) -> reqwest::Client {
+        let mut clients = self.clients.borrow_mut();
+        if let Some((_, client)) = clients.iter().find(|(o, _)| ptr_eq(o, owner)) {
+            return client.clone();
+        }
+        clients.retain(|(o, _)| o.strong_count() > 0);
+        let client = make();
+        clients.push((Arc::downgrade(owner), client.clone()));
+        client
+    }
+}
+
+fn ptr_eq(weak: &Weak<()>, strong: &Arc<()>) -> bool {
+    std::ptr::eq(weak.as_ptr(), Arc::as_ptr(strong))
+}
+
+/// Marks this thread as blocked in `local`'s runtime for the guard's life.
+struct Active {
+    previous: Option<*const Local>,
+}
+
+impl Active {
+    fn enter(local: &Rc<Local>) -> Active {
+        let previous = ACTIVE.with(|a| a.replace(Some(Rc::as_ptr(local))));
+        Active { previous }
+    }
+}
+
+impl Drop for Active {
+    fn drop(&mut self) {
+        ACTIVE.with(|a| a.set(self.previous));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_thread_keeps_one_client_per_live_transport() {
+        let local = Local::of_this_thread().unwrap();
+        let (a, b) = (Arc::new(()), Arc::new(()));
+        let made = Cell::new(0);
+        let get = |owner: &Arc<()>| {
+            local.client_for(owner, || {
+                made.set(made.get() + 1);
+                reqwest::Client::new()
+            })
+        };
+        get(&a);
+        get(&a);
+        get(&b);
+        assert_eq!(made.get(), 2, "one client per transport, reused");
+        drop(a);
+        let c = Arc::new(());
+        get(&c);
+        assert_eq!(made.get(), 3);
+        // The dropped transport's client went when the new one came.
+        assert_eq!(local.clients.borrow().len(), 2);
+    }
+
+    #[test]
+    fn outside_a_blocking_call_there_is_no_thread_client() {
+        assert!(thread_client(&Arc::new(()), reqwest::Client::new).is_none());
+    }
+
+    #[test]
+    fn inside_a_blocking_call_the_thread_client_is_reused() {
+        let owner = Arc::new(());
+        let made = std::cell::Cell::new(0);
+        block_on(async {
+            for _ in 0..3 {
+                thread_client(&owner, || {
+                    made.set(made.get() + 1);
+                    reqwest::Client::new()
+                })
+                .expect("a thread client inside block_on");
+            }
+        })
+        .unwrap();
+        assert_eq!(made.get(), 1);
+    }
 }

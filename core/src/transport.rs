@@ -2,6 +2,7 @@
 //! and no redirects.
 
 use std::error::Error as _;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{HeaderName, HeaderValue, CONTENT_TYPE, RETRY_AFTER};
@@ -38,10 +39,14 @@ pub(crate) struct HttpSettings {
 
 pub(crate) struct Transport {
     settings: HttpSettings,
-    /// The pool belongs to the process that built it: its connection tasks
-    /// live on that process's runtime, which a forked child does not have.
-    /// Lock-free, so a child forked mid-verification cannot inherit it locked.
+    /// The pool of async calls. It belongs to the process that built it: its
+    /// connection tasks live on that process's runtimes, which a forked child
+    /// does not have. Lock-free, so a child forked mid-verification cannot
+    /// inherit it locked.
     http: PerProcess<reqwest::Client>,
+    /// Identifies this transport's per-thread clients of blocking calls
+    /// (runtime.rs), which are dropped once this is.
+    threads: Arc<()>,
 }
 
 impl Transport {
@@ -50,14 +55,17 @@ impl Transport {
         Ok(Transport {
             settings,
             http: PerProcess::new(http),
+            threads: Arc::new(()),
         })
     }
 
     fn http(&self) -> reqwest::Client {
-        self.http
-            // Building succeeded once with the same settings; failing now is a bug.
-            .get_or_init(|| build_http(&self.settings).expect("rebuilding the HTTP client after fork"))
-            .clone()
+        // Building succeeded once with the same settings; failing now is a bug.
+        let rebuild = || build_http(&self.settings).expect("rebuilding the HTTP client");
+        if let Some(client) = crate::runtime::thread_client(&self.threads, rebuild) {
+            return client;
+        }
+        self.http.get_or_init(rebuild).clone()
     }
 
     /// Sends `request`, retrying what is worth retrying, until `deadline`.

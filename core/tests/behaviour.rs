@@ -253,3 +253,68 @@ fn token_bytes_that_are_not_utf8_are_an_invalid_token() {
     assert_eq!(mock.stats().requests, 1, "the invalid token was sent");
     assert!(run(b"\xff", VerifyOptions::default().remote_ip("x")).is_err());
 }
+
+#[test]
+fn blocking_calls_run_on_their_thread_with_the_threads_own_pool() {
+    let mock = mock_with_secret();
+    let c = client(&mock, Provider::GateKeeper);
+    // Threads that verify and exit: each thread's runtime and pool go with
+    // it (a runtime dropped in a thread-local destructor must not panic).
+    for _ in 0..4 {
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let c = c.clone();
+                std::thread::spawn(move || {
+                    (0..5)
+                        .map(|_| c.verify_blocking("pass", &VerifyOptions::default()).unwrap())
+                        .all(|o| o.accepted)
+                })
+            })
+            .collect();
+        for t in threads {
+            assert!(
+                t.join().expect("a verifying thread panicked"),
+                "a verification was refused"
+            );
+        }
+    }
+    let stats = mock.stats();
+    assert_eq!(stats.requests, 160);
+    // One pool per thread: at most a few connections per thread, not one per
+    // verification (which would be 160).
+    assert!(
+        stats.connections <= 32 * 2,
+        "pools not reused within a thread: {stats:?}"
+    );
+    // And the thread that keeps calling keeps its connection.
+    let before = mock.stats().connections;
+    for _ in 0..20 {
+        assert!(c.verify_blocking("pass", &VerifyOptions::default()).unwrap().accepted);
+    }
+    assert!(mock.stats().connections - before <= 3, "{:?}", mock.stats());
+}
+
+#[test]
+fn a_blocking_call_runs_on_the_calling_thread_and_cannot_nest() {
+    let mock = mock_with_secret();
+    let inner = client(&mock, Provider::GateKeeper);
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let seen2 = seen.clone();
+    let c = Client::builder(Provider::GateKeeper)
+        .secret(SECRET)
+        .endpoint(mock.gatekeeper_url())
+        .on_event(move |_| {
+            let r = inner.verify_blocking("pass", &VerifyOptions::default());
+            let thread = std::thread::current().id();
+            *seen2.lock().unwrap() = Some((thread, r.map(|o| o.accepted).map_err(|e| e.code())));
+        })
+        .build()
+        .unwrap();
+    assert!(c.verify_blocking("pass", &VerifyOptions::default()).unwrap().accepted);
+    // The hook runs where the verification ran: on this thread, no hand-off
+    // to a worker; and blocking again from there is refused, not a deadlock.
+    assert_eq!(
+        seen.lock().unwrap().clone(),
+        Some((std::thread::current().id(), Err(ErrorCode::BlockingInAsyncContext)))
+    );
+}
