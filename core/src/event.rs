@@ -201,7 +201,11 @@ mod tests {
                     _ if accepted => "debug",
                     _ => "info",
                 };
-                assert_eq!(EventLevel::of(&outcome(reason, accepted)).as_str(), want, "{reason} {accepted}");
+                assert_eq!(
+                    EventLevel::of(&outcome(reason, accepted)).as_str(),
+                    want,
+                    "{reason} {accepted}"
+                );
             }
         }
     }

@@ -22,7 +22,8 @@ fn every_verification_gives_one_event_without_the_secret_or_the_token() {
     c.verify_blocking(TOKEN, &opts).unwrap();
     c.verify_blocking("fail", &opts).unwrap();
     c.verify_blocking("", &opts).unwrap();
-    c.verify_blocking("error:key=invalid-input-secret:status=401", &opts).unwrap();
+    c.verify_blocking("error:key=invalid-input-secret:status=401", &opts)
+        .unwrap();
     let events = events.lock().unwrap();
     assert_eq!(events.len(), 4);
     let first: serde_json::Value = serde_json::from_str(&events[0]).unwrap();
@@ -133,7 +134,10 @@ fn tracing_gets_one_event_per_verification_at_the_events_level() {
     });
     let lines = lines.lock().unwrap();
     assert_eq!(lines.len(), 3, "{lines:?}");
-    assert_eq!(*levels.lock().unwrap(), [EventLevel::Debug, EventLevel::Info, EventLevel::Warn]);
+    assert_eq!(
+        *levels.lock().unwrap(),
+        [EventLevel::Debug, EventLevel::Info, EventLevel::Warn]
+    );
     assert!(
         lines[0].starts_with("DEBUG") && lines[0].contains("reason=\"verified\""),
         "{}",
