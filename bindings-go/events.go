@@ -28,10 +28,27 @@ import (
 	"time"
 )
 
+// EventLevel is the level the core gives a verification's event, by name:
+// the same in every binding, which only maps it to its logging library's
+// level (Event.Level).
+type EventLevel string
+
+// The levels (the core's names): EventLevelDebug for an accepted verdict,
+// EventLevelInfo for a rejection, EventLevelWarn for what an operator must
+// look at (the provider refused the request, a TLS failure, a fail-open
+// answer, accepted or not).
+const (
+	// BEGIN GENERATED event-levels (siteverify-vocab; edit core/, then `make vocab`)
+	EventLevelDebug EventLevel = "debug"
+	EventLevelInfo  EventLevel = "info"
+	EventLevelWarn  EventLevel = "warn"
+	// END GENERATED event-levels
+)
+
 // Event is what happened in one verification, as the core reports it after
 // the verdict (sv_client_builder_set_event_callback): the outcome plus the
-// provider, the latency and a fingerprint of the token. It never holds the
-// token or the secret.
+// provider, the latency, a fingerprint of the token and the level to log it
+// at. It never holds the token or the secret.
 type Event struct {
 	// Provider is the provider's name ("prosopo", "gatekeeper", ...).
 	Provider Provider
@@ -43,6 +60,9 @@ type Event struct {
 	// TokenFingerprint is the first 8 hex digits of the token's SHA-256:
 	// enough to see one token submitted twice, useless to replay it.
 	TokenFingerprint string
+	// LevelName is the level the core gives the event; Level is it as a
+	// log/slog level.
+	LevelName EventLevel
 }
 
 // eventQueue is how many events a client keeps for its event goroutine;
@@ -181,6 +201,7 @@ func decodeEvent(js []byte) (Event, error) {
 		Provider         Provider `json:"provider"`
 		Latency          float64  `json:"latency"`
 		TokenFingerprint string   `json:"token_fingerprint"`
+		Level            string   `json:"level"`
 	}
 	var e Event
 	if err := json.Unmarshal(js, &e.Outcome); err != nil {
@@ -192,22 +213,24 @@ func decodeEvent(js []byte) (Event, error) {
 	e.Provider = extra.Provider
 	e.Latency = time.Duration(extra.Latency * float64(time.Millisecond))
 	e.TokenFingerprint = extra.TokenFingerprint
+	e.LevelName = EventLevel(extra.Level)
 	return e, nil
 }
 
-// Level is the log/slog level an event is logged at, as the core's own
-// tracing events: accepted at Debug, not accepted at Info, and at Warn what
-// an operator must look at (the provider refused our request, a TLS
-// failure, a fail-open answer).
+// Level is the log/slog level the event is logged at: its LevelName, as the
+// core decided it (accepted at Debug, not accepted at Info, and at Warn what
+// an operator must look at: the provider refused our request, a TLS
+// failure, a fail-open answer). A name this package does not know, or none,
+// is Info.
 func (e Event) Level() slog.Level {
-	switch e.Outcome.Reason {
-	case ReasonProviderRejectedRequest, ReasonTLSFailure, ReasonProviderFailOpen:
-		return slog.LevelWarn
-	}
-	if e.Outcome.Accepted {
+	switch e.LevelName {
+	case EventLevelDebug:
 		return slog.LevelDebug
+	case EventLevelWarn:
+		return slog.LevelWarn
+	default:
+		return slog.LevelInfo
 	}
-	return slog.LevelInfo
 }
 
 // Attrs are the event's fields as log/slog attributes (absent values left

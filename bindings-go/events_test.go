@@ -148,8 +148,58 @@ func TestOnEvent(t *testing.T) {
 			t.Errorf("event %d: %+v", i, e)
 		}
 	}
+	wantLevels := []siteverify.EventLevel{siteverify.EventLevelDebug, siteverify.EventLevelInfo, siteverify.EventLevelInfo}
+	for i, e := range events {
+		if e.LevelName != wantLevels[i] {
+			t.Errorf("event %d: level %q, want %q", i, e.LevelName, wantLevels[i])
+		}
+	}
 	if events[2].TokenFingerprint != fingerprint("") || events[2].Outcome.Attempts != 0 {
 		t.Errorf("the empty token's event: %+v", events[2])
+	}
+}
+
+// The level is the core's (Event.LevelName), not the verdict's: an accepted
+// fail-open answer is still logged at Warn, a rejection at Info. Level only
+// names it in log/slog.
+func TestLevelIsTheCores(t *testing.T) {
+	mock := siteverifytest.Start(t)
+	var buf bytes.Buffer
+	var mu sync.Mutex
+	var events []siteverify.Event
+	logger := slog.New(slog.NewJSONHandler(lockedWriter{&mu, &buf}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c := mock.Client(t, siteverify.Prosopo, func(cfg *siteverify.Config) {
+		cfg.FailMode = siteverify.FailOpen
+		cfg.MaxRetries = siteverify.NoRetries
+		cfg.Logger = logger
+		cfg.OnEvent = func(e siteverify.Event) {
+			mu.Lock()
+			events = append(events, e)
+			mu.Unlock()
+		}
+	})
+	for _, tok := range []string{"fail-open", "fail"} {
+		if _, err := c.Verify(context.Background(), tok); err != nil {
+			t.Fatal(err)
+		}
+	}
+	flush(t, c)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(events) != 2 || !events[0].Outcome.Accepted || events[0].Outcome.Reason != siteverify.ReasonProviderFailOpen ||
+		events[1].Outcome.Accepted {
+		t.Fatalf("events: %+v", events)
+	}
+	if events[0].LevelName != siteverify.EventLevelWarn || events[0].Level() != slog.LevelWarn ||
+		events[1].LevelName != siteverify.EventLevelInfo || events[1].Level() != slog.LevelInfo {
+		t.Errorf("levels: %q %v, %q %v", events[0].LevelName, events[0].Level(), events[1].LevelName, events[1].Level())
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], `"level":"WARN"`) || !strings.Contains(lines[1], `"level":"INFO"`) {
+		t.Errorf("records:\n%s", buf.String())
+	}
+	if (siteverify.Event{}).Level() != slog.LevelInfo || (siteverify.Event{LevelName: "later"}).Level() != slog.LevelInfo {
+		t.Error("an unknown or missing level is not Info")
 	}
 }
 

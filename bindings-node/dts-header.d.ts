@@ -51,4 +51,10 @@ export interface VerificationEvent extends Outcome {
   readonly latencyMs: number
   /** The first 8 hex digits of the token's SHA-256: enough to see one token submitted twice, useless to replay it. */
   readonly tokenFingerprint: string
+  /**
+   * The level to log it at, as the core decides it for every binding: `debug` accepted, `info`
+   * rejected, `warn` what an operator must look at (a refused request, a TLS failure, a fail-open
+   * answer, accepted or not).
+   */
+  readonly level: EventLevel
 }

@@ -51,6 +51,12 @@ export interface VerificationEvent extends Outcome {
   readonly latencyMs: number
   /** The first 8 hex digits of the token's SHA-256: enough to see one token submitted twice, useless to replay it. */
   readonly tokenFingerprint: string
+  /**
+   * The level to log it at, as the core decides it for every binding: `debug` accepted, `info`
+   * rejected, `warn` what an operator must look at (a refused request, a TLS failure, a fail-open
+   * answer, accepted or not).
+   */
+  readonly level: EventLevel
 }
 
 /**
@@ -148,6 +154,12 @@ export interface ClientOptions {
 
 /** The version of the Rust core compiled into this addon. */
 export declare function coreVersion(): string
+
+/**
+ * The level to log a verification's event at, as the core decides it (the
+ * same in every binding): map it to your logger's.
+ */
+export type EventLevel = 'debug' | 'info' | 'warn'
 
 /** A latency histogram at one moment, as Prometheus counts it. */
 export interface Histogram {

@@ -11,7 +11,8 @@ const native = require('./binding.js')
 /**
  * One message per verification (an outcome, not an error), published where the
  * verification settles, on the event loop: the outcome's fields plus
- * `provider`, `latencyMs` and `tokenFingerprint`. Never the token or the secret.
+ * `provider`, `latencyMs`, `tokenFingerprint` and `level` (the core's: `debug`,
+ * `info` or `warn`). Never the token or the secret.
  * The native side attaches latency and fingerprint only when the channel had a
  * subscriber as the call started (`observe`), so an unobserved verification
  * costs nothing more than before.
@@ -20,7 +21,7 @@ const verificationChannel = diagnosticsChannel.channel('siteverify:verification'
 
 /** Publishes the event of an observed verification; returns its outcome. */
 function published(provider, settled) {
-  const { outcome, latencyMs, tokenFingerprint } = settled
+  const { outcome, latencyMs, tokenFingerprint, level } = settled
   // Frozen copies: a subscriber can change neither the caller's outcome nor
   // what the next subscriber sees.
   const event = Object.freeze({
@@ -29,6 +30,7 @@ function published(provider, settled) {
     provider,
     latencyMs,
     tokenFingerprint,
+    level,
   })
   // diagnostics_channel calls every subscriber even when one throws, and
   // reports the exception as uncaught on the next tick: never here.

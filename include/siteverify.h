@@ -123,11 +123,12 @@ typedef struct sv_verify_options sv_verify_options;
 typedef int32_t sv_status;
 
 // Called after every verification with one JSON object: the outcome's fields
-// plus `provider`, `latency` (milliseconds) and `token_fingerprint` (8 hex
-// digits of the token's SHA-256; never the token or the secret). The string
-// is valid only during the call. It runs on the verifying thread, after the
-// verdict is final: keep it quick, and do not call blocking siteverify
-// functions from it.
+// plus `provider`, `latency` (milliseconds), `token_fingerprint` (8 hex
+// digits of the token's SHA-256; never the token or the secret) and `level`,
+// the level to log it at as the core decides it (`"debug"`, `"info"` or
+// `"warn"`, as `sv_outcome_event_level`). The string is valid only during
+// the call. It runs on the verifying thread, after the verdict is final:
+// keep it quick, and do not call blocking siteverify functions from it.
 typedef void (*sv_event_callback)(void *userdata, const char *event_json);
 
 // Called exactly once per `sv_client_verify_async`, on a library thread.
@@ -452,6 +453,12 @@ const char *sv_outcome_detail(const sv_outcome *o);
 
 // The whole outcome as one JSON object (the core's field names).
 const char *sv_outcome_to_json(const sv_outcome *o);
+
+// The level to log this verification's event at, as the core decides it
+// (the `level` of the event callback's JSON; static): "debug" for an
+// accepted verdict, "info" for a rejection, "warn" for a refused request, a
+// TLS failure or a fail-open answer. NULL for NULL.
+const char *sv_outcome_event_level(const sv_outcome *o);
 
 // The stable kebab-case code of an `SV_REASON_*` number (static), or NULL if unknown.
 const char *sv_reason_str(int32_t reason);

@@ -206,6 +206,8 @@ const char *sv_outcome_detail(const sv_outcome *o);
 
 const char *sv_outcome_to_json(const sv_outcome *o);
 
+const char *sv_outcome_event_level(const sv_outcome *o);
+
 const char *sv_reason_str(int32_t reason);
 
 void sv_outcome_free(sv_outcome *o);

@@ -68,13 +68,28 @@ describe('diagnostics_channel', () => {
     const outcome = await client.verify(token)
     assert.equal(events.length, 1)
     const [event] = events
-    assert.deepEqual(Object.keys(event), [...Object.keys(outcome), 'provider', 'latencyMs', 'tokenFingerprint'])
+    assert.deepEqual(Object.keys(event), [...Object.keys(outcome), 'provider', 'latencyMs', 'tokenFingerprint', 'level'])
     for (const [k, v] of Object.entries(outcome)) assert.deepEqual(event[k], v, k)
     assert.equal(event.provider, 'gatekeeper')
     assert.equal(typeof event.latencyMs, 'number')
     assert.ok(event.latencyMs > 0 && event.latencyMs < 10_000)
     assert.equal(event.tokenFingerprint, fingerprint(token))
     assert.match(event.tokenFingerprint, /^[0-9a-f]{8}$/)
+    assert.equal(event.level, 'debug')
+  })
+
+  test("each event's level is the core's, not the verdict alone", async (t) => {
+    const events = listen(t)
+    const client = mock.client('prosopo', { failMode: 'open', maxRetries: 0 })
+    assert.equal((await client.verify('fail')).accepted, false)
+    assert.equal((await client.verify('fail-open')).accepted, true)
+    assert.deepEqual(
+      events.map((e) => [e.reason, e.accepted, e.level]),
+      [
+        ['token-invalid', false, 'info'],
+        ['provider-fail-open', true, 'warn'],
+      ],
+    )
   })
 
   test('never the token or the secret', async (t) => {

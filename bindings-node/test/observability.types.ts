@@ -2,7 +2,7 @@
 // index.d.ts (compiled by `tsc --strict`, never run).
 import { subscribe } from 'node:diagnostics_channel'
 import { Registry } from 'prom-client'
-import { Client, type Histogram, type Stats, type VerificationEvent } from 'siteverify'
+import { Client, type EventLevel, type Histogram, type Stats, type VerificationEvent } from 'siteverify'
 import { collectSiteverifyMetrics, type SiteverifyMetrics } from 'siteverify/prometheus'
 import { MOCK_SECRET, MOCK_SITE_KEY, MockProvider, type MockStats } from 'siteverify/testing'
 
@@ -30,7 +30,9 @@ async function main(): Promise<void> {
   subscribe('siteverify:verification', (message) => {
     const event = message as VerificationEvent
     const fields: [boolean, string, number, string] = [event.accepted, event.reason, event.latencyMs, event.tokenFingerprint]
-    void fields
+    const level: EventLevel = event.level
+    const named: 'debug' | 'info' | 'warn' = level
+    void [fields, named]
   })
 
   const metrics: SiteverifyMetrics = collectSiteverifyMetrics({ register: new Registry() })

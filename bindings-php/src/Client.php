@@ -112,10 +112,10 @@ final class Client
      *
      * After the verdict, with the `logger` option, one PSR-3 record (`VerificationEvent::level()`,
      * `message()`, `context()`), and with `on_event`, a call with the `VerificationEvent`: built
-     * here from the outcome, the provider, the time the native call took and the token's
-     * fingerprint, never the token or the secret. Whatever they throw is caught and dropped: they
-     * can delay the return, never change or lose the outcome. An exception of this method (an
-     * invalid argument) produces no event.
+     * here from the outcome, the provider, the time the native call took, the token's
+     * fingerprint and the level the core gives it, never the token or the secret. Whatever they
+     * throw is caught and dropped: they can delay the return, never change or lose the outcome.
+     * An exception of this method (an invalid argument) produces no event.
      *
      * @param string      $token    the form field as sent (Prosopo: `procaptcha-response`, Turnstile:
      *                              `cf-turnstile-response`, ...: Integration\TokenField; GateKeeper:
@@ -166,6 +166,7 @@ final class Client
                 throw Errors::take($ffi, $status, $err);
             }
             $result = Outcome::fromNative($ffi, $outcome);
+            $level = (string) $ffi->sv_outcome_event_level($outcome);
         } finally {
             if ($outcome !== null) {
                 $ffi->sv_outcome_free($outcome);
@@ -179,7 +180,8 @@ final class Client
                 strtolower($this->provider),
                 $result,
                 $latencyMs,
-                VerificationEvent::fingerprint($token)
+                VerificationEvent::fingerprint($token),
+                $level
             ));
         }
         return $result;

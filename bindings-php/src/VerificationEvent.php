@@ -6,20 +6,21 @@ namespace Siteverify;
 
 /**
  * What happened in one verification, for logs and metrics: the outcome, the
- * provider, the time the call took and a fingerprint of the token; never the
- * token or the secret.
+ * provider, the time the call took, a fingerprint of the token and the level
+ * the core gives it; never the token or the secret.
  *
  * `Client::verify()` builds it after the verdict and hands it to the `logger`
  * option (a PSR-3 logger: one record, `level()`, `message()` and `context()`) and to the
  * `on_event` option (a callable). It carries what the core's event carries
  * (`sv_client_builder_set_event_callback`, Rust's `VerificationEvent`),
- * measured in PHP around the native call; `toArray()` has the core event's
+ * the latency measured in PHP around the native call, the level read from the
+ * native outcome (`sv_outcome_event_level`); `toArray()` has the core event's
  * JSON shape.
  */
 final class VerificationEvent
 {
-    /** Reasons an operator must look at: logged at `warning`. */
-    public const WARNING_REASONS = ['provider-rejected-request', 'tls-failure', 'provider-fail-open'];
+    /** The core's level names and their PSR-3 levels (`Psr\Log\LogLevel`'s values). */
+    private const PSR3_LEVELS = ['debug' => 'debug', 'info' => 'info', 'warn' => 'warning'];
 
     public function __construct(
         /** The provider's name, e.g. `prosopo` or `turnstile` (`Provider`). */
@@ -30,6 +31,12 @@ final class VerificationEvent
         public readonly float $latencyMs,
         /** The first 8 hex digits of the token's SHA-256: sees one token submitted twice, cannot replay it. */
         public readonly string $tokenFingerprint,
+        /**
+         * The level the core gives the event, by name: `debug` (accepted), `info` (rejected) or
+         * `warn` (a request the provider refused, a TLS failure or a fail-open answer, accepted or
+         * not); `level()` is its PSR-3 name.
+         */
+        public readonly string $levelName,
     ) {
     }
 
@@ -49,16 +56,12 @@ final class VerificationEvent
     }
 
     /**
-     * The PSR-3 level (`Psr\Log\LogLevel`'s values), as the Rust core traces it: `warning` for a
-     * request the provider refused, a TLS failure or a fail-open answer (accepted or not), `debug`
-     * for any other accepted outcome, `info` for any other outcome.
+     * The PSR-3 level (`Psr\Log\LogLevel`'s values) of the core's `levelName`: `debug`, `info` or
+     * `warning`; `info` for a name this version does not know (a level added to the library later).
      */
     public function level(): string
     {
-        if (in_array($this->outcome->reason, self::WARNING_REASONS, true)) {
-            return 'warning';
-        }
-        return $this->outcome->accepted ? 'debug' : 'info';
+        return self::PSR3_LEVELS[$this->levelName] ?? 'info';
     }
 
     /**
@@ -89,7 +92,7 @@ final class VerificationEvent
 
     /**
      * The core event's JSON shape: every field of `Outcome::toArray()`, plus `provider`,
-     * `latency` (milliseconds) and `token_fingerprint`.
+     * `latency` (milliseconds), `token_fingerprint` and `level` (the core's name).
      *
      * @return array<string, mixed>
      */
@@ -97,6 +100,10 @@ final class VerificationEvent
     {
         return ['provider' => $this->provider]
             + $this->outcome->toArray()
-            + ['latency' => $this->latencyMs, 'token_fingerprint' => $this->tokenFingerprint];
+            + [
+                'latency' => $this->latencyMs,
+                'token_fingerprint' => $this->tokenFingerprint,
+                'level' => $this->levelName,
+            ];
     }
 }

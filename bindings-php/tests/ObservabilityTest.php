@@ -98,10 +98,20 @@ final class ObservabilityTest extends TestCase
             ['pass', 'gatekeeper', ['secret' => 'not-the-mock-secret'], 'warning', 'provider-rejected-request'],
             ['pass', 'gatekeeper', ['endpoint' => $tls->endpoint('gatekeeper')], 'warning', 'tls-failure'],
         ];
+        $coreNames = ['debug' => 'debug', 'info' => 'info', 'warning' => 'warn'];
         foreach ($cases as [$token, $provider, $extra, $level, $reason]) {
             $logger->records = [];
-            $outcome = self::client($extra + ['logger' => $logger], $provider)->verify($token);
+            $events = [];
+            $onEvent = static function (VerificationEvent $e) use (&$events): void {
+                $events[] = $e;
+            };
+            $outcome = self::client($extra + ['logger' => $logger, 'on_event' => $onEvent], $provider)->verify($token);
             self::assertSame($reason, $outcome->reason, $token);
+            // The level is the core's, by name; the PSR-3 level only names it.
+            self::assertCount(1, $events);
+            self::assertSame($coreNames[$level], $events[0]->levelName, "$token ($reason)");
+            self::assertSame($coreNames[$level], $events[0]->toArray()['level']);
+            self::assertSame($level, $events[0]->level());
             self::assertCount(1, $logger->records, "$token: one record");
             $record = $logger->records[0];
             self::assertSame($level, $record['level'], "$token ($reason)");

@@ -21,7 +21,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyDict;
-use siteverify::{Histogram, Outcome, Reason, VerificationEvent};
+use siteverify::{EventLevel, Histogram, Outcome, Reason, VerificationEvent};
 
 use crate::stats::PyHistogram;
 
@@ -30,6 +30,8 @@ pub(crate) struct EventInfo {
     pub provider: &'static str,
     pub latency: Duration,
     pub token_fingerprint: String,
+    /// The level the core gives the event.
+    pub level: EventLevel,
 }
 
 tokio::task_local! {
@@ -97,6 +99,7 @@ pub(crate) fn hook(verdicts: Arc<Verdicts>) -> impl Fn(&VerificationEvent<'_>) +
                 provider: e.provider,
                 latency: e.latency,
                 token_fingerprint: e.token_fingerprint.clone(),
+                level: e.level,
             });
         });
     }
@@ -104,17 +107,14 @@ pub(crate) fn hook(verdicts: Arc<Verdicts>) -> impl Fn(&VerificationEvent<'_>) +
 
 static LOGGER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-const DEBUG: u8 = 10;
-const INFO: u8 = 20;
-const WARNING: u8 = 30;
-
-/// The core's levels: accepted at DEBUG, rejected at INFO, what an operator
-/// must look at (a refused request, a TLS failure, a fail-open answer) at WARNING.
-fn level(outcome: &Outcome) -> u8 {
-    match outcome.reason {
-        Reason::ProviderRejectedRequest | Reason::TlsFailure | Reason::ProviderFailOpen => WARNING,
-        _ if outcome.accepted => DEBUG,
-        _ => INFO,
+/// The `logging` level of the core's event level (the core decides which
+/// event gets which: accepted DEBUG, rejected INFO, what an operator must look
+/// at WARNING).
+fn logging_level(level: EventLevel) -> u8 {
+    match level {
+        EventLevel::Debug => 10,
+        EventLevel::Info => 20,
+        EventLevel::Warn => 30,
     }
 }
 
@@ -135,7 +135,7 @@ fn try_log(py: Python<'_>, o: &Outcome, e: &EventInfo) -> PyResult<()> {
             .map(Bound::unbind)
     })?;
     let logger = logger.bind(py);
-    let level = level(o);
+    let level = logging_level(e.level);
     if !logger
         .call_method1(intern!(py, "isEnabledFor"), (level,))?
         .is_truthy()?

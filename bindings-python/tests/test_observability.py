@@ -128,6 +128,18 @@ def test_one_record_per_verification_with_levels(mock: MockProvider, records: Re
     assert records()[-1].token_fingerprint == first.token_fingerprint
 
 
+def test_levels_are_the_cores_not_the_verdicts(mock: MockProvider, records: Records) -> None:
+    # The core gives each event its level; the binding only names it in `logging`. An accepted
+    # fail-open answer is still a WARNING (not DEBUG as accepted), a rejection INFO.
+    client = mock.client("prosopo", fail_mode="open", max_retries=0)
+    assert client.verify("fail-open").accepted
+    assert not client.verify("fail").accepted
+    assert [(r.levelno, r.levelname, r.reason, r.accepted) for r in records()] == [
+        (logging.WARNING, "WARNING", "provider-fail-open", True),
+        (logging.INFO, "INFO", "token-invalid", False),
+    ]
+
+
 def test_tls_failure_is_a_warning(records: Records) -> None:
     with MockProvider(tls=True) as mock:
         untrusted = siteverify.Client(provider="gatekeeper", secret=mock.secret, endpoint=mock.endpoint("gatekeeper"))

@@ -17,6 +17,62 @@ use sha2::{Digest, Sha256};
 use crate::outcome::{Outcome, Reason};
 use crate::provider::Provider;
 
+/// How loud a verification's event is: the one rule every binding logs it
+/// by, mapping only the name to its logging library's level.
+///
+/// Accepted verdicts are [`Debug`](Self::Debug), rejections
+/// [`Info`](Self::Info), and what an operator must look at (the provider
+/// refused the request, a TLS failure, a provider fail-open answer, accepted
+/// or not) [`Warn`](Self::Warn).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventLevel {
+    /// An accepted verdict.
+    Debug,
+    /// A rejected verdict.
+    Info,
+    /// What an operator must look at: a refused request, a TLS failure, a fail-open answer.
+    Warn,
+}
+
+impl EventLevel {
+    /// Every level, least severe first.
+    pub const ALL: [EventLevel; 3] = [EventLevel::Debug, EventLevel::Info, EventLevel::Warn];
+
+    /// The level of the event `outcome` makes.
+    pub fn of(outcome: &Outcome) -> EventLevel {
+        match outcome.reason {
+            Reason::ProviderRejectedRequest | Reason::TlsFailure | Reason::ProviderFailOpen => EventLevel::Warn,
+            _ if outcome.accepted => EventLevel::Debug,
+            _ => EventLevel::Info,
+        }
+    }
+
+    /// The level's name: `debug`, `info` or `warn` (the event JSON's `level`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventLevel::Debug => "debug",
+            EventLevel::Info => "info",
+            EventLevel::Warn => "warn",
+        }
+    }
+
+    /// One line on what the level is for.
+    pub fn doc(self) -> &'static str {
+        match self {
+            EventLevel::Debug => "An accepted verdict.",
+            EventLevel::Info => "A rejected verdict.",
+            EventLevel::Warn => "What an operator must look at: a refused request, a TLS failure, a fail-open answer.",
+        }
+    }
+}
+
+impl std::fmt::Display for EventLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// What happened in one verification.
 #[derive(Clone, Debug, Serialize)]
 pub struct VerificationEvent<'a> {
@@ -30,6 +86,9 @@ pub struct VerificationEvent<'a> {
     pub latency: Duration,
     /// The first 8 hex digits of the token's SHA-256.
     pub token_fingerprint: String,
+    /// The level to log it at ([`EventLevel::of`] the outcome), the same
+    /// in `tracing` and in every binding.
+    pub level: EventLevel,
 }
 
 fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -38,7 +97,8 @@ fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
 
 impl VerificationEvent<'_> {
     /// The event as one JSON object: the outcome's fields, plus `provider`,
-    /// `latency` (milliseconds) and `token_fingerprint`.
+    /// `latency` (milliseconds), `token_fingerprint` and `level` (`debug`,
+    /// `info` or `warn`).
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("an event is always serialisable")
     }
@@ -66,6 +126,7 @@ pub(crate) fn emit(hook: Option<&EventHook>, provider: Provider, outcome: &Outco
         outcome,
         latency,
         token_fingerprint: fingerprint(token),
+        level: EventLevel::of(outcome),
     };
     if traced {
         trace(&event);
@@ -75,8 +136,7 @@ pub(crate) fn emit(hook: Option<&EventHook>, provider: Provider, outcome: &Outco
     }
 }
 
-/// Accepted verdicts at DEBUG, rejections at INFO, what an operator must look
-/// at (a refused request, a TLS failure, a fail-open answer) at WARN.
+/// At the event's [`EventLevel`].
 fn trace(e: &VerificationEvent<'_>) {
     let o = e.outcome;
     macro_rules! at {
@@ -98,9 +158,75 @@ fn trace(e: &VerificationEvent<'_>) {
             )
         };
     }
-    match o.reason {
-        Reason::ProviderRejectedRequest | Reason::TlsFailure | Reason::ProviderFailOpen => at!(tracing::Level::WARN),
-        _ if o.accepted => at!(tracing::Level::DEBUG),
-        _ => at!(tracing::Level::INFO),
+    // tracing's macros take the level as a constant per call site.
+    match e.level {
+        EventLevel::Warn => at!(tracing::Level::WARN),
+        EventLevel::Info => at!(tracing::Level::INFO),
+        EventLevel::Debug => at!(tracing::Level::DEBUG),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(reason: Reason, accepted: bool) -> Outcome {
+        Outcome {
+            accepted,
+            verified: accepted && reason == Reason::Verified,
+            conclusive: reason.is_conclusive(),
+            reason,
+            score: None,
+            hostname: None,
+            action: None,
+            challenge_ts: None,
+            timestamp: None,
+            error_key: None,
+            error_codes: Vec::new(),
+            provider_reason: None,
+            http_status: None,
+            retryable: false,
+            attempts: 1,
+            fail_open_suspected: reason == Reason::ProviderFailOpen,
+            detail: None,
+        }
+    }
+
+    #[test]
+    fn warn_for_what_an_operator_must_see_then_debug_if_accepted_else_info() {
+        for reason in Reason::ALL {
+            for accepted in [false, true] {
+                let want = match reason {
+                    Reason::ProviderRejectedRequest | Reason::TlsFailure | Reason::ProviderFailOpen => "warn",
+                    _ if accepted => "debug",
+                    _ => "info",
+                };
+                assert_eq!(
+                    EventLevel::of(&outcome(reason, accepted)).as_str(),
+                    want,
+                    "{reason} {accepted}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_event_json_carries_the_level_by_name() {
+        let o = outcome(Reason::ProviderFailOpen, true);
+        let e = VerificationEvent {
+            provider: "prosopo",
+            outcome: &o,
+            latency: Duration::from_millis(3),
+            token_fingerprint: fingerprint(b"t"),
+            level: EventLevel::of(&o),
+        };
+        let json: serde_json::Value = serde_json::from_str(&e.to_json()).unwrap();
+        assert_eq!(json["level"], "warn");
+        let names: Vec<String> = EventLevel::ALL
+            .iter()
+            .map(|l| serde_json::to_value(l).unwrap().as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(names, ["debug", "info", "warn"]);
+        assert!(EventLevel::ALL.iter().all(|l| names.contains(&l.to_string())));
     }
 }

@@ -56,7 +56,7 @@ pub use config::{
     DEFAULT_RETRY_MAX_DELAY, DEFAULT_TIMEOUT,
 };
 pub use error::{Error, ErrorCode, Result};
-pub use event::{EventHook, VerificationEvent};
+pub use event::{EventHook, EventLevel, VerificationEvent};
 pub use health::{ProviderHealth, PROBE_TTL};
 pub use histogram::{Histogram, HistogramSnapshot, BUCKETS as LATENCY_BUCKETS};
 pub use options::{option_spec, OptionKind, OptionSpec, OptionValue, OPTIONS};

@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use siteverify::{Client, Provider, VerifyOptions};
+use siteverify::{Client, EventLevel, Provider, VerifyOptions};
 use siteverify_mock::{MockConfig, MockServer, DEFAULT_SECRET};
 
 const TOKEN: &str = "pass:score=0.2:id=a-long-and-unique-token-value";
@@ -22,8 +22,10 @@ fn every_verification_gives_one_event_without_the_secret_or_the_token() {
     c.verify_blocking(TOKEN, &opts).unwrap();
     c.verify_blocking("fail", &opts).unwrap();
     c.verify_blocking("", &opts).unwrap();
+    c.verify_blocking("error:key=invalid-input-secret:status=401", &opts)
+        .unwrap();
     let events = events.lock().unwrap();
-    assert_eq!(events.len(), 3);
+    assert_eq!(events.len(), 4);
     let first: serde_json::Value = serde_json::from_str(&events[0]).unwrap();
     assert_eq!(first["provider"], "gatekeeper");
     assert_eq!(first["accepted"], true);
@@ -32,8 +34,13 @@ fn every_verification_gives_one_event_without_the_secret_or_the_token() {
     assert_eq!(first["attempts"], 1);
     assert!(first["latency"].as_f64().unwrap() > 0.0);
     assert_eq!(first["token_fingerprint"].as_str().unwrap().len(), 8);
+    assert_eq!(first["level"], "debug");
     let second: serde_json::Value = serde_json::from_str(&events[1]).unwrap();
     assert_eq!(second["reason"], "token-invalid");
+    assert_eq!(second["level"], "info");
+    let fourth: serde_json::Value = serde_json::from_str(&events[3]).unwrap();
+    assert_eq!(fourth["reason"], "provider-rejected-request");
+    assert_eq!(fourth["level"], "warn");
     assert_ne!(first["token_fingerprint"], second["token_fingerprint"]);
     for e in events.iter() {
         assert!(!e.contains(DEFAULT_SECRET), "secret in {e}");
@@ -109,20 +116,28 @@ impl tracing::Subscriber for Capture {
 }
 
 #[test]
-fn tracing_gets_one_event_per_verification() {
+fn tracing_gets_one_event_per_verification_at_the_events_level() {
     let mock = MockServer::start(MockConfig::default()).unwrap();
+    let levels = Arc::new(Mutex::new(Vec::new()));
+    let sink = levels.clone();
     let c = Client::builder(Provider::Prosopo)
         .secret(DEFAULT_SECRET)
         .endpoint(mock.prosopo_url())
+        .on_event(move |e| sink.lock().unwrap().push(e.level))
         .build()
         .unwrap();
     let lines = Arc::new(Mutex::new(Vec::new()));
     tracing::subscriber::with_default(Capture(lines.clone()), || {
         c.verify_blocking("pass", &VerifyOptions::default()).unwrap();
         c.verify_blocking("fail", &VerifyOptions::default()).unwrap();
+        c.verify_blocking("fail-open", &VerifyOptions::default()).unwrap();
     });
     let lines = lines.lock().unwrap();
-    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert_eq!(
+        *levels.lock().unwrap(),
+        [EventLevel::Debug, EventLevel::Info, EventLevel::Warn]
+    );
     assert!(
         lines[0].starts_with("DEBUG") && lines[0].contains("reason=\"verified\""),
         "{}",
@@ -132,6 +147,11 @@ fn tracing_gets_one_event_per_verification() {
         lines[1].starts_with("INFO") && lines[1].contains("reason=\"token-invalid\""),
         "{}",
         lines[1]
+    );
+    assert!(
+        lines[2].starts_with("WARN") && lines[2].contains("reason=\"provider-fail-open\""),
+        "{}",
+        lines[2]
     );
     assert!(lines.iter().all(|l| !l.contains(DEFAULT_SECRET)));
 }

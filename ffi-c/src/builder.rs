@@ -359,11 +359,12 @@ pub extern "C" fn sv_verify_options_set_email(options: *mut sv_verify_options, e
 }
 
 /// Called after every verification with one JSON object: the outcome's fields
-/// plus `provider`, `latency` (milliseconds) and `token_fingerprint` (8 hex
-/// digits of the token's SHA-256; never the token or the secret). The string
-/// is valid only during the call. It runs on the verifying thread, after the
-/// verdict is final: keep it quick, and do not call blocking siteverify
-/// functions from it.
+/// plus `provider`, `latency` (milliseconds), `token_fingerprint` (8 hex
+/// digits of the token's SHA-256; never the token or the secret) and `level`,
+/// the level to log it at as the core decides it (`"debug"`, `"info"` or
+/// `"warn"`, as `sv_outcome_event_level`). The string is valid only during
+/// the call. It runs on the verifying thread, after the verdict is final:
+/// keep it quick, and do not call blocking siteverify functions from it.
 pub type sv_event_callback = Option<unsafe extern "C" fn(userdata: *mut c_void, event_json: *const c_char)>;
 
 /// The userdata travels to whichever thread verifies; the caller promised

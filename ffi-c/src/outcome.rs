@@ -6,7 +6,7 @@
 
 use std::ffi::{c_char, CString};
 
-use core_api::{Outcome, Reason};
+use core_api::{EventLevel, Outcome, Reason};
 
 use crate::boundary::{c_string, guard_value};
 
@@ -199,6 +199,25 @@ pub extern "C" fn sv_outcome_detail(o: *const sv_outcome) -> *const c_char {
 pub extern "C" fn sv_outcome_to_json(o: *const sv_outcome) -> *const c_char {
     read(o, std::ptr::null(), |o| o.json.as_ptr())
 }
+/// The level to log this verification's event at, as the core decides it
+/// (the `level` of the event callback's JSON; static): "debug" for an
+/// accepted verdict, "info" for a rejection, "warn" for a refused request, a
+/// TLS failure or a fail-open answer. NULL for NULL.
+#[no_mangle]
+pub extern "C" fn sv_outcome_event_level(o: *const sv_outcome) -> *const c_char {
+    read(o, std::ptr::null(), |o| event_level_cstr(EventLevel::of(&o.outcome)))
+}
+
+fn event_level_cstr(l: EventLevel) -> *const c_char {
+    static NAMES: std::sync::OnceLock<Vec<CString>> = std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| EventLevel::ALL.iter().map(|l| c_string(l.as_str())).collect());
+    let i = EventLevel::ALL
+        .iter()
+        .position(|x| *x == l)
+        .expect("every level is in ALL");
+    names[i].as_ptr()
+}
+
 /// The stable kebab-case code of an `SV_REASON_*` number (static), or NULL if unknown.
 #[no_mangle]
 pub extern "C" fn sv_reason_str(reason: i32) -> *const c_char {

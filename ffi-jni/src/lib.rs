@@ -47,10 +47,11 @@ const ON_VERIFIED: (&str, &str) = (
     "(JLorg/siteverify/Outcome;Ljava/lang/String;Ljava/lang/String;)V",
 );
 
-/// `static void onEvent(long events, String provider, Outcome outcome, double latencyMillis, String fingerprint)`.
+/// `static void onEvent(long events, String provider, Outcome outcome, double latencyMillis, String fingerprint,
+/// String level)`.
 const ON_EVENT: (&str, &str) = (
     "onEvent",
-    "(JLjava/lang/String;Lorg/siteverify/Outcome;DLjava/lang/String;)V",
+    "(JLjava/lang/String;Lorg/siteverify/Outcome;DLjava/lang/String;Ljava/lang/String;)V",
 );
 
 /// A failure for Java.
@@ -824,6 +825,7 @@ fn deliver_event(events: jlong, e: &VerificationEvent<'_>) {
             };
             let provider = env.new_string(e.provider)?;
             let fingerprint = env.new_string(&e.token_fingerprint)?;
+            let level = env.new_string(e.level.as_str())?;
             let class: &JClass = g.class.as_obj().into();
             // SAFETY: the method id and argument types match ON_EVENT.
             unsafe {
@@ -837,6 +839,7 @@ fn deliver_event(events: jlong, e: &VerificationEvent<'_>) {
                         JValue::Object(&outcome).as_jni(),
                         JValue::Double(e.latency.as_secs_f64() * 1000.0).as_jni(),
                         JValue::Object(&fingerprint).as_jni(),
+                        JValue::Object(&level).as_jni(),
                     ],
                 )
             }?;

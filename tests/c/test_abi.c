@@ -90,6 +90,7 @@ static void test_null_and_utf8(void) {
   /* An empty token (NULL, 0) is a local rejection, not an argument error. */
   CHECK(sv_client_verify(c, NULL, 0, NULL, &o, NULL) == SV_OK && o, "empty token");
   CHECK(!sv_outcome_accepted(o) && sv_outcome_reason(o) == SV_REASON_TOKEN_INVALID && sv_outcome_attempts(o) == 0, "empty token rejected locally");
+  CHECK(!strcmp(sv_outcome_event_level(o), "info"), "a rejection's event level: %s", sv_outcome_event_level(o));
   sv_outcome_free(o);
   o = NULL;
   /* A NUL inside the token is seen, not silently cut: "pass\0x" is not "pass". */
@@ -109,7 +110,9 @@ static void test_null_and_utf8(void) {
   CHECK(sv_client_verify_async(c, "pass", 4, NULL, NULL, NULL, NULL, NULL) == SV_NULL_ARGUMENT, "NULL callback");
 
   /* Accessors on NULL are harmless. */
-  CHECK(!sv_outcome_accepted(NULL) && sv_outcome_reason(NULL) == -1 && sv_outcome_to_json(NULL) == NULL, "NULL outcome");
+  CHECK(!sv_outcome_accepted(NULL) && sv_outcome_reason(NULL) == -1 && sv_outcome_to_json(NULL) == NULL &&
+            sv_outcome_event_level(NULL) == NULL,
+        "NULL outcome");
   CHECK(sv_error_code(NULL) == SV_NULL_ARGUMENT && sv_error_message(NULL) == NULL, "NULL error");
   CHECK(sv_task_cancel(NULL) == SV_NULL_ARGUMENT, "NULL task");
   sv_outcome_free(NULL);
@@ -298,7 +301,7 @@ static void test_event_callback(void) {
   CHECK(verify_accepted(c, "pass:id=an-event-token-value"), "verify");
   CHECK(e.count == 1, "one event, got %d", e.count);
   CHECK(strstr(e.last, "\"reason\":\"verified\"") && strstr(e.last, "\"provider\":\"gatekeeper\"") &&
-            strstr(e.last, "\"token_fingerprint\":\""),
+            strstr(e.last, "\"token_fingerprint\":\"") && strstr(e.last, "\"level\":\"debug\""),
         "event %s", e.last);
   CHECK(!strstr(e.last, "mock-secret") && !strstr(e.last, "an-event-token-value"), "no secret or token: %s", e.last);
   async_result r;
@@ -306,7 +309,14 @@ static void test_event_callback(void) {
   sv_client_verify_async(c, "fail", 4, NULL, on_verified, &r, NULL, NULL);
   async_result_wait(&r);
   async_result_destroy(&r);
-  CHECK(e.count == 2 && strstr(e.last, "token-invalid"), "async event %s", e.last);
+  CHECK(e.count == 2 && strstr(e.last, "token-invalid") && strstr(e.last, "\"level\":\"info\""), "async event %s", e.last);
+  /* The event's level is the core's, the same as sv_outcome_event_level. */
+  sv_outcome *o = NULL;
+  CHECK(sv_client_verify(c, "error:key=invalid-input-secret:status=401", 41, NULL, &o, NULL) == SV_OK && o, "refused");
+  CHECK(sv_outcome_reason(o) == SV_REASON_PROVIDER_REJECTED_REQUEST && !strcmp(sv_outcome_event_level(o), "warn"),
+        "a refused request's level: %s", sv_outcome_to_json(o));
+  CHECK(e.count == 3 && strstr(e.last, "\"level\":\"warn\""), "refused event %s", e.last);
+  sv_outcome_free(o);
   CHECK(sv_client_builder_set_event_callback(NULL, on_event, &e) == SV_NULL_ARGUMENT, "NULL builder");
   sv_client_free(c);
 }

@@ -7,7 +7,10 @@
 //!   `siteverify::OPTIONS`;
 //! - the C header's integer constants, for PHP and Java, whose FFI cannot
 //!   read `#define`s;
-//! - the option tables of the READMEs, from `siteverify::OPTIONS`.
+//! - the option tables of the READMEs, from `siteverify::OPTIONS`;
+//! - the names of the events' log levels, from `siteverify::EventLevel::ALL`
+//!   (Go, Node, Java; each binding maps the names to its logging library's
+//!   levels, the core decides which event gets which).
 //!
 //! Each generated part sits between `BEGIN GENERATED <block>` and
 //! `END GENERATED <block>` marker lines in its file.
@@ -25,7 +28,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use siteverify::{OptionKind, OptionSpec, Reason, OPTIONS};
+use siteverify::{EventLevel, OptionKind, OptionSpec, Reason, OPTIONS};
 
 struct Block {
     file: &'static str,
@@ -65,6 +68,24 @@ const BLOCKS: &[Block] = &[
         name: "reasons",
         comment: "    //",
         render: node_reasons,
+    },
+    Block {
+        file: "bindings-node/src/events.rs",
+        name: "event-levels",
+        comment: "    //",
+        render: node_event_levels,
+    },
+    Block {
+        file: "bindings-go/events.go",
+        name: "event-levels",
+        comment: "\t//",
+        render: go_event_levels,
+    },
+    Block {
+        file: "bindings-java/src/main/java/org/siteverify/EventLevel.java",
+        name: "event-levels",
+        comment: "    //",
+        render: java_event_levels,
     },
     Block {
         file: "bindings-node/src/options.rs",
@@ -186,6 +207,37 @@ fn node_reasons(_: &Vocab) -> String {
     for r in Reason::ALL {
         let _ = writeln!(out, "    /// {}", r.doc());
         let _ = writeln!(out, "    {},", camel(r.as_str()));
+    }
+    out
+}
+
+fn node_event_levels(_: &Vocab) -> String {
+    let mut out = String::new();
+    for l in EventLevel::ALL {
+        let _ = writeln!(out, "    /// {}", l.doc());
+        let _ = writeln!(out, "    {},", camel(l.as_str()));
+    }
+    out
+}
+
+fn go_event_levels(_: &Vocab) -> String {
+    let names: Vec<String> = EventLevel::ALL
+        .iter()
+        .map(|l| format!("EventLevel{}", camel(l.as_str())))
+        .collect();
+    let width = names.iter().map(String::len).max().unwrap_or(0);
+    let mut out = String::new();
+    for (name, l) in names.iter().zip(EventLevel::ALL) {
+        let _ = writeln!(out, "\t{name:width$} EventLevel = \"{}\"", l.as_str());
+    }
+    out
+}
+
+fn java_event_levels(_: &Vocab) -> String {
+    let mut out = String::new();
+    for l in EventLevel::ALL {
+        let _ = writeln!(out, "    /** {} */", l.doc());
+        let _ = writeln!(out, "    {}(\"{}\"),", upper_snake(l.as_str()), l.as_str());
     }
     out
 }

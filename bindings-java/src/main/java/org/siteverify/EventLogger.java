@@ -6,10 +6,10 @@ import java.util.function.Consumer;
 
 /**
  * {@link SiteverifyClient.Builder#logEvents(boolean)}: each event as one line on the
- * {@link System.Logger} named {@value #NAME}, at the levels the core's Rust {@code tracing}
- * event uses: accepted at {@code DEBUG}, not accepted at {@code INFO}, and what an operator must
- * look at (the provider refused the request, a TLS failure, a provider fail-open answer) at
- * {@code WARNING}. SLF4J ({@code slf4j-jdk-platform-logging}), Log4j ({@code log4j-jpl}) and
+ * {@link System.Logger} named {@value #NAME}, at the event's {@link VerificationEvent#level()}
+ * (the core's, as its Rust {@code tracing} event uses it): accepted at {@code DEBUG}, not
+ * accepted at {@code INFO}, and what an operator must look at (the provider refused the request,
+ * a TLS failure, a provider fail-open answer) at {@code WARNING}. SLF4J ({@code slf4j-jdk-platform-logging}), Log4j ({@code log4j-jpl}) and
  * java.util.logging pick it up. The line holds the token's fingerprint, never the token or the
  * secret.
  */
@@ -26,10 +26,12 @@ final class EventLogger implements Consumer<VerificationEvent> {
         this.logger = logger;
     }
 
-    static Level level(Outcome o) {
-        return switch (o.reason()) {
-            case PROVIDER_REJECTED_REQUEST, TLS_FAILURE, PROVIDER_FAIL_OPEN -> Level.WARNING;
-            default -> o.accepted() ? Level.DEBUG : Level.INFO;
+    /** The core's level by its {@link System.Logger.Level} name. */
+    static Level level(EventLevel level) {
+        return switch (level) {
+            case DEBUG -> Level.DEBUG;
+            case INFO -> Level.INFO;
+            case WARN -> Level.WARNING;
         };
     }
 
@@ -54,7 +56,7 @@ final class EventLogger implements Consumer<VerificationEvent> {
 
     @Override
     public void accept(VerificationEvent e) {
-        Level level = level(e.outcome());
+        Level level = level(e.level());
         if (logger.isLoggable(level)) {
             logger.log(level, message(e));
         }

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.siteverify.internal.MiniJson;
+
 /**
  * A latency histogram at one moment ({@link Stats#verificationSeconds()},
  * {@link Stats#roundTripSeconds()}), with the core's fixed buckets ({@code siteverify::LATENCY_BUCKETS}:

@@ -327,10 +327,10 @@ final class JniBackend extends Backend {
      */
     @SuppressWarnings("unused") // called from native code
     private static void onEvent(long events, String provider, Outcome outcome, double latencyMillis,
-            String fingerprint) {
+            String fingerprint, String level) {
         try {
-            Events.deliver(events,
-                    new VerificationEvent(provider, outcome, VerificationEvent.millis(latencyMillis), fingerprint));
+            Events.deliver(events, new VerificationEvent(provider, outcome, VerificationEvent.millis(latencyMillis),
+                    fingerprint, EventLevel.fromCode(level)));
         } catch (Throwable ignored) {
             // Nothing may escape into the library.
         }

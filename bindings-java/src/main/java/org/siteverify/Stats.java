@@ -5,6 +5,8 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.siteverify.internal.MiniJson;
+
 /**
  * A point-in-time copy of a client's counters ({@link SiteverifyClient#stats()}).
  *

@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
+import org.siteverify.internal.MiniJson;
+
 /**
  * What happened in one verification, handed to every {@link SiteverifyClient.Builder#onEvent}
  * consumer after the verdict is final (the core's {@code VerificationEvent}). It never holds the
@@ -18,16 +20,22 @@ import java.util.OptionalInt;
  * @param outcome the verdict, every field as the caller got it
  * @param latency time from the call to the verdict, retries and the outage check included
  * @param tokenFingerprint the first 8 hex digits of the token's SHA-256
+ * @param level the level to log it at, as the core decides it for every binding
  */
-public record VerificationEvent(String provider, Outcome outcome, Duration latency, String tokenFingerprint) {
+public record VerificationEvent(String provider, Outcome outcome, Duration latency, String tokenFingerprint,
+        EventLevel level) {
     public VerificationEvent {
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(latency, "latency");
         Objects.requireNonNull(tokenFingerprint, "tokenFingerprint");
+        Objects.requireNonNull(level, "level");
     }
 
-    /** The event as the core writes it: the outcome's fields, plus {@code provider}, {@code latency} (ms) and {@code token_fingerprint}. */
+    /**
+     * The event as the core writes it: the outcome's fields, plus {@code provider}, {@code latency}
+     * (ms), {@code token_fingerprint} and {@code level}.
+     */
     public String toJson() {
         String o = outcome.toJson();
         StringBuilder b = new StringBuilder(o.length() + 96);
@@ -37,6 +45,8 @@ public record VerificationEvent(String provider, Outcome outcome, Duration laten
         b.append(",\"latency\":").append(latency.toNanos() / 1e6);
         b.append(",\"token_fingerprint\":");
         Outcome.quote(b, tokenFingerprint);
+        b.append(",\"level\":");
+        Outcome.quote(b, level.code());
         return b.append('}').toString();
     }
 
@@ -62,7 +72,7 @@ public record VerificationEvent(String provider, Outcome outcome, Duration laten
                 text(m, "detail"));
         double ms = m.get("latency") instanceof Number n ? n.doubleValue() : 0;
         return new VerificationEvent(String.valueOf(m.get("provider")), outcome, millis(ms),
-                String.valueOf(m.get("token_fingerprint")));
+                String.valueOf(m.get("token_fingerprint")), EventLevel.fromCode(String.valueOf(m.get("level"))));
     }
 
     static Duration millis(double ms) {

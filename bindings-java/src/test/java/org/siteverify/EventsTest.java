@@ -65,6 +65,8 @@ class EventsTest {
             Outcome empty = c.verify("");
             assertEquals(3, events.size(), events.toString());
             assertEquals(List.of(pass, fail, empty), events.stream().map(VerificationEvent::outcome).toList());
+            assertEquals(List.of(EventLevel.DEBUG, EventLevel.INFO, EventLevel.INFO),
+                    events.stream().map(VerificationEvent::level).toList());
             for (VerificationEvent e : events) {
                 assertEquals("prosopo", e.provider());
                 assertTrue(e.tokenFingerprint().matches("[0-9a-f]{8}"), e.tokenFingerprint());
@@ -72,6 +74,7 @@ class EventsTest {
                 String json = e.toJson();
                 assertTrue(json.startsWith("{\"provider\":\"prosopo\",\"accepted\":"), json);
                 assertFalse(json.contains(SECRET), json);
+                assertTrue(json.endsWith(",\"level\":\"" + e.level().code() + "\"}"), json);
             }
             assertEquals(events.get(0).tokenFingerprint(), sha256Prefix("pass"));
             assertFalse(events.get(0).toJson().contains("\"pass\""));
@@ -103,6 +106,23 @@ class EventsTest {
         }
         assertTrue(records.get(0).getMessage().contains(" reason=verified "), messages());
         assertTrue(records.get(2).getMessage().contains(" reason=provider-rejected-request "), messages());
+    }
+
+    @Test
+    void theLevelIsTheCoresNotTheVerdicts() {
+        // An accepted fail-open answer is still WARN (the core's rule), a rejection INFO; the
+        // logger only names the core's level.
+        List<VerificationEvent> events = new CopyOnWriteArrayList<>();
+        try (MockProvider mock = MockProvider.start();
+             SiteverifyClient c = mock.clientBuilder(Provider.PROSOPO).failMode(FailMode.OPEN).maxRetries(0)
+                     .logEvents(true).onEvent(events::add).build()) {
+            assertTrue(c.verify("fail-open").accepted());
+            assertFalse(c.verify("fail").accepted());
+        }
+        assertEquals(List.of(EventLevel.WARN, EventLevel.INFO), events.stream().map(VerificationEvent::level).toList());
+        assertEquals(List.of(Level.WARNING, Level.INFO), records.stream().map(LogRecord::getLevel).toList(), messages());
+        assertEquals(EventLevel.INFO, EventLevel.fromCode("a-level-added-later"));
+        assertEquals(List.of("debug", "info", "warn"), java.util.Arrays.stream(EventLevel.values()).map(EventLevel::code).toList());
     }
 
     @Test

@@ -31,6 +31,7 @@ import org.siteverify.Outcome;
 import org.siteverify.SiteverifyClient;
 import org.siteverify.SiteverifyException;
 import org.siteverify.VerifyOptions;
+import org.siteverify.internal.MiniJson;
 
 /**
  * A Jakarta Servlet (6.0+) filter that lets a request through only when its CAPTCHA token

@@ -1,4 +1,4 @@
-package org.siteverify;
+package org.siteverify.internal;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,21 +6,34 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A strict reader for the small JSON documents the core writes itself (an event, a stats
- * snapshot): objects become {@code Map<String, Object>} in document order, arrays {@code List},
- * numbers {@code Double} (or {@code Long} when integral and written without a fraction or
- * exponent), strings, booleans and {@code null}. Not a general-purpose parser: no depth or size
- * limits beyond the JVM's, since its input never comes from the network.
+ * A strict JSON reader, shared by siteverify's own packages: the small documents the core writes
+ * (an event, a stats snapshot) and the request bodies the servlet filter reads its token from.
+ * Objects become {@code Map<String, Object>} in document order, arrays {@code List}, numbers
+ * {@code Double} (or {@code Long} when integral and written without a fraction or exponent),
+ * strings, booleans and {@code null}. Not a general-purpose parser: nesting deeper than
+ * {@value #MAX_DEPTH} is refused (a request body is capped in size by its reader).
+ *
+ * <p>Not API: public only so that {@code org.siteverify.servlet} can use it; it may change in any
+ * release.
  */
-final class MiniJson {
+public final class MiniJson {
+    /** The deepest nesting of objects and arrays accepted. */
+    public static final int MAX_DEPTH = 64;
+
     private final String s;
     private int i;
+    private int depth;
 
     private MiniJson(String s) {
         this.s = s;
     }
 
-    static Object parse(String text) {
+    /**
+     * The document {@code text} holds.
+     *
+     * @throws IllegalArgumentException when it is not one JSON value, or nested too deeply
+     */
+    public static Object parse(String text) {
         MiniJson p = new MiniJson(text);
         p.ws();
         Object v = p.value();
@@ -31,8 +44,13 @@ final class MiniJson {
         return v;
     }
 
+    /**
+     * {@code v} as a JSON object.
+     *
+     * @throws IllegalArgumentException when it is not one
+     */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> object(Object v) {
+    public static Map<String, Object> object(Object v) {
         if (v instanceof Map<?, ?> m) {
             return (Map<String, Object>) m;
         }
@@ -40,7 +58,7 @@ final class MiniJson {
     }
 
     private IllegalArgumentException error(String what) {
-        return new IllegalArgumentException("bad JSON from the core at " + i + ": " + what);
+        return new IllegalArgumentException("bad JSON at " + i + ": " + what);
     }
 
     private void ws() {
@@ -80,12 +98,20 @@ final class MiniJson {
         return v;
     }
 
+    private void deeper() {
+        if (++depth > MAX_DEPTH) {
+            throw error("nested too deeply");
+        }
+    }
+
     private Map<String, Object> obj() {
         Map<String, Object> m = new LinkedHashMap<>();
+        deeper();
         i++;
         ws();
         if (peek() == '}') {
             i++;
+            depth--;
             return m;
         }
         while (true) {
@@ -101,6 +127,7 @@ final class MiniJson {
             ws();
             char c = next();
             if (c == '}') {
+                depth--;
                 return m;
             }
             if (c != ',') {
@@ -111,10 +138,12 @@ final class MiniJson {
 
     private List<Object> arr() {
         List<Object> l = new ArrayList<>();
+        deeper();
         i++;
         ws();
         if (peek() == ']') {
             i++;
+            depth--;
             return l;
         }
         while (true) {
@@ -123,6 +152,7 @@ final class MiniJson {
             ws();
             char c = next();
             if (c == ']') {
+                depth--;
                 return l;
             }
             if (c != ',') {
