@@ -13,10 +13,11 @@ import (
 	"unsafe"
 )
 
-// svGoVerifyDone is the sv_verify_callback of every async verification. It
-// runs exactly once per verification, on a library thread. userdata is the
-// cgo.Handle of the channel Verify waits on. The C outcome and error are
-// copied into Go values and freed here, at once.
+// svGoVerifyDone is the sv_verify_callback of every async verification
+// (verifyAsync: Verify beyond maxBlocking at once). It runs exactly once per
+// verification, on a library thread. userdata is the cgo.Handle of the
+// channel Verify waits on. The C outcome and error are copied into Go values
+// and freed here, at once.
 //
 //export svGoVerifyDone
 func svGoVerifyDone(userdata unsafe.Pointer, status C.sv_status, outcome *C.sv_outcome, cerr *C.sv_error) {
@@ -28,7 +29,7 @@ func svGoVerifyDone(userdata unsafe.Pointer, status C.sv_status, outcome *C.sv_o
 		r.err = newError("internal", "the library reported success without an outcome")
 	default:
 		if status == C.SV_CANCELLED {
-			cancelledCallbacks.Add(1)
+			nativeCancels.Add(1)
 		}
 		r.err = takeError(status, cerr)
 		cerr = nil

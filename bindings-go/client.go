@@ -30,45 +30,68 @@ type Client struct {
 	cleanup  runtime.Cleanup
 }
 
-// native owns the C client. Calls into C hold mu for reading, Close holds it
-// for writing: the pointer is never freed under a running call. An async
-// verification holds its own native reference, so Close does not wait for
-// verifications in flight.
+// native owns the C client. It is reference-counted: the Client holds one
+// reference until Close (or its cleanup), and each verification holds one
+// while it runs, taken by acquire and given back by release; the last one
+// frees the C client. Close therefore never waits for verifications in
+// flight, and never frees the C client under one (a blocking verification
+// runs on the caller's thread with the pointer it acquired).
 //
-// The event sink (if any) outlives the native client as long as a
-// verification is in flight, since each one may still emit its event: it is
-// released by whichever of free and the last verification comes second.
+// ptr is the open client: set until Close, read under mu. Stats reads it
+// holding mu for reading, which keeps Close's reference (and the C client)
+// alive meanwhile.
+//
+// The event sink (if any) lives as long as the C client, since every
+// verification in flight may still emit its event: it is closed right after
+// the C client is freed.
 type native struct {
 	mu  sync.RWMutex
 	ptr *C.sv_client
 
-	sink     *eventSink
-	inflight atomic.Int64
-	freed    atomic.Bool
+	client *C.sv_client // the same pointer, kept for the last release
+	sink   *eventSink
+	refs   atomic.Int64
 }
 
+func newNative(ptr *C.sv_client, sink *eventSink) *native {
+	n := &native{ptr: ptr, client: ptr, sink: sink}
+	n.refs.Store(1) // the Client's
+	return n
+}
+
+// acquire returns the C client with a reference for one verification, or
+// nil once the client is closed. A non-nil result must be given back with
+// release.
+func (n *native) acquire() *C.sv_client {
+	n.mu.RLock()
+	p := n.ptr
+	if p != nil {
+		n.refs.Add(1)
+	}
+	n.mu.RUnlock()
+	return p
+}
+
+// release gives back a reference; the last one frees the C client.
+func (n *native) release() {
+	if n.refs.Add(-1) == 0 {
+		C.sv_client_free(n.client)
+		liveClients.Add(-1)
+		if n.sink != nil {
+			n.sink.close()
+		}
+	}
+}
+
+// free closes the client: later calls get ErrClosed, and the Client's
+// reference is released. Idempotent.
 func (n *native) free() {
 	n.mu.Lock()
 	p := n.ptr
 	n.ptr = nil
 	n.mu.Unlock()
 	if p != nil {
-		C.sv_client_free(p)
-		liveClients.Add(-1)
-	}
-	n.freed.Store(true)
-	if n.sink != nil && n.inflight.Load() == 0 {
-		n.sink.close()
-	}
-}
-
-// begin counts a verification about to start; call it holding mu for
-// reading with ptr set. end counts it done, after its completion.
-func (n *native) begin() { n.inflight.Add(1) }
-
-func (n *native) end() {
-	if n.inflight.Add(-1) == 0 && n.freed.Load() && n.sink != nil {
-		n.sink.close()
+		n.release()
 	}
 }
 
@@ -109,7 +132,7 @@ func build(cfg Config, opts []option) (*Client, error) {
 		return nil, takeError(st, cerr)
 	}
 	liveClients.Add(1)
-	n := &native{ptr: ptr, sink: sink}
+	n := newNative(ptr, sink)
 	c := &Client{
 		native:   n,
 		provider: cfg.Provider,
@@ -152,8 +175,9 @@ func (c *Client) String() string {
 func (c *Client) GoString() string { return c.String() }
 
 // Close frees the native client. It is idempotent and safe to call
-// concurrently with verifications: those in flight finish normally, later
-// calls return ErrClosed.
+// concurrently with verifications: it does not wait for those in flight,
+// which finish normally (the native client is freed after the last one);
+// later calls return ErrClosed.
 func (c *Client) Close() error {
 	c.cleanup.Stop()
 	c.native.free()

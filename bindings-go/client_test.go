@@ -295,11 +295,46 @@ func TestCloseDuringVerifications(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	if n := pending.Load(); n != 0 {
-		// Other parallel tests may have calls in flight; this test is not
-		// parallel, so none should be.
-		t.Fatalf("%d callbacks still pending", n)
+	// Other parallel tests may have calls in flight; this test is not
+	// parallel, so none should be.
+	checkNothingLeft(t)
+}
+
+// Close does not wait for a verification running on its caller's thread:
+// the native client outlives Close until that verification is over.
+func TestCloseDuringABlockingVerification(t *testing.T) {
+	useMaxBlocking(t, 1)
+	c, err := New(Config{Provider: Prosopo, Secret: mockSecret, Endpoint: prosopoURL(), Timeout: time.Minute, AttemptTimeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errs := make(chan error, 1)
+	go func() {
+		_, err := c.Verify(ctx, "hang")
+		errs <- err
+	}()
+	waitFor(t, "the verification to start", func() bool { return pending.Load() == 1 })
+	if n := blockingCalls.Load(); n != 1 {
+		t.Fatalf("%d verifications on their callers' threads, want 1", n)
+	}
+	_ = c.Close()
+	// Had Close waited, the verification would be over (after a minute).
+	if n, refs := pending.Load(), c.native.refs.Load(); n != 1 || refs != 1 {
+		t.Fatalf("after Close: %d pending, %d native references; want the verification's only", n, refs)
+	}
+	if _, err := c.Verify(context.Background(), "pass"); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Verify after Close: %v", err)
+	}
+	cancel()
+	if err := <-errs; err != context.Canceled {
+		t.Fatalf("the verification in flight: %v", err)
+	}
+	if refs := c.native.refs.Load(); refs != 0 {
+		t.Fatalf("%d native references left", refs)
+	}
+	checkNothingLeft(t)
 }
 
 func TestStats(t *testing.T) {

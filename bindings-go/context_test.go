@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"sync"
 	"testing"
@@ -27,9 +28,47 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-func TestDeadlineCancelsTheNativeTask(t *testing.T) {
+// verifyPaths are Verify's two ways into the library: on the caller's
+// thread (sv_client_verify_cancellable), and, beyond maxBlocking calls at
+// once, on the library's threads (sv_client_verify_async).
+var verifyPaths = []struct {
+	name  string
+	limit int64
+}{{"blocking", math.MaxInt64}, {"async", 0}}
+
+// onPaths runs test once per path.
+func onPaths(t *testing.T, test func(t *testing.T)) {
+	for _, p := range verifyPaths {
+		t.Run(p.name, func(t *testing.T) {
+			useMaxBlocking(t, p.limit)
+			test(t)
+		})
+	}
+}
+
+// useMaxBlocking sets maxBlocking for the rest of the test.
+func useMaxBlocking(t *testing.T, limit int64) {
+	old := maxBlocking.Swap(limit)
+	t.Cleanup(func() { maxBlocking.Store(old) })
+}
+
+// checkNothingLeft fails if a native verification or a cancel signal
+// outlived its Verify.
+func checkNothingLeft(t *testing.T) {
+	t.Helper()
+	if n := pending.Load(); n != 0 {
+		t.Fatalf("%d native verifications still pending", n)
+	}
+	if n := liveCancels.Load(); n != 0 {
+		t.Fatalf("%d cancel signals not freed", n)
+	}
+}
+
+func TestDeadlineCancelsTheNativeTask(t *testing.T) { onPaths(t, testDeadlineCancelsTheNativeTask) }
+
+func testDeadlineCancelsTheNativeTask(t *testing.T) {
 	c := newClient(t, Config{Provider: GateKeeper, Timeout: 30 * time.Second, AttemptTimeout: 30 * time.Second})
-	cancelledBefore := cancelledCallbacks.Load()
+	cancelledBefore := nativeCancels.Load()
 	statsBefore, err := c.Stats()
 	if err != nil {
 		t.Fatal(err)
@@ -50,14 +89,12 @@ func TestDeadlineCancelsTheNativeTask(t *testing.T) {
 	if elapsed >= slow/2 {
 		t.Fatalf("Verify returned after %v; the provider answers after %v", elapsed, slow)
 	}
-	// The native task reported SV_CANCELLED through the callback, which
-	// already ran: no handle and no callback are left over.
-	if got := cancelledCallbacks.Load() - cancelledBefore; got != 1 {
+	// The native verification reported SV_CANCELLED, and is over: no
+	// handle, signal or callback is left over.
+	if got := nativeCancels.Load() - cancelledBefore; got != 1 {
 		t.Fatalf("%d native cancellations, want 1", got)
 	}
-	if n := pending.Load(); n != 0 {
-		t.Fatalf("%d callbacks still pending", n)
-	}
+	checkNothingLeft(t)
 	// The cancelled verification produced no outcome.
 	statsAfter, err := c.Stats()
 	if err != nil {
@@ -72,9 +109,11 @@ func TestDeadlineCancelsTheNativeTask(t *testing.T) {
 	}
 }
 
-func TestCancelStopsAHangingRequest(t *testing.T) {
+func TestCancelStopsAHangingRequest(t *testing.T) { onPaths(t, testCancelStopsAHangingRequest) }
+
+func testCancelStopsAHangingRequest(t *testing.T) {
 	c := newClient(t, Config{Provider: Prosopo, Timeout: 60 * time.Second, AttemptTimeout: 60 * time.Second})
-	cancelledBefore := cancelledCallbacks.Load()
+	cancelledBefore := nativeCancels.Load()
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
 		time.Sleep(100 * time.Millisecond)
@@ -88,12 +127,15 @@ func TestCancelStopsAHangingRequest(t *testing.T) {
 	if time.Since(start) > 10*time.Second {
 		t.Fatalf("cancel took %v", time.Since(start))
 	}
-	if cancelledCallbacks.Load()-cancelledBefore != 1 || pending.Load() != 0 {
-		t.Fatalf("cancelled %d, pending %d", cancelledCallbacks.Load()-cancelledBefore, pending.Load())
+	if got := nativeCancels.Load() - cancelledBefore; got != 1 {
+		t.Fatalf("%d native cancellations, want 1", got)
 	}
+	checkNothingLeft(t)
 }
 
-func TestEndedContextSendsNothing(t *testing.T) {
+func TestEndedContextSendsNothing(t *testing.T) { onPaths(t, testEndedContextSendsNothing) }
+
+func testEndedContextSendsNothing(t *testing.T) {
 	c := newClient(t, Config{Provider: GateKeeper})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -108,7 +150,17 @@ func TestEndedContextSendsNothing(t *testing.T) {
 	}
 }
 
+// Many goroutines on one client, on each path, and on both at once (more
+// calls than maxBlocking).
 func TestSharedClientManyGoroutines(t *testing.T) {
+	onPaths(t, testSharedClientManyGoroutines)
+	t.Run("mixed", func(t *testing.T) {
+		useMaxBlocking(t, 8)
+		testSharedClientManyGoroutines(t)
+	})
+}
+
+func testSharedClientManyGoroutines(t *testing.T) {
 	c := newClient(t, Config{Provider: GateKeeper, ScoreThreshold: Threshold(0.5)})
 	const goroutines, each = 64, 8
 	var wg sync.WaitGroup
@@ -154,9 +206,99 @@ func TestSharedClientManyGoroutines(t *testing.T) {
 	if s.Verifications != want || s.Accepted != want*2/3 || s.NotAccepted != want/3 {
 		t.Fatalf("stats %+v, want %d verifications", s, want)
 	}
-	if n := pending.Load(); n != 0 {
-		t.Fatalf("%d callbacks still pending", n)
+	checkNothingLeft(t)
+}
+
+// Verify runs on its caller's thread up to maxBlocking calls at once, each
+// with a cancel signal when its ctx can end; the calls beyond run on the
+// library's threads. One cancel ends them all.
+func TestVerifyBeyondMaxBlocking(t *testing.T) {
+	c := newClient(t, Config{Provider: Prosopo, Timeout: time.Minute, AttemptTimeout: time.Minute})
+	useMaxBlocking(t, 2)
+	cancelledBefore := nativeCancels.Load()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	const calls = 4
+	errs := make(chan error, calls)
+	for range calls {
+		go func() {
+			_, err := c.Verify(ctx, "hang")
+			errs <- err
+		}()
 	}
+	waitFor(t, "every verification to start", func() bool { return pending.Load() == calls })
+	if b, s := blockingCalls.Load(), liveCancels.Load(); b != 2 || s != 2 {
+		t.Fatalf("%d on their callers' threads with %d cancel signals, want 2 and 2", b, s)
+	}
+	cancel()
+	for range calls {
+		if err := <-errs; err != context.Canceled {
+			t.Errorf("want context.Canceled, got %#v", err)
+		}
+	}
+	if got := nativeCancels.Load() - cancelledBefore; got != calls {
+		t.Fatalf("%d native cancellations, want %d", got, calls)
+	}
+	if n := blockingCalls.Load(); n != 0 {
+		t.Fatalf("%d blocking calls left", n)
+	}
+	checkNothingLeft(t)
+}
+
+// A ctx that can never end (context.Background) costs no cancel signal.
+func TestBackgroundContextTakesNoSignal(t *testing.T) {
+	c := newClient(t, Config{Provider: GateKeeper})
+	done := make(chan error, 1)
+	go func() {
+		o, err := c.Verify(context.Background(), "slow:ms=2000")
+		if err == nil && !o.Accepted {
+			err = fmt.Errorf("not accepted: %+v", o)
+		}
+		done <- err
+	}()
+	waitFor(t, "the verification to start", func() bool { return pending.Load() == 1 })
+	if n := liveCancels.Load(); n != 0 {
+		t.Fatalf("%d cancel signals for a context that cannot end", n)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	checkNothingLeft(t)
+}
+
+// Deadlines around the verification's own duration: the fire races the
+// completion, and either wins cleanly (an outcome, or ctx.Err()). Run under
+// the race detector by make test.
+func TestCancelRacesCompletion(t *testing.T) {
+	onPaths(t, func(t *testing.T) {
+		c := newClient(t, Config{Provider: GateKeeper})
+		const goroutines, each = 4, 50
+		errs := make(chan error, goroutines*each)
+		var wg sync.WaitGroup
+		for g := range goroutines {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range each {
+					ctx, cancel := context.WithTimeout(context.Background(), time.Duration((g*each+i)%40)*10*time.Microsecond)
+					o, err := c.Verify(ctx, "pass")
+					cancel()
+					switch {
+					case err == context.DeadlineExceeded && o == nil:
+					case err == nil && o != nil && o.Accepted:
+					default:
+						errs <- fmt.Errorf("%+v %#v", o, err)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		checkNothingLeft(t)
+	})
 }
 
 // A Client that is dropped without Close is freed by its cleanup. Removing

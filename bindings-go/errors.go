@@ -72,9 +72,9 @@ var (
 	// ErrNullArgument: the C library was handed a NULL pointer. The binding
 	// never does that; seeing it is a bug in the binding.
 	ErrNullArgument = sentinel("null-argument")
-	// ErrBlockingInAsyncContext: a blocking call from a library thread. The
-	// binding only uses the asynchronous entry point, so this is not
-	// expected either.
+	// ErrBlockingInAsyncContext: a blocking call from a library thread.
+	// Verify blocks only on goroutines' threads, never on a library thread,
+	// so this is not expected either.
 	ErrBlockingInAsyncContext = sentinel("blocking-in-async-context")
 	// ErrCancelled: the native verification was cancelled. Verify reports a
 	// context that ended as ctx.Err() instead (context.Canceled or

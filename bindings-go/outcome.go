@@ -114,7 +114,12 @@ func outcomeFromC(o *C.sv_outcome) (*Outcome, error) {
 	if js == nil {
 		return nil, newError("internal", "the library gave no JSON for an outcome")
 	}
-	raw := []byte(C.GoString(js))
+	return outcomeFromJSON([]byte(C.GoString(js)))
+}
+
+// outcomeFromJSON decodes the core's JSON of an outcome (sv_outcome_to_json),
+// which the Outcome keeps.
+func outcomeFromJSON(raw []byte) (*Outcome, error) {
 	out := &Outcome{}
 	if err := json.Unmarshal(raw, out); err != nil {
 		return nil, newError("internal", "cannot decode the outcome JSON: "+err.Error())

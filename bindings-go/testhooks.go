@@ -11,10 +11,7 @@ package siteverify
 */
 import "C"
 
-import (
-	"runtime"
-	"unsafe"
-)
+import "unsafe"
 
 // armInjectedPanic arms or disarms, process-wide, the library's injected
 // panic: while armed, verifying injectedPanicToken() panics inside the
@@ -24,22 +21,20 @@ func armInjectedPanic(armed bool) { C.sv_testing_arm_injected_panic(C.bool(armed
 // injectedPanicToken is the token that panics while the panic is armed.
 func injectedPanicToken() string { return C.GoString(C.sv_testing_panic_token()) }
 
-// verifyBlocking runs the library's blocking entry point (sv_client_verify),
-// which the package itself does not use, so that the tests can show it too
-// completes exactly once when a verification panics.
+// verifyBlocking runs the library's plain blocking entry point
+// (sv_client_verify), which the package itself does not use (Verify calls
+// sv_client_verify_cancellable), so that the tests can show it too completes
+// exactly once when a verification panics.
 func (c *Client) verifyBlocking(token string) (*Outcome, error) {
-	c.native.mu.RLock()
-	defer c.native.mu.RUnlock()
-	if c.native.ptr == nil {
+	client := c.native.acquire()
+	if client == nil {
 		return nil, newError("closed", "the client is closed")
 	}
-	c.native.begin()
-	defer c.native.end()
+	defer c.native.release()
 	var o *C.sv_outcome
 	var cerr *C.sv_error
 	tok := (*C.char)(unsafe.Pointer(unsafe.StringData(token)))
-	st := C.sv_client_verify(c.native.ptr, tok, C.size_t(len(token)), nil, &o, &cerr)
-	runtime.KeepAlive(c)
+	st := C.sv_client_verify(client, tok, C.size_t(len(token)), nil, &o, &cerr)
 	if st != C.SV_OK {
 		return nil, takeError(st, cerr)
 	}

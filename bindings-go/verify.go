@@ -3,6 +3,7 @@ package siteverify
 /*
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include "siteverify.h"
 
 // The trampoline (callback.go); cgo generates its definition.
@@ -15,6 +16,42 @@ static sv_status sv_go_verify_async(const sv_client *client, const char *token, 
                                     sv_task **task_out, sv_error **err_out) {
   return sv_client_verify_async(client, token, token_len, options, svGoVerifyDone,
                                 (void *)handle, task_out, err_out);
+}
+
+// What sv_go_verify hands back. On SV_OK the outcome's JSON is json_len
+// bytes: in buf if it fitted (the outcome is already freed, outcome is
+// NULL), else at json in outcome, for the caller to copy and free.
+typedef struct {
+  sv_status status;
+  sv_error *error;
+  sv_outcome *outcome;
+  const char *json;
+  size_t json_len;
+} sv_go_result;
+
+// A blocking verification in one cgo call: verifies on the calling thread,
+// then copies the outcome's JSON into buf (Go memory, written during this
+// call only) and frees the outcome, when it fits.
+static sv_go_result sv_go_verify(const sv_client *client, const char *token, size_t token_len,
+                                 const sv_verify_options *options, const sv_cancel *cancel,
+                                 char *buf, size_t buf_len) {
+  sv_go_result r = {SV_OK, NULL, NULL, NULL, 0};
+  r.status = sv_client_verify_cancellable(client, token, token_len, options, cancel, &r.outcome, &r.error);
+  if (r.status != SV_OK || r.outcome == NULL) return r;
+  r.json = sv_outcome_to_json(r.outcome);
+  if (r.json == NULL) {
+    sv_outcome_free(r.outcome);
+    r.outcome = NULL;
+    return r;
+  }
+  r.json_len = strlen(r.json);
+  if (r.json_len <= buf_len) {
+    memcpy(buf, r.json, r.json_len);
+    sv_outcome_free(r.outcome);
+    r.outcome = NULL;
+    r.json = NULL;
+  }
+  return r;
 }
 */
 import "C"
@@ -31,9 +68,29 @@ import (
 
 // Internal counters; the tests read them to prove there is no leak.
 var (
-	pending            atomic.Int64 // async verifications whose callback has not run yet
-	cancelledCallbacks atomic.Int64 // callbacks that reported SV_CANCELLED
+	pending       atomic.Int64 // native verifications started and not yet completed (either path)
+	nativeCancels atomic.Int64 // native verifications that ended with SV_CANCELLED (either path)
+	liveCancels   atomic.Int64 // sv_cancel signals created and not yet freed
 )
+
+// maxBlocking bounds the verifications that run on their callers' threads
+// at once (see verify): GOMAXPROCS when the package is initialised. Each
+// such call holds an OS thread until it returns; beyond about one per
+// processor, measured on loopback, the library's worker threads carry a
+// verification with less CPU than one more thread would, and the number of
+// threads stays bounded under many slow verifications (a Go program dies
+// beyond debug.SetMaxThreads, 10000 by default). The tests change it to
+// exercise both paths.
+var maxBlocking atomic.Int64
+
+func init() { maxBlocking.Store(int64(max(runtime.GOMAXPROCS(0), 1))) }
+
+// blockingCalls counts the verifications on their caller's thread now.
+var blockingCalls atomic.Int64
+
+// outcomeBuffer holds a typical outcome's JSON (about 300 bytes); a larger
+// one takes a second copy.
+const outcomeBuffer = 512
 
 // VerifyOption is a per-call option for Verify.
 type VerifyOption func(*verifyOptions)
@@ -94,7 +151,7 @@ func (o *verifyOptions) toC() (*C.sv_verify_options, error) {
 	return opts, nil
 }
 
-// verifyResult travels from the callback to Verify.
+// verifyResult is what one verification gives.
 type verifyResult struct {
 	outcome *Outcome
 	err     error
@@ -116,6 +173,10 @@ func (c *Client) Verify(ctx context.Context, token string, opts ...VerifyOption)
 	return r.outcome, r.err
 }
 
+// verify runs the verification on the calling goroutine's thread (the
+// library's blocking entry point: no thread hop, no callback), unless
+// maxBlocking verifications already do: then on the library's worker
+// threads, through its asynchronous entry point.
 func (c *Client) verify(ctx context.Context, token string, opts []VerifyOption) verifyResult {
 	if err := ctx.Err(); err != nil {
 		return verifyResult{err: err}
@@ -130,29 +191,102 @@ func (c *Client) verify(ctx context.Context, token string, opts []VerifyOption) 
 	if err != nil {
 		return verifyResult{err: err}
 	}
-	// The library copies the options and the token before returning.
-	defer C.sv_verify_options_free(copts)
+	if copts != nil {
+		// The library copies the options and the token before returning.
+		defer C.sv_verify_options_free(copts)
+	}
 
+	client := c.native.acquire()
+	if client == nil {
+		return verifyResult{err: newError("closed", "the client is closed")}
+	}
+	// The reference keeps the C client (and the event sink) alive until the
+	// verification is over, whatever Close or the cleanup do meanwhile.
+	defer c.native.release()
+	// The token is passed as pointer + length: NUL bytes inside are seen by
+	// the core, not cut. C reads it only during the call.
+	tok := (*C.char)(unsafe.Pointer(unsafe.StringData(token)))
+	tokLen := C.size_t(len(token))
+
+	if blockingCalls.Add(1) <= maxBlocking.Load() {
+		defer blockingCalls.Add(-1)
+		return verifyBlocking(ctx, client, tok, tokLen, copts)
+	}
+	blockingCalls.Add(-1)
+	return verifyAsync(ctx, client, tok, tokLen, copts)
+}
+
+// verifyBlocking runs sv_client_verify_cancellable on this thread. A ctx
+// that can end gets a cancel signal, fired by context.AfterFunc (no
+// goroutine waits per call); one that cannot (ctx.Done() == nil) gets none.
+func verifyBlocking(ctx context.Context, client *C.sv_client, tok *C.char, tokLen C.size_t, copts *C.sv_verify_options) verifyResult {
+	var cancel *C.sv_cancel
+	var stop func() bool
+	var fired chan struct{}
+	if ctx.Done() != nil {
+		var cerr *C.sv_error
+		if st := C.sv_cancel_new(&cancel, &cerr); st != C.SV_OK {
+			return verifyResult{err: takeError(st, cerr)}
+		}
+		liveCancels.Add(1)
+		fired = make(chan struct{})
+		stop = context.AfterFunc(ctx, func() {
+			C.sv_cancel_fire(cancel)
+			close(fired)
+		})
+	}
+
+	buf := make([]byte, outcomeBuffer)
+	pending.Add(1)
+	r := C.sv_go_verify(client, tok, tokLen, copts, cancel, (*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)))
+	pending.Add(-1)
+
+	if cancel != nil {
+		if !stop() {
+			// The fire has started: wait for it before freeing the signal.
+			<-fired
+		}
+		C.sv_cancel_free(cancel)
+		liveCancels.Add(-1)
+	}
+
+	switch {
+	case r.status == C.SV_CANCELLED:
+		nativeCancels.Add(1)
+		C.sv_error_free(r.error)
+		// Only ctx's end fires the signal.
+		if err := ctx.Err(); err != nil {
+			return verifyResult{err: err}
+		}
+		return verifyResult{err: newError("cancelled", "the verification was cancelled")}
+	case r.status != C.SV_OK:
+		return verifyResult{err: takeError(r.status, r.error)}
+	case r.outcome != nil:
+		raw := C.GoBytes(unsafe.Pointer(r.json), C.int(r.json_len))
+		C.sv_outcome_free(r.outcome)
+		return decodeOutcome(raw)
+	case r.json_len == 0:
+		return verifyResult{err: newError("internal", "the library reported success without an outcome")}
+	default:
+		return decodeOutcome(buf[:r.json_len:r.json_len])
+	}
+}
+
+// decodeOutcome turns the core's JSON of an outcome into a result.
+func decodeOutcome(raw []byte) verifyResult {
+	o, err := outcomeFromJSON(raw)
+	return verifyResult{outcome: o, err: err}
+}
+
+// verifyAsync runs sv_client_verify_async and waits for its callback
+// (svGoVerifyDone), cancelling the task when ctx ends.
+func verifyAsync(ctx context.Context, client *C.sv_client, tok *C.char, tokLen C.size_t, copts *C.sv_verify_options) verifyResult {
 	done := make(chan verifyResult, 1)
 	h := cgo.NewHandle(done)
 	var task *C.sv_task
 	var cerr *C.sv_error
-	// The token is passed as pointer + length: NUL bytes inside are seen by
-	// the core, not cut. C reads it only during the call.
-	tok := (*C.char)(unsafe.Pointer(unsafe.StringData(token)))
-
-	c.native.mu.RLock()
-	if c.native.ptr == nil {
-		c.native.mu.RUnlock()
-		h.Delete()
-		return verifyResult{err: newError("closed", "the client is closed")}
-	}
 	pending.Add(1)
-	c.native.begin()
-	defer c.native.end()
-	st := C.sv_go_verify_async(c.native.ptr, tok, C.size_t(len(token)), copts, C.uintptr_t(h), &task, &cerr)
-	c.native.mu.RUnlock()
-	runtime.KeepAlive(c)
+	st := C.sv_go_verify_async(client, tok, tokLen, copts, C.uintptr_t(h), &task, &cerr)
 	if st != C.SV_OK {
 		// The callback never runs.
 		pending.Add(-1)

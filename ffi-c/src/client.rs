@@ -1,4 +1,4 @@
-//! `sv_client`: build, verify (blocking and async), cancel, stats.
+//! `sv_client`: build, verify (blocking, cancellable and async), cancel, stats.
 //!
 //! A client is immutable and reference-counted: share one `const sv_client *`
 //! across threads freely; every function here is thread-safe on it.
@@ -11,6 +11,7 @@ use tokio::sync::Notify;
 
 use crate::boundary::{bytes_arg, c_string, core_fail, guard, null, write_out, Fail};
 use crate::builder::{sv_client_builder, sv_verify_options};
+use crate::cancel::sv_cancel;
 use crate::error::sv_error;
 use crate::outcome::sv_outcome;
 use crate::stats::sv_stats;
@@ -188,15 +189,53 @@ pub extern "C" fn sv_client_verify(
     outcome_out: *mut *mut sv_outcome,
     err_out: *mut *mut sv_error,
 ) -> sv_status {
+    sv_client_verify_cancellable(
+        client,
+        token,
+        token_len,
+        options,
+        std::ptr::null(),
+        outcome_out,
+        err_out,
+    )
+}
+
+/// Like `sv_client_verify`, blocking the calling thread, but returns
+/// `SV_CANCELLED` as soon as `cancel` fires (from another thread, with
+/// `sv_cancel_fire`): the request is dropped and `*outcome_out` is not
+/// written. If the verification finished first, its outcome is returned
+/// with `SV_OK`. A signal fired before the call cancels it at once, before
+/// any request is sent. `cancel` may be NULL: then this is
+/// `sv_client_verify`. The signal must stay alive until the call returns.
+#[no_mangle]
+pub extern "C" fn sv_client_verify_cancellable(
+    client: *const sv_client,
+    token: *const c_char,
+    token_len: usize,
+    options: *const sv_verify_options,
+    cancel: *const sv_cancel,
+    outcome_out: *mut *mut sv_outcome,
+    err_out: *mut *mut sv_error,
+) -> sv_status {
     guard(err_out, || {
         if outcome_out.is_null() {
             return Err(null("outcome_out"));
         }
         // SAFETY: API contract.
         let (client, token, options) = unsafe { call_args(client, token, token_len, options)? };
-        let outcome = core_api::runtime::block_on(client.client.verify_bytes(&token, &options))
-            .and_then(|r| r)
-            .map_err(core_fail)?;
+        // SAFETY: NULL or a live signal that outlives the call, per the API contract.
+        let outcome = match unsafe { cancel.as_ref() } {
+            None => core_api::runtime::block_on(client.client.verify_bytes(&token, &options)),
+            Some(cancel) => core_api::runtime::block_on(async {
+                tokio::select! {
+                    biased;
+                    _ = cancel.fired() => Err(core_api::Error::cancelled()),
+                    r = client.client.verify_bytes(&token, &options) => r,
+                }
+            }),
+        }
+        .and_then(|r| r)
+        .map_err(core_fail)?;
         // SAFETY: checked non-NULL.
         unsafe { write_out(outcome_out, sv_outcome::boxed(outcome)) };
         Ok(())

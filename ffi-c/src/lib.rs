@@ -13,6 +13,7 @@
 
 mod boundary;
 mod builder;
+mod cancel;
 mod client;
 mod error;
 mod mock;
@@ -24,6 +25,7 @@ mod testing;
 mod version;
 
 pub use builder::*;
+pub use cancel::*;
 pub use client::*;
 pub use error::*;
 pub use outcome::*;

@@ -24,7 +24,7 @@ pub const SV_INVALID_ARGUMENT: sv_status = 101;
 pub const SV_CONFIGURATION: sv_status = 102;
 /// A blocking call was made from a library thread (e.g. inside a verify callback).
 pub const SV_BLOCKING_IN_ASYNC_CONTEXT: sv_status = 103;
-/// The verification was cancelled through its task handle.
+/// The verification was cancelled (`sv_task_cancel`, `sv_cancel_fire`).
 pub const SV_CANCELLED: sv_status = 400;
 /// A Rust panic was caught at the ABI boundary; please report it.
 pub const SV_PANIC: sv_status = 900;

@@ -1,4 +1,4 @@
-/* ABI contract tests: NULL and invalid UTF-8 arguments, versions, cancel,
+/* ABI contract tests: NULL and invalid UTF-8 arguments, versions, cancel (async and blocking),
  * threads sharing a client, fork, shared clients, stats.
  * Usage: test_abi MOCK_BASE_URL */
 #include <stdlib.h>
@@ -142,6 +142,126 @@ static void test_cancel(void) {
   CHECK(r.calls == 1, "callback ran %d times", r.calls);
   sv_task_free(task);
   async_result_destroy(&r);
+}
+
+/* sv_client_verify_cancellable: a blocking call a signal from another thread ends. */
+typedef struct {
+  const sv_client *client;
+  const char *token;
+  const sv_cancel *cancel;
+  sv_status status;
+  sv_outcome *outcome;
+  sv_error *error;
+} blocking_call;
+
+static void *run_blocking(void *arg) {
+  blocking_call *b = arg;
+  b->outcome = NULL;
+  b->error = NULL;
+  b->status = sv_client_verify_cancellable(b->client, b->token, strlen(b->token), NULL, b->cancel, &b->outcome, &b->error);
+  return NULL;
+}
+
+static int is_cancelled(const blocking_call *b) {
+  return b->status == SV_CANCELLED && b->outcome == NULL && b->error && sv_error_code(b->error) == SV_CANCELLED;
+}
+
+static void blocking_call_clear(blocking_call *b) {
+  sv_outcome_free(b->outcome);
+  sv_error_free(b->error);
+  b->outcome = NULL;
+  b->error = NULL;
+}
+
+/* A single-use token unique to this process (the mock outlives one run of the suite). */
+static void once_token(char *buf, size_t len, const char *what) {
+  static int seq = 0;
+  snprintf(buf, len, "pass:once:id=c-%ld-%s-%d", (long)getpid(), what, ++seq);
+}
+
+static void test_cancellable(void) {
+  const sv_client *c = make_client(g_prosopo, SV_PROVIDER_PROSOPO);
+  sv_cancel *cancel = NULL;
+  sv_error *err = NULL;
+  CHECK(sv_cancel_new(NULL, &err) == SV_NULL_ARGUMENT && err, "NULL cancel_out");
+  sv_error_free(err);
+  CHECK(sv_cancel_fire(NULL) == SV_NULL_ARGUMENT, "fire NULL");
+  sv_cancel_free(NULL);
+
+  /* Fired from another thread while the provider takes 30 s (the client's deadline is 10 s,
+   * so without the cancel the call would end with a provider-unavailable outcome). */
+  CHECK(sv_cancel_new(&cancel, NULL) == SV_OK && cancel, "new");
+  blocking_call b = {c, "slow:ms=30000", cancel, SV_OK, NULL, NULL};
+  pthread_t t;
+  pthread_create(&t, NULL, run_blocking, &b);
+  usleep(50 * 1000);
+  CHECK(sv_cancel_fire(cancel) == SV_OK, "fire");
+  pthread_join(t, NULL);
+  CHECK(is_cancelled(&b), "cancelled from another thread: %s %s", sv_status_str(b.status),
+        b.outcome ? sv_outcome_to_json(b.outcome) : "");
+  blocking_call_clear(&b);
+  CHECK(sv_cancel_fire(cancel) == SV_OK, "a second fire is a no-op");
+
+  /* A fired signal stays fired: a later call given it is cancelled at once, before any request
+   * (the single-use token is still unused afterwards). */
+  char token[128];
+  once_token(token, sizeof token, "prefired");
+  b.token = token;
+  run_blocking(&b);
+  CHECK(is_cancelled(&b), "pre-fired: %s", sv_status_str(b.status));
+  blocking_call_clear(&b);
+  CHECK(verify_accepted(c, token), "the pre-fired call sent nothing");
+  sv_cancel_free(cancel);
+
+  /* NULL: sv_client_verify. */
+  b.cancel = NULL;
+  b.token = "pass";
+  run_blocking(&b);
+  CHECK(b.status == SV_OK && b.outcome && sv_outcome_accepted(b.outcome) && !b.error, "NULL signal: %s", sv_status_str(b.status));
+  blocking_call_clear(&b);
+  CHECK(sv_client_verify_cancellable(c, "pass", 4, NULL, NULL, NULL, NULL) == SV_NULL_ARGUMENT, "NULL outcome_out");
+  CHECK(sv_client_verify_cancellable(NULL, "pass", 4, NULL, NULL, &b.outcome, NULL) == SV_NULL_ARGUMENT && !b.outcome, "NULL client");
+
+  /* An unfired signal changes nothing; firing it after the call is harmless. */
+  CHECK(sv_cancel_new(&cancel, NULL) == SV_OK, "new");
+  b.cancel = cancel;
+  once_token(token, sizeof token, "unfired");
+  b.token = token;
+  run_blocking(&b);
+  CHECK(b.status == SV_OK && b.outcome && sv_outcome_accepted(b.outcome), "unfired: %s", sv_status_str(b.status));
+  blocking_call_clear(&b);
+  CHECK(sv_cancel_fire(cancel) == SV_OK, "fire after completion");
+  b.token = token;
+  run_blocking(&b);
+  CHECK(is_cancelled(&b), "the next call with it: %s", sv_status_str(b.status));
+  blocking_call_clear(&b);
+  sv_cancel_free(cancel);
+
+  /* One signal shared by calls on several threads: one fire ends them all. */
+#define SHARED_CALLS 4
+  CHECK(sv_cancel_new(&cancel, NULL) == SV_OK, "new");
+  blocking_call calls[SHARED_CALLS];
+  pthread_t threads[SHARED_CALLS];
+  for (int i = 0; i < SHARED_CALLS; i++) {
+    calls[i] = (blocking_call){c, "hang", cancel, SV_OK, NULL, NULL};
+    pthread_create(&threads[i], NULL, run_blocking, &calls[i]);
+  }
+  usleep(50 * 1000);
+  CHECK(sv_cancel_fire(cancel) == SV_OK, "fire shared");
+  for (int i = 0; i < SHARED_CALLS; i++) {
+    pthread_join(threads[i], NULL);
+    CHECK(is_cancelled(&calls[i]), "shared call %d: %s", i, sv_status_str(calls[i].status));
+    blocking_call_clear(&calls[i]);
+  }
+  sv_cancel_free(cancel);
+
+  /* Cancelled calls are not outcomes; the client goes on verifying. */
+  sv_stats *s = NULL;
+  CHECK(sv_client_stats(c, &s) == SV_OK, "stats");
+  CHECK(sv_stats_verifications(s) == 3, "verifications %llu", (unsigned long long)sv_stats_verifications(s));
+  sv_stats_free(s);
+  CHECK(verify_accepted(c, "pass"), "verifies after cancels");
+  sv_client_free(c);
 }
 
 /* Blocking inside a callback would deadlock the library's threads: refused. */
@@ -412,6 +532,7 @@ int main(int argc, char **argv) {
   test_versions();
   test_null_and_utf8();
   test_cancel();
+  test_cancellable();
   test_blocking_in_callback();
   test_threads();
   test_fork();
