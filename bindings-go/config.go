@@ -95,81 +95,83 @@ type Config struct {
 	// RecaptchaEnterprise, Friendly or Yandex (required), passed to the core
 	// by name.
 	Provider Provider
-	// Secret is the provider secret key (required). Core name: secret.
+	// BEGIN GENERATED go-config (siteverify-vocab; edit core/, then `make vocab`)
+	// Secret: the secret key. Read it from the environment or a secret store,
+	// never from code. Required. Never shown by fmt, log/slog or errors. Core
+	// name: secret.
 	Secret string
-	// SiteKey is the site key tokens must belong to: HCaptcha and Friendly
-	// (optional, recommended), RecaptchaEnterprise (required); refused by
-	// the other providers. Core name: site_key.
+	// SiteKey: the site key tokens must belong to: hCaptcha and Friendly
+	// (optional, recommended), reCAPTCHA Enterprise (required); refused by the
+	// other providers. Default: none. Core name: site_key.
 	SiteKey string
-	// ProjectID is the Google Cloud project ID (RecaptchaEnterprise only,
-	// required). Core name: project_id.
+	// ProjectID: the Google Cloud project ID (reCAPTCHA Enterprise only,
+	// required). Default: none. Core name: project_id.
 	ProjectID string
-	// Endpoint is a custom verify URL (https, or http to loopback). It
-	// excludes Region. Default: the provider's public endpoint. Core name:
-	// endpoint.
+	// Endpoint: a custom verify URL, path included (HTTPS, or plain HTTP to
+	// loopback). Excludes Region. Default: the provider's. Core name: endpoint.
 	Endpoint string
-	// Region is a regional endpoint: Prosopo "eu", "us" or "global";
-	// Friendly "eu" or "global". Core name: region.
+	// Region: a regional endpoint: Prosopo "eu", "us" or "global"; Friendly
+	// "eu" or "global". Default: global. Core name: region.
 	Region string
-
-	// Timeout is the total deadline per verification, retries included
-	// (default 10s, at most 300s). A shorter deadline on the ctx passed to
-	// Verify also applies. Core name: timeout.
+	// Timeout: total deadline for one verification, retries included (at most
+	// 300 s). Default: 10 s. A shorter deadline on the ctx passed to Verify
+	// also applies. Core name: timeout.
 	Timeout time.Duration
-	// ConnectTimeout is the TCP+TLS connect timeout (default 3s). Core
-	// name: connect_timeout.
+	// ConnectTimeout: TCP and TLS connect timeout. Default: 3 s. Core name:
+	// connect_timeout.
 	ConnectTimeout time.Duration
-	// AttemptTimeout is the per-attempt timeout (default 6s, capped by
-	// Timeout). Core name: attempt_timeout.
+	// AttemptTimeout: timeout of a single attempt, capped by the total
+	// deadline. Default: 6 s. Core name: attempt_timeout.
 	AttemptTimeout time.Duration
-	// MaxRetries is the number of retries after the first attempt, on
-	// connect errors, timeouts, 5xx and 429 only (default 2, at most 10;
-	// NoRetries for none). Core name: max_retries.
+	// MaxRetries: retries after the first attempt, on connect errors, timeouts,
+	// 5xx and 429 only (at most 10). Default: 2. NoRetries for none (0 means
+	// the default). Core name: max_retries.
 	MaxRetries int
-	// RetryBaseDelay is the first backoff ceiling (default 200ms; doubles
-	// per retry, full jitter). Core name: retry_base_delay.
+	// RetryBaseDelay: backoff ceiling of the first retry; doubles per retry,
+	// full jitter. Default: 200 ms. Core name: retry_base_delay.
 	RetryBaseDelay time.Duration
-	// RetryMaxDelay caps the backoff (default 2s). Core name:
-	// retry_max_delay.
+	// RetryMaxDelay: backoff cap, at least RetryBaseDelay. Default: 2 s. Core
+	// name: retry_max_delay.
 	RetryMaxDelay time.Duration
-
-	// ExpectedHostnames: the reported hostname must be one of these (exact,
-	// case-insensitive). Refused by a provider that reports no hostname
-	// (Prosopo). Core name: expected_hostnames.
+	// ExpectedHostnames: accepted hostnames (exact, case-insensitive); any one
+	// passes. Refused by a provider that reports no hostname. Default: none.
+	// Core name: expected_hostnames.
 	ExpectedHostnames []string
-	// ExpectedActions: the reported action must be one of these (exact,
-	// case-sensitive). Refused by a provider that reports no action. Core
+	// ExpectedActions: accepted actions (exact, case-sensitive); any one
+	// passes. Refused by a provider that reports no action. Default: none. Core
 	// name: expected_actions.
 	ExpectedActions []string
-	// ScoreThreshold rejects scores above it (0 = human, 1 = bot) and
-	// missing scores. nil: no threshold. Use Threshold(0.5). Core name:
+	// ScoreThreshold: reject scores above this (0 = human, 1 = bot); a missing
+	// score is rejected too. Refused by a provider that reports no score.
+	// Default: none. Use Threshold(0.5); nil means no threshold. Core name:
 	// score_threshold.
 	ScoreThreshold *float64
-	// MaxAge rejects challenges solved longer ago. Refused by a provider
-	// that reports no timestamp. Zero: no limit. Core name: max_age.
+	// MaxAge: reject challenges solved longer ago than this. Refused by a
+	// provider that reports no timestamp. Default: none. Core name: max_age.
 	MaxAge time.Duration
-	// FailMode: FailClosed (default) or FailOpen, passed as its word. Core
+	// FailMode: what an inconclusive outcome becomes; "open" accepts one only
+	// during a confirmed outage. Default: closed. FailClosed or FailOpen. Core
 	// name: fail_mode.
 	FailMode FailMode
-	// OnFailOpen: FailOpenAccept or FailOpenReject. Unset (""), the core's
-	// default applies, which follows FailMode: rejected under FailClosed,
-	// accepted and flagged under FailOpen. Only a set value is passed on.
-	// Core name: on_fail_open.
+	// OnFailOpen: what a suspected provider fail-open counts as; unset,
+	// rejected under "closed", accepted under "open". Default: follows
+	// fail_mode. FailOpenAccept or FailOpenReject. Core name: on_fail_open.
 	OnFailOpen FailOpenPolicy
-
-	// Proxy is an explicit proxy URL. Without it HTTPS_PROXY and NO_PROXY
-	// apply. Refused with a plain-HTTP endpoint (the proxy would see the
-	// secret); environment proxies never apply to one. Core name: proxy.
+	// Proxy: a proxy URL: "http://", "https://", "socks5://" or "socks5h://".
+	// Refused with a plain-HTTP endpoint (the proxy would see the secret).
+	// Default: HTTPS_PROXY / ALL_PROXY / NO_PROXY. Its password is redacted
+	// when a Config is printed. Core name: proxy.
 	Proxy string
-	// CAPEM holds extra CA certificates to trust, as PEM text. Core name:
-	// ca_pems.
+	// CAPEM: extra trusted CA certificates, as PEM text, besides the system
+	// store. Default: none. Core name: ca_pems.
 	CAPEM []string
-	// CAFiles are files of extra CA certificates (PEM), read in New. Core
-	// name: ca_files.
+	// CAFiles: extra trusted CA certificates, as PEM files read at build time.
+	// Default: none. Core name: ca_files.
 	CAFiles []string
-	// AllowHTTP allows a plain-HTTP endpoint that is not loopback (the
-	// secret then travels in the clear). Core name: allow_http.
+	// AllowHTTP: allow a plain-HTTP endpoint that is not loopback (the secret
+	// then travels in the clear). Default: false. Core name: allow_http.
 	AllowHTTP bool
+	// END GENERATED go-config
 
 	// Logger, when set, logs one record per verification (message
 	// EventMessage): accepted at Debug, not accepted at Info, a refused
@@ -189,7 +191,8 @@ type Config struct {
 // configView is what fmt and slog show of a Config: the same fields, the
 // secret and a proxy password redacted, the threshold as a number.
 type configView struct {
-	Provider          Provider
+	Provider Provider
+	// BEGIN GENERATED go-config-view (siteverify-vocab; edit core/, then `make vocab`)
 	Secret            string
 	SiteKey           string
 	ProjectID         string
@@ -211,8 +214,9 @@ type configView struct {
 	CAPEM             []string
 	CAFiles           []string
 	AllowHTTP         bool
-	Logger            hook
-	OnEvent           hook
+	// END GENERATED go-config-view
+	Logger  hook
+	OnEvent hook
 }
 
 // hook shows whether a Logger or OnEvent is set, never its value.
@@ -245,7 +249,8 @@ func (t threshold) GoString() string {
 
 func (c Config) view() configView {
 	v := configView{
-		Provider:          c.Provider,
+		Provider: c.Provider,
+		// BEGIN GENERATED go-config-view-values (siteverify-vocab; edit core/, then `make vocab`)
 		SiteKey:           c.SiteKey,
 		ProjectID:         c.ProjectID,
 		Endpoint:          c.Endpoint,
@@ -266,8 +271,9 @@ func (c Config) view() configView {
 		CAPEM:             c.CAPEM,
 		CAFiles:           c.CAFiles,
 		AllowHTTP:         c.AllowHTTP,
-		Logger:            c.Logger != nil,
-		OnEvent:           c.OnEvent != nil,
+		// END GENERATED go-config-view-values
+		Logger:  c.Logger != nil,
+		OnEvent: c.OnEvent != nil,
 	}
 	if c.Secret != "" {
 		v.Secret = "[REDACTED]"

@@ -25,7 +25,9 @@ type option struct {
 // options lists the set fields of cfg by the core's option names. A zero
 // field is unset, so the core's default applies; every other value is passed
 // as it is, negative durations and counts included, for the core to judge.
-// List fields give one option per element.
+// List fields give one option per element. The calls, one per option, are
+// generated from the core's options table; the helpers, one per kind, are
+// here.
 func (cfg *Config) options() []option {
 	var opts []option
 	add := func(name string, value any) { opts = append(opts, option{name, value}) }
@@ -44,6 +46,27 @@ func (cfg *Config) options() []option {
 			add(name, v)
 		}
 	}
+	// A count of 0 is the default; NoRetries is the explicit 0.
+	count := func(name string, n int) {
+		switch n {
+		case 0:
+		case NoRetries:
+			add(name, int64(0))
+		default:
+			add(name, int64(n))
+		}
+	}
+	number := func(name string, f *float64) {
+		if f != nil {
+			add(name, *f)
+		}
+	}
+	flag := func(name string, b bool) {
+		if b {
+			add(name, true)
+		}
+	}
+	// BEGIN GENERATED go-options (siteverify-vocab; edit core/, then `make vocab`)
 	text("secret", cfg.Secret)
 	text("site_key", cfg.SiteKey)
 	text("project_id", cfg.ProjectID)
@@ -52,29 +75,20 @@ func (cfg *Config) options() []option {
 	duration("timeout", cfg.Timeout)
 	duration("connect_timeout", cfg.ConnectTimeout)
 	duration("attempt_timeout", cfg.AttemptTimeout)
-	switch cfg.MaxRetries {
-	case 0:
-	case NoRetries:
-		add("max_retries", int64(0))
-	default:
-		add("max_retries", int64(cfg.MaxRetries))
-	}
+	count("max_retries", cfg.MaxRetries)
 	duration("retry_base_delay", cfg.RetryBaseDelay)
 	duration("retry_max_delay", cfg.RetryMaxDelay)
 	list("expected_hostnames", cfg.ExpectedHostnames)
 	list("expected_actions", cfg.ExpectedActions)
-	if cfg.ScoreThreshold != nil {
-		add("score_threshold", *cfg.ScoreThreshold)
-	}
+	number("score_threshold", cfg.ScoreThreshold)
 	duration("max_age", cfg.MaxAge)
 	text("fail_mode", string(cfg.FailMode))
 	text("on_fail_open", string(cfg.OnFailOpen))
 	text("proxy", cfg.Proxy)
 	list("ca_pems", cfg.CAPEM)
 	list("ca_files", cfg.CAFiles)
-	if cfg.AllowHTTP {
-		add("allow_http", true)
-	}
+	flag("allow_http", cfg.AllowHTTP)
+	// END GENERATED go-options
 	return opts
 }
 

@@ -110,7 +110,7 @@ export interface ClientOptions {
   provider: Provider
   /** The secret key. Read it from the environment or a secret store, never from code. */
   secret: string
-  /** The site key tokens must belong to: hCaptcha and Friendly (optional, recommended), reCAPTCHA Enterprise (required). Default: none. */
+  /** The site key tokens must belong to: hCaptcha and Friendly (optional, recommended), reCAPTCHA Enterprise (required); refused by the other providers. Default: none. */
   siteKey?: string
   /** The Google Cloud project ID (reCAPTCHA Enterprise only, required). Default: none. */
   projectId?: string
@@ -118,7 +118,7 @@ export interface ClientOptions {
   endpoint?: string
   /** A regional endpoint: Prosopo `eu`, `us` or `global`; Friendly `eu` or `global`. Default: global. */
   region?: string
-  /** Total deadline for one verification, retries included. In milliseconds. Default: 10 s. */
+  /** Total deadline for one verification, retries included (at most 300 s). In milliseconds. Default: 10 s. */
   timeoutMs?: number
   /** TCP and TLS connect timeout. In milliseconds. Default: 3 s. */
   connectTimeoutMs?: number
@@ -128,21 +128,21 @@ export interface ClientOptions {
   maxRetries?: number
   /** Backoff ceiling of the first retry; doubles per retry, full jitter. In milliseconds. Default: 200 ms. */
   retryBaseDelayMs?: number
-  /** Backoff cap. In milliseconds. Default: 2 s. */
+  /** Backoff cap, at least `retry_base_delay`. In milliseconds. Default: 2 s. */
   retryMaxDelayMs?: number
-  /** Accepted hostnames (exact, case-insensitive); any one passes. Default: none. */
+  /** Accepted hostnames (exact, case-insensitive); any one passes. Refused by a provider that reports no hostname. Default: none. */
   expectedHostnames?: string | Array<string>
-  /** Accepted actions (exact); any one passes. Default: none. */
+  /** Accepted actions (exact, case-sensitive); any one passes. Refused by a provider that reports no action. Default: none. */
   expectedActions?: string | Array<string>
-  /** Reject scores above this (0 = human, 1 = bot); a missing score is rejected too. Default: none. */
+  /** Reject scores above this (0 = human, 1 = bot); a missing score is rejected too. Refused by a provider that reports no score. Default: none. */
   scoreThreshold?: number
-  /** Reject challenges solved longer ago than this. In seconds. Default: none. */
+  /** Reject challenges solved longer ago than this. Refused by a provider that reports no timestamp. In seconds. Default: none. */
   maxAgeSeconds?: number
   /** What an inconclusive outcome becomes; `open` accepts one only during a confirmed outage. Default: closed. */
   failMode?: 'closed' | 'open'
   /** What a suspected provider fail-open counts as; unset, rejected under `closed`, accepted under `open`. Default: follows fail_mode. */
   onFailOpen?: 'accept' | 'reject'
-  /** A proxy URL: `http://`, `https://`, `socks5://` or `socks5h://`. Default: HTTPS_PROXY / ALL_PROXY / NO_PROXY. */
+  /** A proxy URL: `http://`, `https://`, `socks5://` or `socks5h://`. Refused with a plain-HTTP endpoint (the proxy would see the secret). Default: HTTPS_PROXY / ALL_PROXY / NO_PROXY. */
   proxy?: string
   /** Extra trusted CA certificates, as PEM text, besides the system store. Default: none. */
   caPems?: string | Buffer | Array<string | Buffer>

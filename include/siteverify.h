@@ -191,64 +191,99 @@ sv_status sv_client_builder_new_named(const char *provider,
 // Frees a builder. NULL is a no-op.
 void sv_client_builder_free(sv_client_builder *builder);
 
-// The secret key (required). Copied; zeroized inside the library when freed.
+// The secret key. Read it from the environment or a secret store, never from code. Required.
+// Copied; zeroized inside the library when freed. Core option `secret`.
 sv_status sv_client_builder_set_secret(sv_client_builder *builder, const char *secret);
 
-// A custom verify URL (https, or http to loopback). Excludes a region.
+// The site key tokens must belong to: hCaptcha and Friendly (optional, recommended), reCAPTCHA
+// Enterprise (required); refused by the other providers. Default: none. Core option `site_key`.
+sv_status sv_client_builder_set_site_key(sv_client_builder *builder, const char *site_key);
+
+// The Google Cloud project ID (reCAPTCHA Enterprise only, required). Default: none. Core option
+// `project_id`.
+sv_status sv_client_builder_set_project_id(sv_client_builder *builder, const char *project_id);
+
+// A custom verify URL, path included (HTTPS, or plain HTTP to loopback). Excludes `region`.
+// Default: the provider's. Core option `endpoint`.
 sv_status sv_client_builder_set_endpoint(sv_client_builder *builder, const char *endpoint);
 
-// A regional endpoint: Prosopo "eu", "us" or "global".
+// A regional endpoint: Prosopo `eu`, `us` or `global`; Friendly `eu` or `global`. Default: global.
+// Core option `region`.
 sv_status sv_client_builder_set_region(sv_client_builder *builder, const char *region);
 
-// Adds an accepted hostname (exact, case-insensitive).
-sv_status sv_client_builder_add_expected_hostname(sv_client_builder *builder, const char *hostname);
-
-// Adds an accepted action (exact, case-sensitive).
-sv_status sv_client_builder_add_expected_action(sv_client_builder *builder, const char *action);
-
-// An explicit proxy URL; without it HTTPS_PROXY/NO_PROXY apply. Refused at build
-// with a plain-HTTP endpoint, and environment proxies never apply to one
-// (a proxy would see the secret).
-sv_status sv_client_builder_set_proxy(sv_client_builder *builder, const char *proxy);
-
-// Trusts the CA certificates in this PEM text too.
-sv_status sv_client_builder_add_ca_pem(sv_client_builder *builder, const char *pem);
-
-// Trusts the CA certificates in this PEM file too (read at build).
-sv_status sv_client_builder_add_ca_file(sv_client_builder *builder, const char *path);
-
-// Total deadline per verification, retries included (default 10000).
+// Total deadline for one verification, retries included (at most 300 s). In milliseconds. Default:
+// 10 s. Core option `timeout`.
 sv_status sv_client_builder_set_timeout_ms(sv_client_builder *builder, uint64_t millis);
 
-// Connect timeout (default 3000).
+// TCP and TLS connect timeout. In milliseconds. Default: 3 s. Core option `connect_timeout`.
 sv_status sv_client_builder_set_connect_timeout_ms(sv_client_builder *builder, uint64_t millis);
 
-// Per-attempt timeout (default 6000, capped by the total deadline).
+// Timeout of a single attempt, capped by the total deadline. In milliseconds. Default: 6 s. Core
+// option `attempt_timeout`.
 sv_status sv_client_builder_set_attempt_timeout_ms(sv_client_builder *builder, uint64_t millis);
 
-// Retries after the first attempt, on connect errors, timeouts, 5xx and 429 only (default 2).
-sv_status sv_client_builder_set_max_retries(sv_client_builder *builder, uint32_t retries);
+// Retries after the first attempt, on connect errors, timeouts, 5xx and 429 only (at most 10).
+// Default: 2. Core option `max_retries`.
+sv_status sv_client_builder_set_max_retries(sv_client_builder *builder, uint32_t max_retries);
 
-// Backoff: first ceiling and cap in milliseconds (defaults 200 and 2000; full jitter).
+// Backoff ceiling of the first retry; doubles per retry, full jitter. In milliseconds. Default:
+// 200 ms. Core option `retry_base_delay`.
+sv_status sv_client_builder_set_retry_base_delay_ms(sv_client_builder *builder, uint64_t millis);
+
+// Backoff cap, at least `retry_base_delay`. In milliseconds. Default: 2 s. Core option
+// `retry_max_delay`.
+sv_status sv_client_builder_set_retry_max_delay_ms(sv_client_builder *builder, uint64_t millis);
+
+// Accepted hostnames (exact, case-insensitive); any one passes. Refused by a provider that reports
+// no hostname. Default: none. Adds one per call. Core option `expected_hostnames`.
+sv_status sv_client_builder_add_expected_hostname(sv_client_builder *builder,
+                                                  const char *expected_hostname);
+
+// Accepted actions (exact, case-sensitive); any one passes. Refused by a provider that reports no
+// action. Default: none. Adds one per call. Core option `expected_actions`.
+sv_status sv_client_builder_add_expected_action(sv_client_builder *builder,
+                                                const char *expected_action);
+
+// Reject scores above this (0 = human, 1 = bot); a missing score is rejected too. Refused by a
+// provider that reports no score. Default: none. Core option `score_threshold`.
+sv_status sv_client_builder_set_score_threshold(sv_client_builder *builder, double score_threshold);
+
+// Reject challenges solved longer ago than this. Refused by a provider that reports no timestamp.
+// In seconds. Default: none. Core option `max_age`.
+sv_status sv_client_builder_set_max_age_seconds(sv_client_builder *builder, uint64_t seconds);
+
+// What an inconclusive outcome becomes; `open` accepts one only during a confirmed outage.
+// Default: closed. One of `SV_FAIL_MODE_CLOSED`, `SV_FAIL_MODE_OPEN`; another number is
+// `SV_CONFIGURATION`. Core option `fail_mode`.
+sv_status sv_client_builder_set_fail_mode(sv_client_builder *builder, int32_t fail_mode);
+
+// What a suspected provider fail-open counts as; unset, rejected under `closed`, accepted under
+// `open`. Default: follows fail_mode. One of `SV_FAIL_OPEN_ACCEPT`, `SV_FAIL_OPEN_REJECT`; another
+// number is `SV_CONFIGURATION`. Core option `on_fail_open`.
+sv_status sv_client_builder_set_on_fail_open(sv_client_builder *builder, int32_t on_fail_open);
+
+// A proxy URL: `http://`, `https://`, `socks5://` or `socks5h://`. Refused with a plain-HTTP
+// endpoint (the proxy would see the secret). Default: HTTPS_PROXY / ALL_PROXY / NO_PROXY. Core
+// option `proxy`.
+sv_status sv_client_builder_set_proxy(sv_client_builder *builder, const char *proxy);
+
+// Extra trusted CA certificates, as PEM text, besides the system store. Default: none. Adds one
+// per call. Core option `ca_pems`.
+sv_status sv_client_builder_add_ca_pem(sv_client_builder *builder, const char *ca_pem);
+
+// Extra trusted CA certificates, as PEM files read at build time. Default: none. Adds one per
+// call. Core option `ca_files`.
+sv_status sv_client_builder_add_ca_file(sv_client_builder *builder, const char *ca_file);
+
+// Allow a plain-HTTP endpoint that is not loopback (the secret then travels in the clear).
+// Default: false. Core option `allow_http`.
+sv_status sv_client_builder_set_allow_http(sv_client_builder *builder, bool allow_http);
+
+// Backoff: first ceiling and cap in milliseconds (defaults 200 and 2000; full jitter):
+// `sv_client_builder_set_retry_base_delay_ms` and `sv_client_builder_set_retry_max_delay_ms` at once.
 sv_status sv_client_builder_set_retry_backoff_ms(sv_client_builder *builder,
                                                  uint64_t base_ms,
                                                  uint64_t max_ms);
-
-// Rejects scores above `threshold` (0 = human, 1 = bot), and missing scores.
-sv_status sv_client_builder_set_score_threshold(sv_client_builder *builder, double threshold);
-
-// Rejects challenges solved more than `seconds` ago.
-sv_status sv_client_builder_set_max_age_seconds(sv_client_builder *builder, uint64_t seconds);
-
-// `SV_FAIL_MODE_CLOSED` (default) or `SV_FAIL_MODE_OPEN`; another number is `SV_CONFIGURATION`.
-sv_status sv_client_builder_set_fail_mode(sv_client_builder *builder, int32_t mode);
-
-// `SV_FAIL_OPEN_ACCEPT` or `SV_FAIL_OPEN_REJECT`; another number is `SV_CONFIGURATION`.
-// Unset, a suspected provider fail-open follows the fail mode.
-sv_status sv_client_builder_set_on_fail_open(sv_client_builder *builder, int32_t policy);
-
-// Allows a plain-HTTP endpoint that is not loopback (the secret travels in the clear).
-sv_status sv_client_builder_set_allow_http(sv_client_builder *builder, bool allow);
 
 // Creates empty per-call options.
 sv_status sv_verify_options_new(sv_verify_options **options_out);

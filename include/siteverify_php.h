@@ -37,19 +37,13 @@ void sv_client_builder_free(sv_client_builder *builder);
 
 sv_status sv_client_builder_set_secret(sv_client_builder *builder, const char *secret);
 
+sv_status sv_client_builder_set_site_key(sv_client_builder *builder, const char *site_key);
+
+sv_status sv_client_builder_set_project_id(sv_client_builder *builder, const char *project_id);
+
 sv_status sv_client_builder_set_endpoint(sv_client_builder *builder, const char *endpoint);
 
 sv_status sv_client_builder_set_region(sv_client_builder *builder, const char *region);
-
-sv_status sv_client_builder_add_expected_hostname(sv_client_builder *builder, const char *hostname);
-
-sv_status sv_client_builder_add_expected_action(sv_client_builder *builder, const char *action);
-
-sv_status sv_client_builder_set_proxy(sv_client_builder *builder, const char *proxy);
-
-sv_status sv_client_builder_add_ca_pem(sv_client_builder *builder, const char *pem);
-
-sv_status sv_client_builder_add_ca_file(sv_client_builder *builder, const char *path);
 
 sv_status sv_client_builder_set_timeout_ms(sv_client_builder *builder, uint64_t millis);
 
@@ -57,21 +51,37 @@ sv_status sv_client_builder_set_connect_timeout_ms(sv_client_builder *builder, u
 
 sv_status sv_client_builder_set_attempt_timeout_ms(sv_client_builder *builder, uint64_t millis);
 
-sv_status sv_client_builder_set_max_retries(sv_client_builder *builder, uint32_t retries);
+sv_status sv_client_builder_set_max_retries(sv_client_builder *builder, uint32_t max_retries);
+
+sv_status sv_client_builder_set_retry_base_delay_ms(sv_client_builder *builder, uint64_t millis);
+
+sv_status sv_client_builder_set_retry_max_delay_ms(sv_client_builder *builder, uint64_t millis);
+
+sv_status sv_client_builder_add_expected_hostname(sv_client_builder *builder,
+                                                  const char *expected_hostname);
+
+sv_status sv_client_builder_add_expected_action(sv_client_builder *builder,
+                                                const char *expected_action);
+
+sv_status sv_client_builder_set_score_threshold(sv_client_builder *builder, double score_threshold);
+
+sv_status sv_client_builder_set_max_age_seconds(sv_client_builder *builder, uint64_t seconds);
+
+sv_status sv_client_builder_set_fail_mode(sv_client_builder *builder, int32_t fail_mode);
+
+sv_status sv_client_builder_set_on_fail_open(sv_client_builder *builder, int32_t on_fail_open);
+
+sv_status sv_client_builder_set_proxy(sv_client_builder *builder, const char *proxy);
+
+sv_status sv_client_builder_add_ca_pem(sv_client_builder *builder, const char *ca_pem);
+
+sv_status sv_client_builder_add_ca_file(sv_client_builder *builder, const char *ca_file);
+
+sv_status sv_client_builder_set_allow_http(sv_client_builder *builder, bool allow_http);
 
 sv_status sv_client_builder_set_retry_backoff_ms(sv_client_builder *builder,
                                                  uint64_t base_ms,
                                                  uint64_t max_ms);
-
-sv_status sv_client_builder_set_score_threshold(sv_client_builder *builder, double threshold);
-
-sv_status sv_client_builder_set_max_age_seconds(sv_client_builder *builder, uint64_t seconds);
-
-sv_status sv_client_builder_set_fail_mode(sv_client_builder *builder, int32_t mode);
-
-sv_status sv_client_builder_set_on_fail_open(sv_client_builder *builder, int32_t policy);
-
-sv_status sv_client_builder_set_allow_http(sv_client_builder *builder, bool allow);
 
 sv_status sv_verify_options_new(sv_verify_options **options_out);
 

@@ -49,7 +49,7 @@ pub struct ClientOptions {
     /// The secret key. Read it from the environment or a secret store, never from code.
     #[napi(ts_type = "string")]
     pub secret: String,
-    /// The site key tokens must belong to: hCaptcha and Friendly (optional, recommended), reCAPTCHA Enterprise (required). Default: none.
+    /// The site key tokens must belong to: hCaptcha and Friendly (optional, recommended), reCAPTCHA Enterprise (required); refused by the other providers. Default: none.
     #[napi(ts_type = "string")]
     pub site_key: Option<String>,
     /// The Google Cloud project ID (reCAPTCHA Enterprise only, required). Default: none.
@@ -61,7 +61,7 @@ pub struct ClientOptions {
     /// A regional endpoint: Prosopo `eu`, `us` or `global`; Friendly `eu` or `global`. Default: global.
     #[napi(ts_type = "string")]
     pub region: Option<String>,
-    /// Total deadline for one verification, retries included. In milliseconds. Default: 10 s.
+    /// Total deadline for one verification, retries included (at most 300 s). In milliseconds. Default: 10 s.
     #[napi(ts_type = "number")]
     pub timeout_ms: Option<f64>,
     /// TCP and TLS connect timeout. In milliseconds. Default: 3 s.
@@ -76,19 +76,19 @@ pub struct ClientOptions {
     /// Backoff ceiling of the first retry; doubles per retry, full jitter. In milliseconds. Default: 200 ms.
     #[napi(ts_type = "number")]
     pub retry_base_delay_ms: Option<f64>,
-    /// Backoff cap. In milliseconds. Default: 2 s.
+    /// Backoff cap, at least `retry_base_delay`. In milliseconds. Default: 2 s.
     #[napi(ts_type = "number")]
     pub retry_max_delay_ms: Option<f64>,
-    /// Accepted hostnames (exact, case-insensitive); any one passes. Default: none.
+    /// Accepted hostnames (exact, case-insensitive); any one passes. Refused by a provider that reports no hostname. Default: none.
     #[napi(ts_type = "string | Array<string>")]
     pub expected_hostnames: Option<Vec<String>>,
-    /// Accepted actions (exact); any one passes. Default: none.
+    /// Accepted actions (exact, case-sensitive); any one passes. Refused by a provider that reports no action. Default: none.
     #[napi(ts_type = "string | Array<string>")]
     pub expected_actions: Option<Vec<String>>,
-    /// Reject scores above this (0 = human, 1 = bot); a missing score is rejected too. Default: none.
+    /// Reject scores above this (0 = human, 1 = bot); a missing score is rejected too. Refused by a provider that reports no score. Default: none.
     #[napi(ts_type = "number")]
     pub score_threshold: Option<f64>,
-    /// Reject challenges solved longer ago than this. In seconds. Default: none.
+    /// Reject challenges solved longer ago than this. Refused by a provider that reports no timestamp. In seconds. Default: none.
     #[napi(ts_type = "number")]
     pub max_age_seconds: Option<f64>,
     /// What an inconclusive outcome becomes; `open` accepts one only during a confirmed outage. Default: closed.
@@ -97,7 +97,7 @@ pub struct ClientOptions {
     /// What a suspected provider fail-open counts as; unset, rejected under `closed`, accepted under `open`. Default: follows fail_mode.
     #[napi(ts_type = "'accept' | 'reject'")]
     pub on_fail_open: Option<String>,
-    /// A proxy URL: `http://`, `https://`, `socks5://` or `socks5h://`. Default: HTTPS_PROXY / ALL_PROXY / NO_PROXY.
+    /// A proxy URL: `http://`, `https://`, `socks5://` or `socks5h://`. Refused with a plain-HTTP endpoint (the proxy would see the secret). Default: HTTPS_PROXY / ALL_PROXY / NO_PROXY.
     #[napi(ts_type = "string")]
     pub proxy: Option<String>,
     /// Extra trusted CA certificates, as PEM text, besides the system store. Default: none.

@@ -84,7 +84,7 @@ pub const OPTIONS: &[OptionSpec] = &[
         name: "site_key",
         kind: OptionKind::Text,
         default: "none",
-        doc: "The site key tokens must belong to: hCaptcha and Friendly (optional, recommended), reCAPTCHA Enterprise (required).",
+        doc: "The site key tokens must belong to: hCaptcha and Friendly (optional, recommended), reCAPTCHA Enterprise (required); refused by the other providers.",
     },
     OptionSpec {
         name: "project_id",
@@ -108,7 +108,7 @@ pub const OPTIONS: &[OptionSpec] = &[
         name: "timeout",
         kind: OptionKind::Duration,
         default: "10 s",
-        doc: "Total deadline for one verification, retries included.",
+        doc: "Total deadline for one verification, retries included (at most 300 s).",
     },
     OptionSpec {
         name: "connect_timeout",
@@ -138,31 +138,31 @@ pub const OPTIONS: &[OptionSpec] = &[
         name: "retry_max_delay",
         kind: OptionKind::Duration,
         default: "2 s",
-        doc: "Backoff cap.",
+        doc: "Backoff cap, at least `retry_base_delay`.",
     },
     OptionSpec {
         name: "expected_hostnames",
         kind: OptionKind::TextList,
         default: "none",
-        doc: "Accepted hostnames (exact, case-insensitive); any one passes.",
+        doc: "Accepted hostnames (exact, case-insensitive); any one passes. Refused by a provider that reports no hostname.",
     },
     OptionSpec {
         name: "expected_actions",
         kind: OptionKind::TextList,
         default: "none",
-        doc: "Accepted actions (exact); any one passes.",
+        doc: "Accepted actions (exact, case-sensitive); any one passes. Refused by a provider that reports no action.",
     },
     OptionSpec {
         name: "score_threshold",
         kind: OptionKind::Number,
         default: "none",
-        doc: "Reject scores above this (0 = human, 1 = bot); a missing score is rejected too.",
+        doc: "Reject scores above this (0 = human, 1 = bot); a missing score is rejected too. Refused by a provider that reports no score.",
     },
     OptionSpec {
         name: "max_age",
         kind: OptionKind::Duration,
         default: "none",
-        doc: "Reject challenges solved longer ago than this.",
+        doc: "Reject challenges solved longer ago than this. Refused by a provider that reports no timestamp.",
     },
     OptionSpec {
         name: "fail_mode",
@@ -180,7 +180,7 @@ pub const OPTIONS: &[OptionSpec] = &[
         name: "proxy",
         kind: OptionKind::Text,
         default: "HTTPS_PROXY / ALL_PROXY / NO_PROXY",
-        doc: "A proxy URL: `http://`, `https://`, `socks5://` or `socks5h://`.",
+        doc: "A proxy URL: `http://`, `https://`, `socks5://` or `socks5h://`. Refused with a plain-HTTP endpoint (the proxy would see the secret).",
     },
     OptionSpec {
         name: "ca_pems",

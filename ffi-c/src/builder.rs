@@ -6,9 +6,9 @@
 use std::ffi::{c_char, c_void};
 use std::time::Duration;
 
-use core_api::{ClientBuilder, FailMode, FailOpenPolicy, Provider};
+use core_api::{ClientBuilder, OptionValue, Provider};
 
-use crate::boundary::{config_str_arg, guard, null, str_arg, write_out, Fail};
+use crate::boundary::{config_str_arg, core_fail, guard, null, str_arg, write_out, Fail};
 use crate::error::sv_error;
 use crate::status::*;
 
@@ -102,144 +102,226 @@ pub extern "C" fn sv_client_builder_free(builder: *mut sv_client_builder) {
     }
 }
 
-/// Applies a string option.
-fn set_str(
-    builder: *mut sv_client_builder,
-    value: *const c_char,
-    what: &str,
-    apply: impl FnOnce(&mut ClientBuilder, &str),
-) -> sv_status {
+/// Hands a typed setter's string to the core's generic setter.
+fn set_text(builder: *mut sv_client_builder, name: &str, value: *const c_char) -> sv_status {
     guard(std::ptr::null_mut(), || {
         // SAFETY: builder and value follow the API contract (NULL is reported).
         let b = unsafe { self::builder(builder)? };
-        apply(b, unsafe { config_str_arg(value, what)? });
+        let value = unsafe { config_str_arg(value, name)? };
+        b.set_option(name, OptionValue::Text(value)).map_err(core_fail)?;
         Ok(())
     })
 }
 
-/// Applies a millisecond option.
-fn set_millis(
-    builder: *mut sv_client_builder,
-    millis: u64,
-    apply: impl FnOnce(&mut ClientBuilder, Duration),
-) -> sv_status {
+/// Hands a typed setter's value to the core's generic setter.
+fn set_value(builder: *mut sv_client_builder, name: &str, value: OptionValue<'_>) -> sv_status {
     guard(std::ptr::null_mut(), || {
         // SAFETY: builder follows the API contract (NULL is reported).
-        apply(unsafe { self::builder(builder)? }, Duration::from_millis(millis));
+        unsafe { self::builder(builder)? }
+            .set_option(name, value)
+            .map_err(core_fail)?;
         Ok(())
     })
 }
 
-/// The secret key (required). Copied; zeroized inside the library when freed.
-#[no_mangle]
-pub extern "C" fn sv_client_builder_set_secret(builder: *mut sv_client_builder, secret: *const c_char) -> sv_status {
-    set_str(builder, secret, "secret", |b, v| {
-        b.secret(v);
+/// Hands the word of a choice option's constant to the core's generic
+/// setter; `None` (a number that is no constant) is `SV_CONFIGURATION`.
+fn set_word(builder: *mut sv_client_builder, name: &str, word: Option<&str>) -> sv_status {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: builder follows the API contract (NULL is reported).
+        let b = unsafe { self::builder(builder)? };
+        let word = word.ok_or_else(|| (SV_CONFIGURATION, format!("unknown {name} number")))?;
+        b.set_option(name, OptionValue::Text(word)).map_err(core_fail)?;
+        Ok(())
     })
 }
 
-/// A custom verify URL (https, or http to loopback). Excludes a region.
+// The typed setters: one per option of the core, each handing its value to
+// the core's generic setter (as `sv_client_builder_set_option_*` do), so the
+// core validates it. Generated from the core's `OPTIONS` (vocab/src/c.rs
+// states how an option is spelled here).
+//
+// BEGIN GENERATED c-setters (siteverify-vocab; edit core/, then `make vocab`)
+/// The secret key. Read it from the environment or a secret store, never from code. Required.
+/// Copied; zeroized inside the library when freed. Core option `secret`.
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_secret(builder: *mut sv_client_builder, secret: *const c_char) -> sv_status {
+    set_text(builder, "secret", secret)
+}
+
+/// The site key tokens must belong to: hCaptcha and Friendly (optional, recommended), reCAPTCHA
+/// Enterprise (required); refused by the other providers. Default: none. Core option `site_key`.
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_site_key(
+    builder: *mut sv_client_builder,
+    site_key: *const c_char,
+) -> sv_status {
+    set_text(builder, "site_key", site_key)
+}
+
+/// The Google Cloud project ID (reCAPTCHA Enterprise only, required). Default: none. Core option
+/// `project_id`.
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_project_id(
+    builder: *mut sv_client_builder,
+    project_id: *const c_char,
+) -> sv_status {
+    set_text(builder, "project_id", project_id)
+}
+
+/// A custom verify URL, path included (HTTPS, or plain HTTP to loopback). Excludes `region`.
+/// Default: the provider's. Core option `endpoint`.
 #[no_mangle]
 pub extern "C" fn sv_client_builder_set_endpoint(
     builder: *mut sv_client_builder,
     endpoint: *const c_char,
 ) -> sv_status {
-    set_str(builder, endpoint, "endpoint", |b, v| {
-        b.endpoint(v);
-    })
+    set_text(builder, "endpoint", endpoint)
 }
 
-/// A regional endpoint: Prosopo "eu", "us" or "global".
+/// A regional endpoint: Prosopo `eu`, `us` or `global`; Friendly `eu` or `global`. Default: global.
+/// Core option `region`.
 #[no_mangle]
 pub extern "C" fn sv_client_builder_set_region(builder: *mut sv_client_builder, region: *const c_char) -> sv_status {
-    set_str(builder, region, "region", |b, v| {
-        b.region(v);
-    })
+    set_text(builder, "region", region)
 }
 
-/// Adds an accepted hostname (exact, case-insensitive).
+/// Total deadline for one verification, retries included (at most 300 s). In milliseconds. Default:
+/// 10 s. Core option `timeout`.
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_timeout_ms(builder: *mut sv_client_builder, millis: u64) -> sv_status {
+    set_value(builder, "timeout", OptionValue::Millis(millis as f64))
+}
+
+/// TCP and TLS connect timeout. In milliseconds. Default: 3 s. Core option `connect_timeout`.
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_connect_timeout_ms(builder: *mut sv_client_builder, millis: u64) -> sv_status {
+    set_value(builder, "connect_timeout", OptionValue::Millis(millis as f64))
+}
+
+/// Timeout of a single attempt, capped by the total deadline. In milliseconds. Default: 6 s. Core
+/// option `attempt_timeout`.
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_attempt_timeout_ms(builder: *mut sv_client_builder, millis: u64) -> sv_status {
+    set_value(builder, "attempt_timeout", OptionValue::Millis(millis as f64))
+}
+
+/// Retries after the first attempt, on connect errors, timeouts, 5xx and 429 only (at most 10).
+/// Default: 2. Core option `max_retries`.
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_max_retries(builder: *mut sv_client_builder, max_retries: u32) -> sv_status {
+    set_value(builder, "max_retries", OptionValue::Int(i64::from(max_retries)))
+}
+
+/// Backoff ceiling of the first retry; doubles per retry, full jitter. In milliseconds. Default:
+/// 200 ms. Core option `retry_base_delay`.
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_retry_base_delay_ms(builder: *mut sv_client_builder, millis: u64) -> sv_status {
+    set_value(builder, "retry_base_delay", OptionValue::Millis(millis as f64))
+}
+
+/// Backoff cap, at least `retry_base_delay`. In milliseconds. Default: 2 s. Core option
+/// `retry_max_delay`.
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_retry_max_delay_ms(builder: *mut sv_client_builder, millis: u64) -> sv_status {
+    set_value(builder, "retry_max_delay", OptionValue::Millis(millis as f64))
+}
+
+/// Accepted hostnames (exact, case-insensitive); any one passes. Refused by a provider that reports
+/// no hostname. Default: none. Adds one per call. Core option `expected_hostnames`.
 #[no_mangle]
 pub extern "C" fn sv_client_builder_add_expected_hostname(
     builder: *mut sv_client_builder,
-    hostname: *const c_char,
+    expected_hostname: *const c_char,
 ) -> sv_status {
-    set_str(builder, hostname, "hostname", |b, v| {
-        b.expected_hostname(v);
-    })
+    set_text(builder, "expected_hostnames", expected_hostname)
 }
 
-/// Adds an accepted action (exact, case-sensitive).
+/// Accepted actions (exact, case-sensitive); any one passes. Refused by a provider that reports no
+/// action. Default: none. Adds one per call. Core option `expected_actions`.
 #[no_mangle]
 pub extern "C" fn sv_client_builder_add_expected_action(
     builder: *mut sv_client_builder,
-    action: *const c_char,
+    expected_action: *const c_char,
 ) -> sv_status {
-    set_str(builder, action, "action", |b, v| {
-        b.expected_action(v);
-    })
+    set_text(builder, "expected_actions", expected_action)
 }
 
-/// An explicit proxy URL; without it HTTPS_PROXY/NO_PROXY apply. Refused at build
-/// with a plain-HTTP endpoint, and environment proxies never apply to one
-/// (a proxy would see the secret).
+/// Reject scores above this (0 = human, 1 = bot); a missing score is rejected too. Refused by a
+/// provider that reports no score. Default: none. Core option `score_threshold`.
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_score_threshold(
+    builder: *mut sv_client_builder,
+    score_threshold: f64,
+) -> sv_status {
+    set_value(builder, "score_threshold", OptionValue::Float(score_threshold))
+}
+
+/// Reject challenges solved longer ago than this. Refused by a provider that reports no timestamp.
+/// In seconds. Default: none. Core option `max_age`.
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_max_age_seconds(builder: *mut sv_client_builder, seconds: u64) -> sv_status {
+    set_value(builder, "max_age", OptionValue::Seconds(seconds as f64))
+}
+
+/// What an inconclusive outcome becomes; `open` accepts one only during a confirmed outage.
+/// Default: closed. One of `SV_FAIL_MODE_CLOSED`, `SV_FAIL_MODE_OPEN`; another number is
+/// `SV_CONFIGURATION`. Core option `fail_mode`.
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_fail_mode(builder: *mut sv_client_builder, fail_mode: i32) -> sv_status {
+    let word = match fail_mode {
+        SV_FAIL_MODE_CLOSED => Some("closed"),
+        SV_FAIL_MODE_OPEN => Some("open"),
+        _ => None,
+    };
+    set_word(builder, "fail_mode", word)
+}
+
+/// What a suspected provider fail-open counts as; unset, rejected under `closed`, accepted under
+/// `open`. Default: follows fail_mode. One of `SV_FAIL_OPEN_ACCEPT`, `SV_FAIL_OPEN_REJECT`; another
+/// number is `SV_CONFIGURATION`. Core option `on_fail_open`.
+#[no_mangle]
+pub extern "C" fn sv_client_builder_set_on_fail_open(builder: *mut sv_client_builder, on_fail_open: i32) -> sv_status {
+    let word = match on_fail_open {
+        SV_FAIL_OPEN_ACCEPT => Some("accept"),
+        SV_FAIL_OPEN_REJECT => Some("reject"),
+        _ => None,
+    };
+    set_word(builder, "on_fail_open", word)
+}
+
+/// A proxy URL: `http://`, `https://`, `socks5://` or `socks5h://`. Refused with a plain-HTTP
+/// endpoint (the proxy would see the secret). Default: HTTPS_PROXY / ALL_PROXY / NO_PROXY. Core
+/// option `proxy`.
 #[no_mangle]
 pub extern "C" fn sv_client_builder_set_proxy(builder: *mut sv_client_builder, proxy: *const c_char) -> sv_status {
-    set_str(builder, proxy, "proxy", |b, v| {
-        b.proxy(v);
-    })
+    set_text(builder, "proxy", proxy)
 }
 
-/// Trusts the CA certificates in this PEM text too.
+/// Extra trusted CA certificates, as PEM text, besides the system store. Default: none. Adds one
+/// per call. Core option `ca_pems`.
 #[no_mangle]
-pub extern "C" fn sv_client_builder_add_ca_pem(builder: *mut sv_client_builder, pem: *const c_char) -> sv_status {
-    set_str(builder, pem, "pem", |b, v| {
-        b.ca_pem(v);
-    })
+pub extern "C" fn sv_client_builder_add_ca_pem(builder: *mut sv_client_builder, ca_pem: *const c_char) -> sv_status {
+    set_text(builder, "ca_pems", ca_pem)
 }
 
-/// Trusts the CA certificates in this PEM file too (read at build).
+/// Extra trusted CA certificates, as PEM files read at build time. Default: none. Adds one per
+/// call. Core option `ca_files`.
 #[no_mangle]
-pub extern "C" fn sv_client_builder_add_ca_file(builder: *mut sv_client_builder, path: *const c_char) -> sv_status {
-    set_str(builder, path, "path", |b, v| {
-        b.ca_file(v);
-    })
+pub extern "C" fn sv_client_builder_add_ca_file(builder: *mut sv_client_builder, ca_file: *const c_char) -> sv_status {
+    set_text(builder, "ca_files", ca_file)
 }
 
-/// Total deadline per verification, retries included (default 10000).
+/// Allow a plain-HTTP endpoint that is not loopback (the secret then travels in the clear).
+/// Default: false. Core option `allow_http`.
 #[no_mangle]
-pub extern "C" fn sv_client_builder_set_timeout_ms(builder: *mut sv_client_builder, millis: u64) -> sv_status {
-    set_millis(builder, millis, |b, d| {
-        b.timeout(d);
-    })
+pub extern "C" fn sv_client_builder_set_allow_http(builder: *mut sv_client_builder, allow_http: bool) -> sv_status {
+    set_value(builder, "allow_http", OptionValue::Bool(allow_http))
 }
+// END GENERATED c-setters
 
-/// Connect timeout (default 3000).
-#[no_mangle]
-pub extern "C" fn sv_client_builder_set_connect_timeout_ms(builder: *mut sv_client_builder, millis: u64) -> sv_status {
-    set_millis(builder, millis, |b, d| {
-        b.connect_timeout(d);
-    })
-}
-
-/// Per-attempt timeout (default 6000, capped by the total deadline).
-#[no_mangle]
-pub extern "C" fn sv_client_builder_set_attempt_timeout_ms(builder: *mut sv_client_builder, millis: u64) -> sv_status {
-    set_millis(builder, millis, |b, d| {
-        b.attempt_timeout(d);
-    })
-}
-
-/// Retries after the first attempt, on connect errors, timeouts, 5xx and 429 only (default 2).
-#[no_mangle]
-pub extern "C" fn sv_client_builder_set_max_retries(builder: *mut sv_client_builder, retries: u32) -> sv_status {
-    guard(std::ptr::null_mut(), || {
-        // SAFETY: API contract.
-        unsafe { self::builder(builder)? }.max_retries(retries);
-        Ok(())
-    })
-}
-
-/// Backoff: first ceiling and cap in milliseconds (defaults 200 and 2000; full jitter).
+/// Backoff: first ceiling and cap in milliseconds (defaults 200 and 2000; full jitter):
+/// `sv_client_builder_set_retry_base_delay_ms` and `sv_client_builder_set_retry_max_delay_ms` at once.
 #[no_mangle]
 pub extern "C" fn sv_client_builder_set_retry_backoff_ms(
     builder: *mut sv_client_builder,
@@ -249,67 +331,6 @@ pub extern "C" fn sv_client_builder_set_retry_backoff_ms(
     guard(std::ptr::null_mut(), || {
         // SAFETY: API contract.
         unsafe { self::builder(builder)? }.retry_backoff(Duration::from_millis(base_ms), Duration::from_millis(max_ms));
-        Ok(())
-    })
-}
-
-/// Rejects scores above `threshold` (0 = human, 1 = bot), and missing scores.
-#[no_mangle]
-pub extern "C" fn sv_client_builder_set_score_threshold(builder: *mut sv_client_builder, threshold: f64) -> sv_status {
-    guard(std::ptr::null_mut(), || {
-        // SAFETY: API contract.
-        unsafe { self::builder(builder)? }.score_threshold(threshold);
-        Ok(())
-    })
-}
-
-/// Rejects challenges solved more than `seconds` ago.
-#[no_mangle]
-pub extern "C" fn sv_client_builder_set_max_age_seconds(builder: *mut sv_client_builder, seconds: u64) -> sv_status {
-    guard(std::ptr::null_mut(), || {
-        // SAFETY: API contract.
-        unsafe { self::builder(builder)? }.max_age(Duration::from_secs(seconds));
-        Ok(())
-    })
-}
-
-/// `SV_FAIL_MODE_CLOSED` (default) or `SV_FAIL_MODE_OPEN`; another number is `SV_CONFIGURATION`.
-#[no_mangle]
-pub extern "C" fn sv_client_builder_set_fail_mode(builder: *mut sv_client_builder, mode: i32) -> sv_status {
-    guard(std::ptr::null_mut(), || {
-        // SAFETY: API contract.
-        let b = unsafe { self::builder(builder)? };
-        b.fail_mode(match mode {
-            SV_FAIL_MODE_CLOSED => FailMode::Closed,
-            SV_FAIL_MODE_OPEN => FailMode::Open,
-            _ => return Err((SV_CONFIGURATION, "unknown fail mode".into())),
-        });
-        Ok(())
-    })
-}
-
-/// `SV_FAIL_OPEN_ACCEPT` or `SV_FAIL_OPEN_REJECT`; another number is `SV_CONFIGURATION`.
-/// Unset, a suspected provider fail-open follows the fail mode.
-#[no_mangle]
-pub extern "C" fn sv_client_builder_set_on_fail_open(builder: *mut sv_client_builder, policy: i32) -> sv_status {
-    guard(std::ptr::null_mut(), || {
-        // SAFETY: API contract.
-        let b = unsafe { self::builder(builder)? };
-        b.on_fail_open(match policy {
-            SV_FAIL_OPEN_ACCEPT => FailOpenPolicy::Accept,
-            SV_FAIL_OPEN_REJECT => FailOpenPolicy::Reject,
-            _ => return Err((SV_CONFIGURATION, "unknown fail-open policy".into())),
-        });
-        Ok(())
-    })
-}
-
-/// Allows a plain-HTTP endpoint that is not loopback (the secret travels in the clear).
-#[no_mangle]
-pub extern "C" fn sv_client_builder_set_allow_http(builder: *mut sv_client_builder, allow: bool) -> sv_status {
-    guard(std::ptr::null_mut(), || {
-        // SAFETY: API contract.
-        unsafe { self::builder(builder)? }.allow_http(allow);
         Ok(())
     })
 }

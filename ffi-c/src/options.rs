@@ -2,7 +2,8 @@
 //! (see `OPTIONS` in the core and the option table in include/README.md).
 //! The core validates and converts; a mistake is `SV_CONFIGURATION` with a
 //! message that names the option and never echoes the value. Bindings pass
-//! every option through these; the typed setters are conveniences for C.
+//! every option through these; the typed setters of builder.rs, generated
+//! from the same table (one per option), are conveniences for C.
 
 use std::ffi::c_char;
 

@@ -393,6 +393,47 @@ static void test_generic_options(void) {
   sv_client_free(c);
 }
 
+/* The typed setters (one per option, generated from the core's table) reach the core's
+ * generic setter: what the core refuses at build names the option they set. */
+static void build_refuses(sv_client_builder *b, const char *option) {
+  const sv_client *c = NULL;
+  sv_error *err = NULL;
+  CHECK(sv_client_builder_build(b, &c, &err) == SV_CONFIGURATION && !c, "%s refused", option);
+  CHECK(err && strstr(sv_error_message(err), option), "%s: %s", option, err ? sv_error_message(err) : "");
+  sv_error_free(err);
+}
+
+static void test_typed_setters(void) {
+  sv_client_builder *b = NULL;
+  sv_client_builder_new(SV_PROVIDER_PROSOPO, &b);
+  sv_client_builder_set_secret(b, "mock-secret");
+  sv_client_builder_set_endpoint(b, g_prosopo);
+  CHECK(sv_client_builder_set_site_key(b, "k") == SV_OK, "site_key");
+  build_refuses(b, "site_key");
+  sv_client_builder_free(b);
+
+  sv_client_builder_new(SV_PROVIDER_PROSOPO, &b);
+  sv_client_builder_set_secret(b, "mock-secret");
+  sv_client_builder_set_endpoint(b, g_prosopo);
+  CHECK(sv_client_builder_set_project_id(b, "p") == SV_OK, "project_id");
+  CHECK(sv_client_builder_set_project_id(b, NULL) == SV_NULL_ARGUMENT, "NULL project_id");
+  build_refuses(b, "project_id");
+  sv_client_builder_free(b);
+
+  /* A first backoff ceiling above the default cap (2 s) is refused until the cap is raised. */
+  sv_client_builder_new(SV_PROVIDER_PROSOPO, &b);
+  sv_client_builder_set_secret(b, "mock-secret");
+  sv_client_builder_set_endpoint(b, g_prosopo);
+  CHECK(sv_client_builder_set_retry_base_delay_ms(b, 3000) == SV_OK, "retry_base_delay_ms");
+  build_refuses(b, "backoff");
+  CHECK(sv_client_builder_set_retry_max_delay_ms(NULL, 1) == SV_NULL_ARGUMENT, "NULL builder");
+  CHECK(sv_client_builder_set_retry_max_delay_ms(b, 5000) == SV_OK, "retry_max_delay_ms");
+  const sv_client *c = NULL;
+  CHECK(sv_client_builder_build(b, &c, NULL) == SV_OK && c, "backoff 3 s, cap 5 s");
+  sv_client_free(c);
+  sv_client_builder_free(b);
+}
+
 /* One event per verification, on the verifying thread; never the secret or the token. */
 typedef struct {
   pthread_mutex_t lock;
@@ -539,6 +580,7 @@ int main(int argc, char **argv) {
   test_shared();
   test_injected_panic();
   test_generic_options();
+  test_typed_setters();
   test_event_callback();
   test_in_process_mock();
   return finish("c abi");

@@ -10,7 +10,14 @@
 //! - the option tables of the READMEs, from `siteverify::OPTIONS`;
 //! - the names of the events' log levels, from `siteverify::EventLevel::ALL`
 //!   (Go, Node, Java; each binding maps the names to its logging library's
-//!   levels, the core decides which event gets which).
+//!   levels, the core decides which event gets which);
+//! - Go's `Config` option fields and the code handing them to the core
+//!   ([`go`]), Java's builder setters and the Spring Boot starter's
+//!   properties ([`java`]), the C ABI's typed setters ([`c`]), from
+//!   `siteverify::OPTIONS`.
+//!
+//! Each language's module states the rule by which a new option is spelled
+//! there, and lists the spellings older than the rule.
 //!
 //! Each generated part sits between `BEGIN GENERATED <block>` and
 //! `END GENERATED <block>` marker lines in its file.
@@ -29,6 +36,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use siteverify::{EventLevel, OptionKind, OptionSpec, Reason, OPTIONS};
+
+mod c;
+mod go;
+mod java;
+mod text;
+
+use text::camel;
 
 struct Block {
     file: &'static str,
@@ -123,6 +137,78 @@ const BLOCKS: &[Block] = &[
         comment: "<!--",
         render: options_table,
     },
+    Block {
+        file: "bindings-go/config.go",
+        name: "go-config",
+        comment: "\t//",
+        render: go::config_fields,
+    },
+    Block {
+        file: "bindings-go/config.go",
+        name: "go-config-view",
+        comment: "\t//",
+        render: go::view_fields,
+    },
+    Block {
+        file: "bindings-go/config.go",
+        name: "go-config-view-values",
+        comment: "\t\t//",
+        render: go::view_values,
+    },
+    Block {
+        file: "bindings-go/options.go",
+        name: "go-options",
+        comment: "\t//",
+        render: go::options,
+    },
+    Block {
+        file: "bindings-java/src/main/java/org/siteverify/SiteverifyClient.java",
+        name: "java-builder",
+        comment: "        //",
+        render: java::builder_interface,
+    },
+    Block {
+        file: "bindings-java/src/main/java/org/siteverify/ClientBuilder.java",
+        name: "java-builder",
+        comment: "    //",
+        render: java::builder_class,
+    },
+    Block {
+        file: "bindings-java/spring-boot-starter/src/main/java/org/siteverify/spring/SiteverifyProperties.java",
+        name: "spring-properties",
+        comment: "    //",
+        render: java::spring_fields,
+    },
+    Block {
+        file: "bindings-java/spring-boot-starter/src/main/java/org/siteverify/spring/SiteverifyProperties.java",
+        name: "spring-accessors",
+        comment: "    //",
+        render: java::spring_accessors,
+    },
+    Block {
+        file: "bindings-java/spring-boot-starter/src/main/java/org/siteverify/spring/SiteverifyAutoConfiguration.java",
+        name: "spring-options",
+        comment: "        //",
+        render: java::spring_apply,
+    },
+    Block {
+        file: "bindings-go/README.md",
+        name: "go-options",
+        comment: "<!--",
+        render: go::readme_table,
+    },
+    Block {
+        file: "bindings-java/README.md",
+        name: "java-options",
+        comment: "<!--",
+        render: java::readme_table,
+    },
+    Block {
+        file: "ffi-c/src/builder.rs",
+        name: "c-setters",
+        comment: "//",
+        render: c::setters,
+    },
 ];
 
 struct Vocab {
@@ -132,18 +218,6 @@ struct Vocab {
 
 fn upper_snake(code: &str) -> String {
     code.replace('-', "_").to_ascii_uppercase()
-}
-
-fn camel(code: &str) -> String {
-    code.split(['-', '_'])
-        .map(|w| {
-            let mut c = w.chars();
-            match c.next() {
-                Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect()
 }
 
 fn c_reasons(_: &Vocab) -> String {
@@ -246,12 +320,10 @@ fn java_event_levels(_: &Vocab) -> String {
 /// (milliseconds, but seconds for `max_age`), as bindings-node/src/options.rs
 /// reads it; its tests check the two agree.
 fn node_key(o: &OptionSpec) -> String {
-    let mut words = o.name.split('_');
-    let mut key = words.next().unwrap_or_default().to_string();
-    key.extend(words.map(camel));
-    match (o.kind, o.name) {
-        (OptionKind::Duration, "max_age") => key + "Seconds",
-        (OptionKind::Duration, _) => key + "Ms",
+    let key = text::lower_camel(o.name);
+    match o.kind {
+        OptionKind::Duration if text::in_seconds(o) => key + "Seconds",
+        OptionKind::Duration => key + "Ms",
         _ => key,
     }
 }
@@ -270,9 +342,9 @@ fn node_ts_type(o: &OptionSpec) -> String {
 }
 
 fn node_unit(o: &OptionSpec) -> &'static str {
-    match (o.kind, o.name) {
-        (OptionKind::Duration, "max_age") => " In seconds.",
-        (OptionKind::Duration, _) => " In milliseconds.",
+    match o.kind {
+        OptionKind::Duration if text::in_seconds(o) => " In seconds.",
+        OptionKind::Duration => " In milliseconds.",
         _ => "",
     }
 }

@@ -56,6 +56,7 @@ final class ClientBuilder implements SiteverifyClient.Builder {
         return option(ClientOption.duration(name, requireArg(value, name)));
     }
 
+    // BEGIN GENERATED java-builder (siteverify-vocab; edit core/, then `make vocab`)
     @Override
     public ClientBuilder secret(String secret) {
         return text("secret", secret);
@@ -72,13 +73,8 @@ final class ClientBuilder implements SiteverifyClient.Builder {
     }
 
     @Override
-    public ClientBuilder endpoint(String url) {
-        return text("endpoint", url);
-    }
-
-    @Override
-    public ClientBuilder endpoint(URI url) {
-        return endpoint(requireArg(url, "endpoint").toString());
+    public ClientBuilder endpoint(String endpoint) {
+        return text("endpoint", endpoint);
     }
 
     @Override
@@ -87,82 +83,60 @@ final class ClientBuilder implements SiteverifyClient.Builder {
     }
 
     @Override
-    public ClientBuilder expectedHostname(String hostname) {
-        return text("expected_hostnames", hostname);
-    }
-
-    @Override
-    public ClientBuilder expectedHostnames(Iterable<String> hostnames) {
-        requireArg(hostnames, "expected_hostnames").forEach(this::expectedHostname);
-        return this;
-    }
-
-    @Override
-    public ClientBuilder expectedAction(String action) {
-        return text("expected_actions", action);
-    }
-
-    @Override
-    public ClientBuilder expectedActions(Iterable<String> actions) {
-        requireArg(actions, "expected_actions").forEach(this::expectedAction);
-        return this;
-    }
-
-    @Override
-    public ClientBuilder proxy(String url) {
-        return text("proxy", url);
-    }
-
-    @Override
-    public ClientBuilder caPem(String pem) {
-        return text("ca_pems", pem);
-    }
-
-    @Override
-    public ClientBuilder caFile(Path path) {
-        return text("ca_files", requireArg(path, "ca_files").toString());
-    }
-
-    @Override
     public ClientBuilder timeout(Duration timeout) {
         return duration("timeout", timeout);
     }
 
     @Override
-    public ClientBuilder connectTimeout(Duration timeout) {
-        return duration("connect_timeout", timeout);
+    public ClientBuilder connectTimeout(Duration connectTimeout) {
+        return duration("connect_timeout", connectTimeout);
     }
 
     @Override
-    public ClientBuilder attemptTimeout(Duration timeout) {
-        return duration("attempt_timeout", timeout);
+    public ClientBuilder attemptTimeout(Duration attemptTimeout) {
+        return duration("attempt_timeout", attemptTimeout);
     }
 
     @Override
-    public ClientBuilder maxRetries(int retries) {
-        return option(ClientOption.whole("max_retries", retries));
+    public ClientBuilder maxRetries(int maxRetries) {
+        return option(ClientOption.whole("max_retries", maxRetries));
     }
 
     @Override
-    public ClientBuilder retryBaseDelay(Duration delay) {
-        return duration("retry_base_delay", delay);
+    public ClientBuilder retryBaseDelay(Duration retryBaseDelay) {
+        return duration("retry_base_delay", retryBaseDelay);
     }
 
     @Override
-    public ClientBuilder retryMaxDelay(Duration delay) {
-        return duration("retry_max_delay", delay);
+    public ClientBuilder retryMaxDelay(Duration retryMaxDelay) {
+        return duration("retry_max_delay", retryMaxDelay);
     }
 
     @Override
-    public ClientBuilder retryBackoff(Duration base, Duration max) {
-        requireArg(base, "retry_base_delay");
-        requireArg(max, "retry_max_delay");
-        return retryBaseDelay(base).retryMaxDelay(max);
+    public ClientBuilder expectedHostname(String expectedHostname) {
+        return text("expected_hostnames", expectedHostname);
     }
 
     @Override
-    public ClientBuilder scoreThreshold(double threshold) {
-        return option(ClientOption.number("score_threshold", threshold));
+    public ClientBuilder expectedHostnames(Iterable<String> expectedHostnames) {
+        requireArg(expectedHostnames, "expected_hostnames").forEach(this::expectedHostname);
+        return this;
+    }
+
+    @Override
+    public ClientBuilder expectedAction(String expectedAction) {
+        return text("expected_actions", expectedAction);
+    }
+
+    @Override
+    public ClientBuilder expectedActions(Iterable<String> expectedActions) {
+        requireArg(expectedActions, "expected_actions").forEach(this::expectedAction);
+        return this;
+    }
+
+    @Override
+    public ClientBuilder scoreThreshold(double scoreThreshold) {
+        return option(ClientOption.number("score_threshold", scoreThreshold));
     }
 
     @Override
@@ -171,18 +145,46 @@ final class ClientBuilder implements SiteverifyClient.Builder {
     }
 
     @Override
-    public ClientBuilder failMode(FailMode mode) {
-        return text("fail_mode", requireArg(mode, "fail_mode").code());
+    public ClientBuilder failMode(FailMode failMode) {
+        return text("fail_mode", requireArg(failMode, "fail_mode").code());
     }
 
     @Override
-    public ClientBuilder onFailOpen(FailOpenPolicy policy) {
-        return text("on_fail_open", requireArg(policy, "on_fail_open").code());
+    public ClientBuilder onFailOpen(FailOpenPolicy onFailOpen) {
+        return text("on_fail_open", requireArg(onFailOpen, "on_fail_open").code());
     }
 
     @Override
-    public ClientBuilder allowHttp(boolean allow) {
-        return option(ClientOption.bool("allow_http", allow));
+    public ClientBuilder proxy(String proxy) {
+        return text("proxy", proxy);
+    }
+
+    @Override
+    public ClientBuilder caPem(String caPem) {
+        return text("ca_pems", caPem);
+    }
+
+    @Override
+    public ClientBuilder caFile(Path caFile) {
+        return text("ca_files", requireArg(caFile, "ca_files").toString());
+    }
+
+    @Override
+    public ClientBuilder allowHttp(boolean allowHttp) {
+        return option(ClientOption.bool("allow_http", allowHttp));
+    }
+    // END GENERATED java-builder
+
+    @Override
+    public ClientBuilder endpoint(URI url) {
+        return endpoint(requireArg(url, "endpoint").toString());
+    }
+
+    @Override
+    public ClientBuilder retryBackoff(Duration base, Duration max) {
+        requireArg(base, "retry_base_delay");
+        requireArg(max, "retry_max_delay");
+        return retryBaseDelay(base).retryMaxDelay(max);
     }
 
     @Override

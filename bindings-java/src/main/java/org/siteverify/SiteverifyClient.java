@@ -209,109 +209,134 @@ public final class SiteverifyClient implements AutoCloseable {
      * many clients.
      */
     public sealed interface Builder permits ClientBuilder {
-        /** {@code secret}: the secret key (required). Never shown by {@code toString()} or in error messages. */
+        // BEGIN GENERATED java-builder (siteverify-vocab; edit core/, then `make vocab`)
+        /**
+         * {@code secret}: the secret key. Read it from the environment or a secret store, never
+         * from code. Required. Never shown by {@code toString()} or in error messages.
+         */
         Builder secret(String secret);
 
         /**
-         * {@code site_key}: the site key tokens must belong to. hCaptcha and Friendly Captcha:
-         * optional, recommended; reCAPTCHA Enterprise: required; any other provider refuses it.
+         * {@code site_key}: the site key tokens must belong to: hCaptcha and Friendly (optional,
+         * recommended), reCAPTCHA Enterprise (required); refused by the other providers. Default:
+         * none.
          */
         Builder siteKey(String siteKey);
 
-        /** {@code project_id}: the Google Cloud project ID (reCAPTCHA Enterprise only, required there). */
+        /** {@code project_id}: the Google Cloud project ID (reCAPTCHA Enterprise only, required). Default: none. */
         Builder projectId(String projectId);
 
-        /** {@code endpoint}: a custom verify URL (https, or http to loopback); excludes {@link #region(String)}. */
-        Builder endpoint(String url);
-
-        /** {@code endpoint}, from a URI. */
-        Builder endpoint(URI url);
+        /**
+         * {@code endpoint}: a custom verify URL, path included (HTTPS, or plain HTTP to loopback).
+         * Excludes {@link #region(String)}. Default: the provider's.
+         */
+        Builder endpoint(String endpoint);
 
         /**
-         * {@code region}: a regional endpoint, Prosopo {@code "eu"}, {@code "us"} or {@code "global"};
-         * Friendly Captcha {@code "eu"} or {@code "global"}.
+         * {@code region}: a regional endpoint: Prosopo {@code eu}, {@code us} or {@code global};
+         * Friendly {@code eu} or {@code global}. Default: global.
          */
         Builder region(String region);
 
-        /**
-         * {@code expected_hostnames}: adds an accepted hostname (exact, case-insensitive). A provider
-         * that reports no hostname (Prosopo) refuses it at {@link #build()}.
-         */
-        Builder expectedHostname(String hostname);
-
-        /** Adds accepted hostnames. */
-        Builder expectedHostnames(Iterable<String> hostnames);
-
-        /**
-         * {@code expected_actions}: adds an accepted action (exact, case-sensitive). A provider that
-         * reports no action (Prosopo, hCaptcha, Friendly Captcha, Yandex) refuses it at {@link #build()}.
-         */
-        Builder expectedAction(String action);
-
-        /** Adds accepted actions. */
-        Builder expectedActions(Iterable<String> actions);
-
-        /**
-         * {@code proxy}: an explicit proxy URL ({@code http://}, {@code https://}, {@code socks5://},
-         * {@code socks5h://}); without it HTTPS_PROXY/NO_PROXY apply. Refused with a plain-HTTP
-         * endpoint (the proxy would see the secret); environment proxies never apply to one.
-         */
-        Builder proxy(String url);
-
-        /** {@code ca_pems}: trusts the CA certificates in this PEM text too. */
-        Builder caPem(String pem);
-
-        /** {@code ca_files}: trusts the CA certificates in this PEM file too (read when building). */
-        Builder caFile(Path path);
-
-        /** {@code timeout}: total deadline per verification, retries included (default 10 s, at most 5 min). */
+        /** {@code timeout}: total deadline for one verification, retries included (at most 300 s). Default: 10 s. */
         Builder timeout(Duration timeout);
 
-        /** {@code connect_timeout}: TCP and TLS connect timeout (default 3 s). */
-        Builder connectTimeout(Duration timeout);
+        /** {@code connect_timeout}: TCP and TLS connect timeout. Default: 3 s. */
+        Builder connectTimeout(Duration connectTimeout);
 
-        /** {@code attempt_timeout}: per-attempt timeout (default 6 s, capped by the total deadline). */
-        Builder attemptTimeout(Duration timeout);
+        /** {@code attempt_timeout}: timeout of a single attempt, capped by the total deadline. Default: 6 s. */
+        Builder attemptTimeout(Duration attemptTimeout);
 
         /**
          * {@code max_retries}: retries after the first attempt, on connect errors, timeouts, 5xx
-         * and 429 only (default 2, at most 10).
+         * and 429 only (at most 10). Default: 2.
          */
-        Builder maxRetries(int retries);
-
-        /** {@code retry_base_delay}: backoff ceiling of the first retry, doubling per retry, full jitter (default 200 ms). */
-        Builder retryBaseDelay(Duration delay);
-
-        /** {@code retry_max_delay}: the backoff cap (default 2 s). */
-        Builder retryMaxDelay(Duration delay);
-
-        /** {@link #retryBaseDelay(Duration)} and {@link #retryMaxDelay(Duration)} at once. */
-        Builder retryBackoff(Duration base, Duration max);
-
-        /** {@code score_threshold}: rejects scores above {@code threshold} (0 = human, 1 = bot), and missing scores. */
-        Builder scoreThreshold(double threshold);
+        Builder maxRetries(int maxRetries);
 
         /**
-         * {@code max_age}: rejects challenges solved longer ago than this. A provider that reports
-         * no timestamp (Prosopo, Yandex) refuses it at {@link #build()}.
+         * {@code retry_base_delay}: backoff ceiling of the first retry; doubles per retry, full
+         * jitter. Default: 200 ms.
+         */
+        Builder retryBaseDelay(Duration retryBaseDelay);
+
+        /** {@code retry_max_delay}: backoff cap, at least {@link #retryBaseDelay(Duration)}. Default: 2 s. */
+        Builder retryMaxDelay(Duration retryMaxDelay);
+
+        /**
+         * {@code expected_hostnames}, one more: accepted hostnames (exact, case-insensitive); any
+         * one passes. Refused by a provider that reports no hostname. Default: none.
+         */
+        Builder expectedHostname(String expectedHostname);
+
+        /** {@code expected_hostnames}, several more: see {@link #expectedHostname(String)}. */
+        Builder expectedHostnames(Iterable<String> expectedHostnames);
+
+        /**
+         * {@code expected_actions}, one more: accepted actions (exact, case-sensitive); any one
+         * passes. Refused by a provider that reports no action. Default: none.
+         */
+        Builder expectedAction(String expectedAction);
+
+        /** {@code expected_actions}, several more: see {@link #expectedAction(String)}. */
+        Builder expectedActions(Iterable<String> expectedActions);
+
+        /**
+         * {@code score_threshold}: reject scores above this (0 = human, 1 = bot); a missing score
+         * is rejected too. Refused by a provider that reports no score. Default: none.
+         */
+        Builder scoreThreshold(double scoreThreshold);
+
+        /**
+         * {@code max_age}: reject challenges solved longer ago than this. Refused by a provider
+         * that reports no timestamp. Default: none.
          */
         Builder maxAge(Duration maxAge);
 
         /**
-         * {@code fail_mode}: {@link FailMode#CLOSED} (default) or {@link FailMode#OPEN}, which
-         * accepts an inconclusive outcome only during a confirmed outage.
+         * {@code fail_mode}: what an inconclusive outcome becomes; {@code open} accepts one only
+         * during a confirmed outage. Default: closed. One of {@link FailMode#CLOSED},
+         * {@link FailMode#OPEN}.
          */
-        Builder failMode(FailMode mode);
+        Builder failMode(FailMode failMode);
 
         /**
-         * {@code on_fail_open}: {@link FailOpenPolicy#ACCEPT} or {@link FailOpenPolicy#REJECT}.
-         * Unset, it follows the fail mode: rejected under {@link FailMode#CLOSED}, accepted and
-         * flagged under {@link FailMode#OPEN}.
+         * {@code on_fail_open}: what a suspected provider fail-open counts as; unset, rejected
+         * under {@code closed}, accepted under {@code open}. Default: follows fail_mode. One of
+         * {@link FailOpenPolicy#ACCEPT}, {@link FailOpenPolicy#REJECT}.
          */
-        Builder onFailOpen(FailOpenPolicy policy);
+        Builder onFailOpen(FailOpenPolicy onFailOpen);
 
-        /** {@code allow_http}: allows a plain-HTTP endpoint that is not loopback (the secret then travels in the clear). */
-        Builder allowHttp(boolean allow);
+        /**
+         * {@code proxy}: a proxy URL: {@code http://}, {@code https://}, {@code socks5://} or
+         * {@code socks5h://}. Refused with a plain-HTTP endpoint (the proxy would see the secret).
+         * Default: HTTPS_PROXY / ALL_PROXY / NO_PROXY.
+         */
+        Builder proxy(String proxy);
+
+        /**
+         * {@code ca_pems}, one more: extra trusted CA certificates, as PEM text, besides the system
+         * store. Default: none.
+         */
+        Builder caPem(String caPem);
+
+        /**
+         * {@code ca_files}, one more: extra trusted CA certificates, as PEM files read at build
+         * time. Default: none.
+         */
+        Builder caFile(Path caFile);
+
+        /**
+         * {@code allow_http}: allow a plain-HTTP endpoint that is not loopback (the secret then
+         * travels in the clear). Default: false.
+         */
+        Builder allowHttp(boolean allowHttp);
+        // END GENERATED java-builder
+
+        /** {@link #endpoint(String)}, from a URI. */
+        Builder endpoint(URI url);
+
+        /** {@link #retryBaseDelay(Duration)} and {@link #retryMaxDelay(Duration)} at once. */
+        Builder retryBackoff(Duration base, Duration max);
 
         /**
          * Where {@link SiteverifyClient#verifyAsync} futures complete, and so where their

@@ -45,8 +45,11 @@ public class SiteverifyAutoConfiguration {
     public SiteverifyClient siteverifyClient(SiteverifyProperties p,
             ObjectProvider<SiteverifyClientCustomizer> customizers,
             ObjectProvider<SiteverifyEventConsumer> consumers) {
-        SiteverifyClient.Builder b = SiteverifyClient.builder(Provider.fromCode(p.getProvider()))
-                .secret(p.getSecret());
+        SiteverifyClient.Builder b = SiteverifyClient.builder(Provider.fromCode(p.getProvider()));
+        // BEGIN GENERATED spring-options (siteverify-vocab; edit core/, then `make vocab`)
+        if (p.getSecret() != null) {
+            b.secret(p.getSecret());
+        }
         if (p.getSiteKey() != null) {
             b.siteKey(p.getSiteKey());
         }
@@ -58,17 +61,6 @@ public class SiteverifyAutoConfiguration {
         }
         if (p.getRegion() != null) {
             b.region(p.getRegion());
-        }
-        b.expectedHostnames(p.getExpectedHostnames());
-        b.expectedActions(p.getExpectedActions());
-        if (p.getProxy() != null) {
-            b.proxy(p.getProxy());
-        }
-        if (p.getCaPem() != null) {
-            b.caPem(p.getCaPem());
-        }
-        if (p.getCaFile() != null) {
-            b.caFile(p.getCaFile());
         }
         if (p.getTimeout() != null) {
             b.timeout(p.getTimeout());
@@ -88,6 +80,12 @@ public class SiteverifyAutoConfiguration {
         if (p.getRetryMaxDelay() != null) {
             b.retryMaxDelay(p.getRetryMaxDelay());
         }
+        if (p.getExpectedHostnames() != null) {
+            b.expectedHostnames(p.getExpectedHostnames());
+        }
+        if (p.getExpectedActions() != null) {
+            b.expectedActions(p.getExpectedActions());
+        }
         if (p.getScoreThreshold() != null) {
             b.scoreThreshold(p.getScoreThreshold());
         }
@@ -100,9 +98,19 @@ public class SiteverifyAutoConfiguration {
         if (p.getOnFailOpen() != null) {
             b.onFailOpen(FailOpenPolicy.fromCode(p.getOnFailOpen()));
         }
+        if (p.getProxy() != null) {
+            b.proxy(p.getProxy());
+        }
+        if (p.getCaPem() != null) {
+            b.caPem(p.getCaPem());
+        }
+        if (p.getCaFile() != null) {
+            b.caFile(p.getCaFile());
+        }
         if (p.getAllowHttp() != null) {
             b.allowHttp(p.getAllowHttp());
         }
+        // END GENERATED spring-options
         b.logEvents(p.isLogEvents());
         consumers.orderedStream().forEach(b::onEvent);
         customizers.orderedStream().forEach(c -> c.customize(b));

@@ -27,48 +27,81 @@ public class SiteverifyProperties {
      * {@code yandex}.
      */
     private String provider = "prosopo";
-    /** The secret key (required: without it no client is configured). */
+    // BEGIN GENERATED spring-properties (siteverify-vocab; edit core/, then `make vocab`)
+    /** The secret key. Read it from the environment or a secret store, never from code. Required. */
     private String secret;
-    /** The site key tokens must belong to (hCaptcha, Friendly Captcha; required for reCAPTCHA Enterprise). */
+    /**
+     * The site key tokens must belong to: hCaptcha and Friendly (optional, recommended), reCAPTCHA
+     * Enterprise (required); refused by the other providers. Default: none.
+     */
     private String siteKey;
-    /** The Google Cloud project ID (reCAPTCHA Enterprise only, required there). */
+    /** The Google Cloud project ID (reCAPTCHA Enterprise only, required). Default: none. */
     private String projectId;
-    /** A custom verify URL (https, or http to loopback). */
+    /**
+     * A custom verify URL, path included (HTTPS, or plain HTTP to loopback). Excludes
+     * {@code region}. Default: the provider's.
+     */
     private String endpoint;
-    /** A regional endpoint: Prosopo {@code eu}, {@code us} or {@code global}; Friendly Captcha {@code eu} or {@code global}. */
+    /**
+     * A regional endpoint: Prosopo {@code eu}, {@code us} or {@code global}; Friendly {@code eu} or
+     * {@code global}. Default: global.
+     */
     private String region;
-    /** Accepted hostnames (every provider but Prosopo). */
-    private List<String> expectedHostnames = new ArrayList<>();
-    /** Accepted actions. */
-    private List<String> expectedActions = new ArrayList<>();
-    /** An explicit proxy URL. */
-    private String proxy;
-    /** Extra CA certificates (PEM text). */
-    private String caPem;
-    /** An extra CA certificate file (PEM). */
-    private Path caFile;
-    /** Total deadline per verification, retries included. */
+    /** Total deadline for one verification, retries included (at most 300 s). Default: 10 s. */
     private Duration timeout;
-    /** TCP and TLS connect timeout. */
+    /** TCP and TLS connect timeout. Default: 3 s. */
     private Duration connectTimeout;
-    /** Per-attempt timeout. */
+    /** Timeout of a single attempt, capped by the total deadline. Default: 6 s. */
     private Duration attemptTimeout;
-    /** Retries after the first attempt. */
+    /** Retries after the first attempt, on connect errors, timeouts, 5xx and 429 only (at most 10). Default: 2. */
     private Integer maxRetries;
-    /** Backoff ceiling of the first retry. */
+    /** Backoff ceiling of the first retry; doubles per retry, full jitter. Default: 200 ms. */
     private Duration retryBaseDelay;
-    /** The backoff cap. */
+    /** Backoff cap, at least {@code retry-base-delay}. Default: 2 s. */
     private Duration retryMaxDelay;
-    /** Rejects scores above this (0 = human, 1 = bot). */
+    /**
+     * Accepted hostnames (exact, case-insensitive); any one passes. Refused by a provider that
+     * reports no hostname. Default: none.
+     */
+    private List<String> expectedHostnames = new ArrayList<>();
+    /**
+     * Accepted actions (exact, case-sensitive); any one passes. Refused by a provider that reports
+     * no action. Default: none.
+     */
+    private List<String> expectedActions = new ArrayList<>();
+    /**
+     * Reject scores above this (0 = human, 1 = bot); a missing score is rejected too. Refused by a
+     * provider that reports no score. Default: none.
+     */
     private Double scoreThreshold;
-    /** Rejects challenges solved longer ago than this (not Prosopo or Yandex: they send no timestamp). */
+    /**
+     * Reject challenges solved longer ago than this. Refused by a provider that reports no
+     * timestamp. Default: none.
+     */
     private Duration maxAge;
-    /** {@code closed} (default) or {@code open}. */
+    /**
+     * What an inconclusive outcome becomes; {@code open} accepts one only during a confirmed
+     * outage. Default: closed.
+     */
     private String failMode;
-    /** {@code accept} or {@code reject}. */
+    /**
+     * What a suspected provider fail-open counts as; unset, rejected under {@code closed}, accepted
+     * under {@code open}. Default: follows fail_mode.
+     */
     private String onFailOpen;
-    /** Allows a plain-HTTP endpoint that is not loopback. */
+    /**
+     * A proxy URL: {@code http://}, {@code https://}, {@code socks5://} or {@code socks5h://}.
+     * Refused with a plain-HTTP endpoint (the proxy would see the secret). Default: HTTPS_PROXY /
+     * ALL_PROXY / NO_PROXY.
+     */
+    private String proxy;
+    /** Extra trusted CA certificates, as PEM text, besides the system store. Default: none. */
+    private String caPem;
+    /** Extra trusted CA certificates, as PEM files read at build time. Default: none. */
+    private Path caFile;
+    /** Allow a plain-HTTP endpoint that is not loopback (the secret then travels in the clear). Default: false. */
     private Boolean allowHttp;
+    // END GENERATED spring-properties
     /** Logs each verification on the System.Logger {@code org.siteverify} (DEBUG/INFO/WARNING). */
     private boolean logEvents;
     /** Records Micrometer metrics when Micrometer is present (default true). */
@@ -162,6 +195,7 @@ public class SiteverifyProperties {
         this.provider = provider;
     }
 
+    // BEGIN GENERATED spring-accessors (siteverify-vocab; edit core/, then `make vocab`)
     public String getSecret() {
         return secret;
     }
@@ -200,46 +234,6 @@ public class SiteverifyProperties {
 
     public void setRegion(String region) {
         this.region = region;
-    }
-
-    public List<String> getExpectedHostnames() {
-        return expectedHostnames;
-    }
-
-    public void setExpectedHostnames(List<String> expectedHostnames) {
-        this.expectedHostnames = expectedHostnames;
-    }
-
-    public List<String> getExpectedActions() {
-        return expectedActions;
-    }
-
-    public void setExpectedActions(List<String> expectedActions) {
-        this.expectedActions = expectedActions;
-    }
-
-    public String getProxy() {
-        return proxy;
-    }
-
-    public void setProxy(String proxy) {
-        this.proxy = proxy;
-    }
-
-    public String getCaPem() {
-        return caPem;
-    }
-
-    public void setCaPem(String caPem) {
-        this.caPem = caPem;
-    }
-
-    public Path getCaFile() {
-        return caFile;
-    }
-
-    public void setCaFile(Path caFile) {
-        this.caFile = caFile;
     }
 
     public Duration getTimeout() {
@@ -290,6 +284,22 @@ public class SiteverifyProperties {
         this.retryMaxDelay = retryMaxDelay;
     }
 
+    public List<String> getExpectedHostnames() {
+        return expectedHostnames;
+    }
+
+    public void setExpectedHostnames(List<String> expectedHostnames) {
+        this.expectedHostnames = expectedHostnames;
+    }
+
+    public List<String> getExpectedActions() {
+        return expectedActions;
+    }
+
+    public void setExpectedActions(List<String> expectedActions) {
+        this.expectedActions = expectedActions;
+    }
+
     public Double getScoreThreshold() {
         return scoreThreshold;
     }
@@ -322,6 +332,30 @@ public class SiteverifyProperties {
         this.onFailOpen = onFailOpen;
     }
 
+    public String getProxy() {
+        return proxy;
+    }
+
+    public void setProxy(String proxy) {
+        this.proxy = proxy;
+    }
+
+    public String getCaPem() {
+        return caPem;
+    }
+
+    public void setCaPem(String caPem) {
+        this.caPem = caPem;
+    }
+
+    public Path getCaFile() {
+        return caFile;
+    }
+
+    public void setCaFile(Path caFile) {
+        this.caFile = caFile;
+    }
+
     public Boolean getAllowHttp() {
         return allowHttp;
     }
@@ -329,6 +363,7 @@ public class SiteverifyProperties {
     public void setAllowHttp(Boolean allowHttp) {
         this.allowHttp = allowHttp;
     }
+    // END GENERATED spring-accessors
 
     public boolean isLogEvents() {
         return logEvents;
