@@ -261,7 +261,8 @@ def callgrind(cmd, env, label, prefix):
         if rc != 0 or not row_ops(out, label):
             for f in glob.glob(f"{prefix}.callgrind.*"):
                 os.remove(f)
-            return None, None, f"valgrind run of {n} failed ({'timeout' if rc is None else f'exit {rc}'}): {last_line(err, 'no row')}"
+            status = "timeout" if rc is None else f"exit {rc}"
+            return None, None, f"valgrind run of {n} failed ({status}): {last_line(err, 'no row')}"
         total, f, o = callgrind_functions(out_file)
         if total is None:
             return None, None, "callgrind_annotate printed no total"
@@ -297,7 +298,7 @@ def profile_cmd(name, cmd):
 
 def short(symbol):
     """A symbol cut to its last path segments, for the summary line."""
-    symbol = re.sub(r"<[^<>]*>", "", re.sub(r"<[^<>]*>", "", symbol.split(" (")[0]))
+    symbol = re.sub(r"<[^<>]*>", "", re.sub(r"<[^<>]*>", "", symbol.split(" (")[0].strip()))
     return "::".join(symbol.split("::")[-2:])[:34]
 
 
@@ -346,6 +347,15 @@ def profile_path(perf, path, name, label, cmd, env, pin, nginx_url):
                 lines.append(f"  {event:<18} per verification: {per}{unit if v is not None else ''}")
     else:
         lines.append("perf stat: not run: " + "; ".join(perf.note))
+        # The client's own getrusage still gives the CPU per verification.
+        rc, out, err = run_group(pin + cmd, client_env(env, label, N, warmup), TIMEOUT)
+        row = row_ops(out, label)
+        if rc == 0 and row:
+            s["cpu_us"] = row[2] / row[0] * 1e6
+            lines.append(f"the client's getrusage instead: {s['cpu_us']:.1f} µs CPU per verification over {row[0]}")
+        else:
+            s["error"] = f"the client failed ({'timeout' if rc is None else f'exit {rc}'}): {last_line(err, 'no row')}"
+            lines.append(s["error"])
     lines.append("")
     if perf.sample and "error" not in s:
         data = prefix + ".perf.data"

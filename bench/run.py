@@ -249,7 +249,8 @@ def clients(nginx):
                   f"{tag} siteverify verify, sequential", f"{tag} HttpClient.sendAsync, 64 in flight",
                   f"{tag} siteverify verifyAsync, 64 in flight"]
         if not home:
-            why = "not selected (SV_BENCH_CLIENTS)" if not wanted(tag) else f"no JDK for {tag} found (bindings-java/scripts/find-jdk.sh)"
+            why = ("not selected (SV_BENCH_CLIENTS)" if not wanted(tag)
+                   else f"no JDK for {tag} found (bindings-java/scripts/find-jdk.sh)")
             for label in labels:
                 skip(label, why)
             continue
@@ -337,7 +338,8 @@ def memory():
             _, count, base, peak, accepted = got[0]
             stats = mock_stats(url, ca if tls else None) or {}
             held = stats.get("pending_peak")
-            proto = f"{stats.get('h2_connections', '?')} h2 connection(s)" if tls else f"{stats.get('connections', '?')} connections"
+            proto = (f"{stats.get('h2_connections', '?')} h2 connection(s)" if tls
+                     else f"{stats.get('connections', '?')} connections")
             per = (int(peak) - int(base)) / int(count)
             figure = (f"{per:.1f} KiB RSS per pending verification; {held if held is not None else '?'}/{count} "
                       f"held at once by the mock over {proto}, {accepted} accepted; RSS {base} -> {peak} KiB")
