@@ -15,12 +15,13 @@ BINDINGS := $(patsubst bindings-%/Makefile,%,$(wildcard bindings-*/Makefile))
 
 HEADER_TMP := $(ROOT)/target/header-check
 
-.PHONY: help build demo test deps dist test-dist install lint vocab check-vocab docs test-rust test-c header check-header bench bench-mock fuzz fuzz-smoke $(addprefix test-,$(BINDINGS))
+.PHONY: help build demo test deps dist test-dist install lint vocab check-vocab docs test-rust test-c header check-header bench bench-profile bench-mock fuzz fuzz-smoke $(addprefix test-,$(BINDINGS))
 
 help:
 	@echo "make demo   build, start the mock provider, verify a handful of scenario tokens"
 	@echo "make test   everything: installs what is missing, lint, Rust, C and every binding"
 	@echo "make bench  every binding beside its language's best native client, against nginx (issue 15's goals)"
+	@echo "make bench-profile   perf stat, perf record and callgrind of each binding's sequential path (a few minutes)"
 	@echo "make docs   every language's reference into target/docs/"
 	@echo "make dist   the packages users install, built with zig for glibc 2.17 and musl, into dist/"
 	@echo "make test-dist   each package of dist/ installed and tested with no Rust toolchain in reach"
@@ -97,6 +98,13 @@ docs: build
 # (scripts/bench.sh; about 10 minutes once built; no timing assertions anywhere).
 bench: build
 	scripts/bench.sh
+
+# Where the time goes: for each binding's sequential path against the same nginx, perf stat
+# (CPU, context switches, migrations per verification), perf record's top symbols and, for
+# the native paths, callgrind's instructions per verification, into target/bench/profiles/
+# (bench/profiles.py; says so and does what it can where perf is not permitted).
+bench-profile: build
+	scripts/bench.sh --profile
 
 # The core against its own in-process mock, next to raw reqwest (the former `make bench`).
 bench-mock:

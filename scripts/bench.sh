@@ -7,10 +7,14 @@
 #      bindings-java's jar, bindings-python's wheel through maturin, bindings-go by `replace`);
 #      whatever cannot be built is recorded and printed as SKIPPED, the run goes on;
 #   3. a CA and a server certificate from openssl in target/bench/tls (the HTTPS variant);
-#   4. bench/run.py: nginx, then wrk and every client, pinned and unpinned, and the report.
+#   4. bench/run.py: nginx, then wrk and every client, pinned and unpinned, and the report;
+#      with --profile (`make bench-profile`), bench/profiles.py instead: perf and callgrind
+#      profiles of each binding's sequential path.
 #
 # Knobs: SV_BENCH_N (verifications per round, 2000), SV_BENCH_ROUNDS (5),
-# SV_BENCH_WARMUP (500), SV_BENCH_PLACEMENTS ("pinned unpinned"), SV_BENCH_MEM_COUNT (10000).
+# SV_BENCH_WARMUP (500), SV_BENCH_PLACEMENTS ("pinned unpinned"), SV_BENCH_MEM_COUNT (10000),
+# SV_BENCH_MEM_DELAY_MS (15000), SV_BENCH_CLIENTS (a subset: "wrk rust c go python node php
+# java memory tls"); the profile's SV_PROFILE_* are in bench/profiles.py.
 # No assertions on timing: FAIL marks are information, and the exit status is 0 unless the
 # harness itself breaks.
 set -uo pipefail
@@ -24,6 +28,9 @@ BUILD_LOG=$OUT/build.log
 : >"$BUILD_LOG"
 
 log() { echo "bench: $*" >&2; }
+# want <client>: SV_BENCH_CLIENTS (space-separated: wrk rust c go python node php java memory
+# tls) limits the run, and so the builds, to those; unset, everything.
+want() { [ -z "${SV_BENCH_CLIENTS:-}" ] || [[ " $SV_BENCH_CLIENTS " == *" $1 "* ]]; }
 # skip <client> <reason>: the client's rows print SKIPPED with the reason.
 skip() { printf 'SKIP\tbuild:%s\t%s\n' "$1" "$2" >>"$SKIPS"; log "SKIPPED $1: $2"; }
 # quiet <what> <cmd...>: runs the command with its output in build.log; the last line on failure.
@@ -54,26 +61,34 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 [ -f "$LIB/libsiteverify.so" ] && [ -f "$LIB/libsiteverify.a" ] ||
   { echo "bench: $LIB/libsiteverify.{so,a} missing: run 'make build'" >&2; exit 1; }
 
-log "building the Rust client (bench/rust, --release, path dependency on core/)"
-[ -f "$ROOT/bench/rust/Cargo.lock" ] || cp "$ROOT/Cargo.lock" "$ROOT/bench/rust/Cargo.lock"
-# The workspace's target/ (not a member, but the same dependencies): no second compile of them.
-export CARGO_TARGET_DIR=$ROOT/target
-quiet rust cargo build --release --offline --manifest-path "$ROOT/bench/rust/Cargo.toml" ||
-  quiet rust cargo build --release --manifest-path "$ROOT/bench/rust/Cargo.toml" || skip rust "$LAST_ERR"
-unset CARGO_TARGET_DIR
+if want rust || want tls || want memory; then
+  log "building the Rust client (bench/rust, --release, path dependency on core/)"
+  [ -f "$ROOT/bench/rust/Cargo.lock" ] || cp "$ROOT/Cargo.lock" "$ROOT/bench/rust/Cargo.lock"
+  # The workspace's target/ (not a member, but the same dependencies): no second compile of them.
+  export CARGO_TARGET_DIR=$ROOT/target
+  quiet rust cargo build --release --offline --manifest-path "$ROOT/bench/rust/Cargo.toml" ||
+    quiet rust cargo build --release --manifest-path "$ROOT/bench/rust/Cargo.toml" || skip rust "$LAST_ERR"
+  unset CARGO_TARGET_DIR
+fi
 
-log "building the C client (bench/c against target/release/libsiteverify.so)"
-quiet c gcc -O2 -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -I"$ROOT/include" "$ROOT/bench/c/bench.c" \
-  -L"$LIB" -lsiteverify -Wl,-rpath,"$LIB" -lpthread -o "$OUT/c-bench" || skip c "$LAST_ERR"
+if want c; then
+  log "building the C client (bench/c against target/release/libsiteverify.so)"
+  quiet c gcc -O2 -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -I"$ROOT/include" "$ROOT/bench/c/bench.c" \
+    -L"$LIB" -lsiteverify -Wl,-rpath,"$LIB" -lpthread -o "$OUT/c-bench" || skip c "$LAST_ERR"
+fi
 
-if command -v go >/dev/null; then
+if ! want go; then
+  :
+elif command -v go >/dev/null; then
   log "building the Go client (bench/go, bindings-go by replace, static libsiteverify.a)"
   (cd "$ROOT/bench/go" && CGO_ENABLED=1 quiet go go build -o "$OUT/go-bench" .) || skip go "${LAST_ERR:-go build failed (see target/bench/build.log)}"
 else
   skip go "no Go toolchain"
 fi
 
-if command -v python3 >/dev/null; then
+if ! want python; then
+  :
+elif command -v python3 >/dev/null; then
   log "building the Python client (venv in target/bench/venv-py: httpx, and bindings-python's wheel by maturin)"
   py_ok=1
   [ -x "$OUT/venv-py/bin/python" ] || quiet python python3 -m venv "$OUT/venv-py" || { py_ok=0; skip python "python3 -m venv failed: $LAST_ERR"; }
@@ -93,7 +108,9 @@ else
   skip python "no python3"
 fi
 
-if command -v node >/dev/null && command -v npm >/dev/null; then
+if ! want node; then
+  :
+elif command -v node >/dev/null && command -v npm >/dev/null; then
   log "building the Node client (bindings-node's siteverify.node; undici in target/bench/node)"
   quiet node make -C "$ROOT/bindings-node" build || skip node "bindings-node build: $LAST_ERR"
   [ -d "$OUT/node/node_modules/undici" ] ||
@@ -106,7 +123,9 @@ fi
 command -v php >/dev/null || skip php "no php"
 php -r 'exit(extension_loaded("ffi") ? 0 : 1);' 2>/dev/null || skip php "php has no FFI extension"
 
-if command -v mvn >/dev/null && [ -x "$ROOT/bindings-java/scripts/find-jdk.sh" ]; then
+if ! want java; then
+  :
+elif command -v mvn >/dev/null && [ -x "$ROOT/bindings-java/scripts/find-jdk.sh" ]; then
   log "building the Java client (bindings-java's jar; bench/java compiled with --release 17)"
   if read -r jdk_new jdk_major < <(cd "$ROOT/bindings-java" && scripts/find-jdk.sh --version 2>/dev/null); then
     export SV_JDK_NEW=$jdk_new
@@ -144,4 +163,4 @@ fi
 
 # ---- 4. measure and report
 export SV_ROOT=$ROOT SV_OUT=$OUT
-exec python3 "$ROOT/bench/run.py"
+exec python3 "$ROOT/bench/run.py" "$@"

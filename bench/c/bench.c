@@ -1,7 +1,8 @@
 // make bench's C rows: sv_client_verify (blocking) sequentially, and sv_client_verify_async
 // with 64 in flight, against the zero-logic nginx. Usage: bench <base-url>; SV_BENCH_N,
-// SV_BENCH_ROUNDS, SV_BENCH_WARMUP. Prints `ROW\t<label>\t<ops>\t<wall s>\t<cpu s>` per round
-// (cpu: getrusage of this process). No timing assertions.
+// SV_BENCH_ROUNDS, SV_BENCH_WARMUP, SV_BENCH_ONLY (one row alone). Prints
+// `ROW\t<label>\t<ops>\t<wall s>\t<cpu s>` per round (cpu: getrusage of this process).
+// No timing assertions.
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,9 +109,32 @@ typedef void (*runner)(const sv_client *, long);
 static void run_seq(const sv_client *c, long k) { sequential(c, k); }
 static void run_64(const sv_client *c, long k) { in_flight(c, k, 64); }
 
+// make bench-profile: with SV_BENCH_PERF_CTL/SV_BENCH_PERF_ACK (perf's --control fifos) set,
+// `enable`/`disable` bracket the measured rounds; each waits for perf's ack.
+static void perf_control(const char *command) {
+  const char *ctl = getenv("SV_BENCH_PERF_CTL"), *ack = getenv("SV_BENCH_PERF_ACK");
+  if (!ctl || !ack) return;
+  FILE *f = fopen(ctl, "w");
+  if (!f) die("perf control fifo", NULL);
+  fprintf(f, "%s\n", command);
+  fclose(f);
+  char line[64];
+  f = fopen(ack, "r");
+  if (!f || !fgets(line, sizeof line, f)) die("perf ack fifo", NULL);
+  fclose(f);
+}
+
+// SV_BENCH_ONLY=<label>: every other row is left out.
+static int selected(const char *label) {
+  const char *only = getenv("SV_BENCH_ONLY");
+  return !only || strcmp(only, label) == 0;
+}
+
 static void measure(const char *label, const sv_client *c, runner run) {
+  if (!selected(label)) return;
   long n = env("SV_BENCH_N", 2000), rounds = env("SV_BENCH_ROUNDS", 5), warm = env("SV_BENCH_WARMUP", 500);
   run(c, warm);
+  perf_control("enable");
   for (long r = 0; r < rounds; r++) {
     double c0 = cpu(), t0 = now();
     run(c, n);
@@ -118,6 +142,7 @@ static void measure(const char *label, const sv_client *c, runner run) {
     printf("ROW\t%s\t%ld\t%.6f\t%.6f\n", label, n, wall, used);
     fflush(stdout);
   }
+  perf_control("disable");
 }
 
 static const sv_client *make_client(const char *url) {

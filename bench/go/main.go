@@ -1,11 +1,12 @@
 // Command siteverify-bench is make bench's Go client: net/http with one shared Transport
 // (the best native client) beside siteverify's Verify, sequential and with 64 goroutines,
 // against the zero-logic nginx. Usage: siteverify-bench <base-url>; SV_BENCH_N,
-// SV_BENCH_ROUNDS, SV_BENCH_WARMUP. Prints `ROW\t<label>\t<ops>\t<wall s>\t<cpu s>` per round
+// SV_BENCH_ROUNDS, SV_BENCH_WARMUP, SV_BENCH_ONLY (one row alone). Prints `ROW\t<label>\t<ops>\t<wall s>\t<cpu s>` per round
 // (cpu: getrusage of this process). No timing assertions.
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -43,7 +44,30 @@ func die(format string, a ...any) {
 	os.Exit(1)
 }
 
+// perfControl: under make bench-profile, SV_BENCH_PERF_CTL/SV_BENCH_PERF_ACK are perf's
+// --control fifos; "enable"/"disable" bracket the measured rounds, each waiting for perf's ack.
+func perfControl(command string) {
+	ctl, ack := os.Getenv("SV_BENCH_PERF_CTL"), os.Getenv("SV_BENCH_PERF_ACK")
+	if ctl == "" || ack == "" {
+		return
+	}
+	if err := os.WriteFile(ctl, []byte(command+"\n"), 0); err != nil {
+		die("perf control fifo: %v", err)
+	}
+	f, err := os.Open(ack)
+	if err != nil {
+		die("perf ack fifo: %v", err)
+	}
+	defer f.Close()
+	if _, err := bufio.NewReader(f).ReadString('\n'); err != nil {
+		die("perf ack fifo: %v", err)
+	}
+}
+
 func measure(label string, op func() bool, width int) {
+	if only := os.Getenv("SV_BENCH_ONLY"); only != "" && only != label {
+		return
+	}
 	n, rounds, warm := env("SV_BENCH_N", 2000), env("SV_BENCH_ROUNDS", 5), env("SV_BENCH_WARMUP", 500)
 	run := func(k int) {
 		if width <= 1 {
@@ -75,12 +99,14 @@ func measure(label string, op func() bool, width int) {
 		}
 	}
 	run(warm)
+	perfControl("enable")
 	for r := 0; r < rounds; r++ {
 		c0, t0 := cpu(), time.Now()
 		run(n)
 		wall, used := time.Since(t0).Seconds(), cpu()-c0
 		fmt.Printf("ROW\t%s\t%d\t%.6f\t%.6f\n", label, n, wall, used)
 	}
+	perfControl("disable")
 }
 
 func main() {

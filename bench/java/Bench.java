@@ -2,8 +2,9 @@
 // clients) beside siteverify's verify and verifyAsync (FFM on 22+, JNI on 17-21), sequential and
 // 64 futures in flight, against the zero-logic nginx. Compiled with javac --release 17 against
 // bindings-java/target/siteverify-*.jar. Usage: java Bench <base-url> <tag>; SV_BENCH_N,
-// SV_BENCH_ROUNDS, SV_BENCH_WARMUP. Prints `ROW\t<label>\t<ops>\t<wall s>\t<cpu s>` per round
-// (cpu: the JVM process's CPU time, OperatingSystemMXBean). No timing assertions.
+// SV_BENCH_ROUNDS, SV_BENCH_WARMUP, SV_BENCH_ONLY (one row alone). Prints
+// `ROW\t<label>\t<ops>\t<wall s>\t<cpu s>` per round (cpu: the JVM process's CPU time,
+// OperatingSystemMXBean). No timing assertions.
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,8 +47,28 @@ public final class Bench {
         void run(int k) throws Exception;
     }
 
+    /**
+     * make bench-profile: SV_BENCH_PERF_CTL/SV_BENCH_PERF_ACK are perf's --control fifos;
+     * "enable"/"disable" bracket the measured rounds, each waiting for perf's ack.
+     */
+    static void perfControl(String command) throws java.io.IOException {
+        String ctl = System.getenv("SV_BENCH_PERF_CTL");
+        String ack = System.getenv("SV_BENCH_PERF_ACK");
+        if (ctl == null || ack == null) return;
+        try (OutputStream o = new java.io.FileOutputStream(ctl)) {
+            o.write((command + "\n").getBytes(StandardCharsets.US_ASCII));
+        }
+        try (InputStream in = new java.io.FileInputStream(ack)) {
+            in.read(new byte[16]);
+        }
+    }
+
     static void measure(String label, Run run) throws Exception {
+        // SV_BENCH_ONLY=<label>: every other row is left out.
+        String only = System.getenv("SV_BENCH_ONLY");
+        if (only != null && !only.isEmpty() && !only.equals(label)) return;
         run.run(WARMUP);
+        perfControl("enable");
         for (int r = 0; r < ROUNDS; r++) {
             long c0 = OS.getProcessCpuTime();
             long t0 = System.nanoTime();
@@ -56,6 +77,7 @@ public final class Bench {
             double cpu = (OS.getProcessCpuTime() - c0) / 1e9;
             System.out.printf("ROW\t%s\t%d\t%.6f\t%.6f%n", label, N, wall, cpu);
         }
+        perfControl("disable");
     }
 
     static Run sequential(String label, BooleanSupplier op) {

@@ -3,9 +3,11 @@
 // verify (promises) and verifySync, sequential and 64 in flight, against the zero-logic nginx.
 // Usage: node bench.js <base-url>; NODE_PATH holds undici (scripts/bench.sh installs it under
 // target/bench/node); SV_BENCH_BINDING is the bindings-node folder. SV_BENCH_N,
-// SV_BENCH_ROUNDS, SV_BENCH_WARMUP. Prints `ROW\t<label>\t<ops>\t<wall s>\t<cpu s>` per round
-// (cpu: process.cpuUsage(), the whole process's user + system time). No timing assertions.
+// SV_BENCH_ROUNDS, SV_BENCH_WARMUP, SV_BENCH_ONLY (one row alone). Prints
+// `ROW\t<label>\t<ops>\t<wall s>\t<cpu s>` per round (cpu: process.cpuUsage(), the whole
+// process's user + system time). No timing assertions.
 
+const fs = require('node:fs')
 const { Agent, request } = require('undici')
 const { Client } = require(process.env.SV_BENCH_BINDING)
 
@@ -19,7 +21,20 @@ function fail(label) {
   process.exit(1)
 }
 
+// make bench-profile: SV_BENCH_PERF_CTL/SV_BENCH_PERF_ACK are perf's --control fifos;
+// 'enable'/'disable' bracket the measured rounds, each waiting for perf's ack.
+function perfControl(command) {
+  const { SV_BENCH_PERF_CTL: ctl, SV_BENCH_PERF_ACK: ack } = process.env
+  if (!ctl || !ack) return
+  fs.writeFileSync(ctl, `${command}\n`)
+  const fd = fs.openSync(ack, 'r')
+  fs.readSync(fd, Buffer.alloc(16))
+  fs.closeSync(fd)
+}
+
 async function measure(label, op, width) {
+  // SV_BENCH_ONLY=<label>: every other row is left out.
+  if (process.env.SV_BENCH_ONLY && process.env.SV_BENCH_ONLY !== label) return
   const run = async (k) => {
     let left = k
     const worker = async () => {
@@ -31,6 +46,7 @@ async function measure(label, op, width) {
     await Promise.all(Array.from({ length: width }, worker))
   }
   await run(WARMUP)
+  perfControl('enable')
   for (let r = 0; r < ROUNDS; r++) {
     const c0 = process.cpuUsage()
     const t0 = process.hrtime.bigint()
@@ -39,6 +55,7 @@ async function measure(label, op, width) {
     const c = process.cpuUsage(c0)
     console.log(`ROW\t${label}\t${N}\t${wall.toFixed(6)}\t${((c.user + c.system) / 1e6).toFixed(6)}`)
   }
+  perfControl('disable')
 }
 
 async function main() {

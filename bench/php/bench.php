@@ -4,7 +4,7 @@
 // siteverify's Client::verify (ext-ffi over libsiteverify), sequential (siteverify PHP has no
 // concurrent API), against the zero-logic nginx. Usage: php bench.php <base-url>; the library
 // and header come from $SITEVERIFY_LIBRARY_PATH / $SITEVERIFY_HEADER_PATH as in bindings-php's
-// tests. SV_BENCH_N, SV_BENCH_ROUNDS, SV_BENCH_WARMUP. Prints
+// tests. SV_BENCH_N, SV_BENCH_ROUNDS, SV_BENCH_WARMUP, SV_BENCH_ONLY (one row alone). Prints
 // `ROW\t<label>\t<ops>\t<wall s>\t<cpu s>` per round (cpu: getrusage). No timing assertions.
 
 declare(strict_types=1);
@@ -33,8 +33,30 @@ function cpu(): float
     return $ru['ru_utime.tv_sec'] + $ru['ru_utime.tv_usec'] / 1e6 + $ru['ru_stime.tv_sec'] + $ru['ru_stime.tv_usec'] / 1e6;
 }
 
+// make bench-profile: SV_BENCH_PERF_CTL/SV_BENCH_PERF_ACK are perf's --control fifos;
+// "enable"/"disable" bracket the measured rounds, each waiting for perf's ack.
+function perfControl(string $command): void
+{
+    $ctl = getenv('SV_BENCH_PERF_CTL');
+    $ack = getenv('SV_BENCH_PERF_ACK');
+    if ($ctl === false || $ack === false) {
+        return;
+    }
+    file_put_contents($ctl, "$command\n");
+    $f = fopen($ack, 'r');
+    if ($f !== false) {
+        fgets($f);
+        fclose($f);
+    }
+}
+
 function measure(string $label, callable $op): void
 {
+    // SV_BENCH_ONLY=<label>: every other row is left out.
+    $only = getenv('SV_BENCH_ONLY');
+    if ($only !== false && $only !== '' && $only !== $label) {
+        return;
+    }
     $n = env('SV_BENCH_N', 2000);
     $rounds = env('SV_BENCH_ROUNDS', 5);
     $run = static function (int $k) use ($op, $label): void {
@@ -46,6 +68,7 @@ function measure(string $label, callable $op): void
         }
     };
     $run(env('SV_BENCH_WARMUP', 500));
+    perfControl('enable');
     for ($r = 0; $r < $rounds; $r++) {
         $c0 = cpu();
         $t0 = hrtime(true);
@@ -53,6 +76,7 @@ function measure(string $label, callable $op): void
         $wall = (hrtime(true) - $t0) / 1e9;
         printf("ROW\t%s\t%d\t%.6f\t%.6f\n", $label, $n, $wall, cpu() - $c0);
     }
+    perfControl('disable');
 }
 
 $url = $argv[1] . '/siteverify';

@@ -1,9 +1,9 @@
 """make bench's Python client: httpx (the best native client, pooled) beside siteverify's
 Client.verify and AsyncClient, sequential and 64 in flight, against the zero-logic nginx.
 
-Usage: bench.py <base-url>; SV_BENCH_N, SV_BENCH_ROUNDS, SV_BENCH_WARMUP. Prints
-`ROW\t<label>\t<ops>\t<wall s>\t<cpu s>` per round (cpu: this process's user + system time,
-resource.getrusage). No timing assertions.
+Usage: bench.py <base-url>; SV_BENCH_N, SV_BENCH_ROUNDS, SV_BENCH_WARMUP, SV_BENCH_ONLY (one
+row alone). Prints `ROW\t<label>\t<ops>\t<wall s>\t<cpu s>` per round (cpu: this process's
+user + system time, resource.getrusage). No timing assertions.
 """
 
 import asyncio
@@ -35,15 +35,38 @@ def fail(label: str) -> None:
     sys.exit(f"bench (python): {label}: a verification was not accepted")
 
 
+def selected(label: str) -> bool:
+    """SV_BENCH_ONLY=<label> leaves every other row out."""
+    return os.environ.get("SV_BENCH_ONLY", label) == label
+
+
+def perf_control(command: str) -> None:
+    """make bench-profile: SV_BENCH_PERF_CTL/SV_BENCH_PERF_ACK are perf's --control fifos;
+    "enable"/"disable" bracket the measured rounds, each waiting for perf's ack."""
+    ctl, ack = os.environ.get("SV_BENCH_PERF_CTL"), os.environ.get("SV_BENCH_PERF_ACK")
+    if ctl and ack:
+        with open(ctl, "w") as f:
+            f.write(command + "\n")
+        with open(ack) as f:
+            f.readline()
+
+
 def measure(label, run) -> None:
+    if not selected(label):
+        return
     run(WARMUP)
+    perf_control("enable")
     for _ in range(ROUNDS):
         c0, t0 = cpu(), time.perf_counter()
         run(N)
         report(label, N, time.perf_counter() - t0, cpu() - c0)
+    perf_control("disable")
 
 
 def measure_async(label, op, width: int) -> None:
+    if not selected(label):
+        return
+
     async def run(k: int) -> None:
         left = [k]
 
@@ -57,10 +80,12 @@ def measure_async(label, op, width: int) -> None:
 
     async def main() -> None:
         await run(WARMUP)
+        perf_control("enable")
         for _ in range(ROUNDS):
             c0, t0 = cpu(), time.perf_counter()
             await run(N)
             report(label, N, time.perf_counter() - t0, cpu() - c0)
+        perf_control("disable")
 
     asyncio.run(main())
 

@@ -34,6 +34,12 @@ impl std::error::Error for Scenario {}
 
 type Answer = Result<hyper::Response<Full<Bytes>>, Scenario>;
 
+/// SETTINGS_MAX_CONCURRENT_STREAMS the mock advertises (hyper's default is 200). Providers
+/// advertise a few hundred; the mock is a test server and must not be what limits a load test:
+/// with 200, a client multiplexing 10,000 requests on one connection queues all but 200 of them
+/// on its side, and a `delay=N` load test measures the queue instead of N requests held at once.
+pub(crate) const MAX_CONCURRENT_STREAMS: u32 = 65_536;
+
 /// Serves one HTTP/2 connection until the peer closes it.
 pub(crate) async fn serve<S>(io: S, state: Arc<State>)
 where
@@ -44,6 +50,7 @@ where
         async move { handle(&state, req).await }
     });
     let _ = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
+        .max_concurrent_streams(MAX_CONCURRENT_STREAMS)
         .serve_connection(TokioIo::new(io), service)
         .await;
 }

@@ -104,6 +104,12 @@ pub struct MockStats {
     pub h2_connections: u64,
     /// HTTPS mode: requests served over HTTP/2.
     pub h2_requests: u64,
+    /// Verification requests received and not yet answered: the ones a `delay=N` or `slow`
+    /// scenario is holding (`hang` is not counted: its answer is decided at once).
+    pub pending: u64,
+    /// The most `pending` there have been at once since the mock started (a load test's
+    /// proof that N requests were really held together, not queued in the client).
+    pub pending_peak: u64,
 }
 
 /// HTTPS-mode counters (all zero in plain mode).
@@ -128,6 +134,8 @@ pub(crate) struct State {
     connections: AtomicU64,
     requests: AtomicU64,
     captured: AtomicU64,
+    pending: AtomicU64,
+    pending_peak: AtomicU64,
     used: Mutex<HashSet<String>>,
     seen: Mutex<HashMap<String, u32>>,
     /// Turnstile: the first 2xx answer per (idempotency key, token).
@@ -192,7 +200,26 @@ impl State {
             tls_failed: self.tls.failed.load(Relaxed),
             h2_connections: self.tls.h2_connections.load(Relaxed),
             h2_requests: self.tls.h2_requests.load(Relaxed),
+            pending: self.pending.load(Relaxed),
+            pending_peak: self.pending_peak.load(Relaxed),
         }
+    }
+}
+
+/// Counts one verification request in `pending` for as long as it lives.
+struct Pending<'a>(&'a State);
+
+impl<'a> Pending<'a> {
+    fn hold(state: &'a State) -> Self {
+        let now = state.pending.fetch_add(1, Relaxed) + 1;
+        state.pending_peak.fetch_max(now, Relaxed);
+        Pending(state)
+    }
+}
+
+impl Drop for Pending<'_> {
+    fn drop(&mut self) {
+        self.0.pending.fetch_sub(1, Relaxed);
     }
 }
 
@@ -623,6 +650,7 @@ fn classic_echo(body: &Value) -> String {
 }
 
 async fn verify(state: &State, api: Api, req: &Request) -> Reply {
+    let _pending = Pending::hold(state);
     let (token, seen, key) = if api.classic() {
         match check_request(state, api, req) {
             Ok((token, body)) => (token, classic_echo(&body), None),

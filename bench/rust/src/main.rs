@@ -4,7 +4,9 @@
 //!
 //! Prints one line per round, `ROW\t<label>\t<ops>\t<wall s>\t<cpu s>`, where cpu is this
 //! process's user + system time over the round (getrusage), and `SKIP\t<label>\t<why>`.
-//! The harness (bench/report.py) takes the medians and the ratios. No assertions on timing.
+//! The harness (bench/run.py) takes the medians and the ratios. No assertions on timing.
+//! SV_BENCH_ONLY=<label> runs that row alone; SV_BENCH_PERF_CTL/SV_BENCH_PERF_ACK (perf's
+//! control fifos, `make bench-profile`) bracket its measured rounds.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -31,9 +33,35 @@ struct Cfg {
     warmup: usize,
 }
 
+/// `make bench-profile`: with SV_BENCH_PERF_CTL and SV_BENCH_PERF_ACK set (perf's
+/// `--control fifo:CTL,ACK`), sends `enable`/`disable` and waits for perf's ack, so that only
+/// the measured rounds are counted and sampled.
+fn perf_control(command: &str) {
+    let (Ok(ctl), Ok(ack)) = (std::env::var("SV_BENCH_PERF_CTL"), std::env::var("SV_BENCH_PERF_ACK")) else {
+        return;
+    };
+    use std::io::{BufRead, Write};
+    let mut f = std::fs::OpenOptions::new().write(true).open(ctl).expect("perf control fifo");
+    writeln!(f, "{command}").expect("perf control fifo");
+    drop(f);
+    let mut line = String::new();
+    std::io::BufReader::new(std::fs::File::open(ack).expect("perf ack fifo"))
+        .read_line(&mut line)
+        .expect("perf ack fifo");
+}
+
+/// False for every row but SV_BENCH_ONLY's when that is set.
+fn selected(label: &str) -> bool {
+    std::env::var("SV_BENCH_ONLY").map_or(true, |only| only == label)
+}
+
 /// Warm-up, then `rounds` rounds of `n` operations; `run(k)` performs k operations.
 fn measure(label: &str, cfg: &Cfg, mut run: impl FnMut(usize)) {
+    if !selected(label) {
+        return;
+    }
     run(cfg.warmup);
+    perf_control("enable");
     for _ in 0..cfg.rounds {
         let (c0, t0) = (cpu_seconds(), Instant::now());
         run(cfg.n);
@@ -41,6 +69,7 @@ fn measure(label: &str, cfg: &Cfg, mut run: impl FnMut(usize)) {
         let cpu = cpu_seconds() - c0;
         println!("ROW\t{label}\t{}\t{wall:.6}\t{cpu:.6}", cfg.n);
     }
+    perf_control("disable");
 }
 
 fn client(url: &str, ca: Option<&str>) -> Client {
@@ -87,7 +116,8 @@ async fn in_flight(client: &Arc<Client>, k: usize, width: usize) {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("--memory") {
-        memory(&args[2], &args[3], args[4].parse().expect("count"));
+        let delay_ms = args.get(5).map_or(15_000, |d| d.parse().expect("delay in ms"));
+        memory(&args[2], &args[3], args[4].parse().expect("count"), delay_ms);
         return;
     }
     if args.get(1).map(String::as_str) == Some("--tls-sequence") {
@@ -125,8 +155,12 @@ fn main() {
         })
         .build()
         .expect("client");
-    measure("rust verify().await, event hook on", &cfg, |k| current.block_on(sequential(&c, k)));
-    assert!(events.load(std::sync::atomic::Ordering::Relaxed) > 0, "the hook ran");
+    const HOOK_ON: &str = "rust verify().await, event hook on";
+    measure(HOOK_ON, &cfg, |k| current.block_on(sequential(&c, k)));
+    assert!(
+        !selected(HOOK_ON) || events.load(std::sync::atomic::Ordering::Relaxed) > 0,
+        "the hook ran"
+    );
 
     let c = client(&url, None);
     let opts = VerifyOptions::default();
@@ -149,6 +183,7 @@ fn main() {
             let c = Arc::new(client(&format!("{https}/siteverify"), Some(ca)));
             measure("rust https 64 tasks, multi-thread rt", &cfg, |k| multi.block_on(in_flight(&c, k, 64)));
         }
+        _ if std::env::var("SV_BENCH_ONLY").is_ok() => {}
         _ => println!("SKIP\trust https verify().await, current-thread rt\tno HTTPS server (openssl or nginx ssl missing)"),
     }
 }
@@ -162,17 +197,18 @@ fn rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-/// `count` verifications held pending by the mock (`pass:delay=...`), over HTTP/1.1 (plain
-/// URL) or HTTP/2 (https URL with the mock's CA; ALPN picks h2). Prints
+/// `count` verifications held pending by the mock (`pass:delay=<delay_ms>`), over HTTP/1.1
+/// (plain URL) or HTTP/2 (https URL with the mock's CA; ALPN picks h2). Prints
 /// `MEM\t<count>\t<baseline KiB>\t<peak KiB>\t<accepted>`: the RSS sampled every 100 ms while
-/// they are pending, over the RSS after one warm verification.
-fn memory(base: &str, ca: &str, count: usize) {
+/// they are pending, over the RSS after one warm verification. Whether all `count` were held
+/// at once is the mock's to say (`pending_peak` in its stats): the harness reads it.
+fn memory(base: &str, ca: &str, count: usize, delay_ms: u64) {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let mut b = Client::builder(Provider::GateKeeper);
     b.secret("mock-secret")
         .endpoint(format!("{base}/api/v1/token/verify"))
-        .timeout(std::time::Duration::from_secs(60))
-        .attempt_timeout(std::time::Duration::from_secs(60))
+        .timeout(std::time::Duration::from_millis(delay_ms + 60_000))
+        .attempt_timeout(std::time::Duration::from_millis(delay_ms + 60_000))
         .connect_timeout(std::time::Duration::from_secs(30))
         .max_retries(0);
     if ca != "-" {
@@ -186,7 +222,8 @@ fn memory(base: &str, ca: &str, count: usize) {
         let mut set = tokio::task::JoinSet::new();
         for _ in 0..count {
             let c = c.clone();
-            set.spawn(async move { c.verify("pass:delay=8000", &VerifyOptions::default()).await.map(|o| o.accepted) });
+            let token = format!("pass:delay={delay_ms}");
+            set.spawn(async move { c.verify(&token, &VerifyOptions::default()).await.map(|o| o.accepted) });
         }
         let mut peak = baseline;
         let sampler = async {
