@@ -6,7 +6,8 @@
 //! classes. One module per job:
 //!
 //! - `client`: `_ClientCore`, the base of `Client` and `AsyncClient`, and the
-//!   blocking `verify` (GIL released, on the core's shared runtime);
+//!   blocking `verify` (GIL released, on the calling thread: the core's
+//!   per-thread runtime of blocking calls);
 //! - `async_client`: the asyncio `verify` (a core future on the shared runtime,
 //!   an asyncio future of the caller's loop, cancellation both ways);
 //! - `options`: keyword arguments to the core's generic option setter;

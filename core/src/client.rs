@@ -213,8 +213,10 @@ impl Client {
         }
     }
 
-    /// Blocking [`verify`](Self::verify) on the shared runtime. Returns an
-    /// error with code `blocking-in-async-context` when called from async code.
+    /// Blocking [`verify`](Self::verify), run on the calling thread (a
+    /// current-thread runtime and connection pool of that thread, see
+    /// [`runtime::block_on`](crate::runtime::block_on)). Returns an error with
+    /// code `blocking-in-async-context` when called from async code.
     pub fn verify_blocking(&self, token: &str, options: &VerifyOptions) -> Result<Outcome> {
         crate::runtime::block_on(self.verify(token, options))?
     }

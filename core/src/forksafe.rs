@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, AtomicU8, Ordering};
 
-/// The process id the shared runtime and connection pools belong to.
+/// The process id the runtimes and connection pools belong to.
 pub(crate) fn current_pid() -> u32 {
     std::process::id()
 }
