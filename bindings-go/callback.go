@@ -13,37 +13,33 @@ import (
 	"unsafe"
 )
 
+// asyncDone is what svGoVerifyDone hands to the waiting verifyAsync, which
+// owns (and frees) the outcome and the error from then on.
+type asyncDone struct {
+	status  C.sv_status
+	outcome *C.sv_outcome
+	err     *C.sv_error
+}
+
 // svGoVerifyDone is the sv_verify_callback of every async verification
 // (verifyAsync: Verify beyond maxBlocking at once). It runs exactly once per
 // verification, on a library thread. userdata is the cgo.Handle of the
-// channel Verify waits on. The C outcome and error are copied into Go values
-// and freed here, at once.
+// channel Verify waits on. It only passes the C outcome and error on (a
+// callback from a library thread holds a Go processor while it runs, so it
+// does as little as it can): the waiting goroutine decodes and frees them.
 //
 //export svGoVerifyDone
 func svGoVerifyDone(userdata unsafe.Pointer, status C.sv_status, outcome *C.sv_outcome, cerr *C.sv_error) {
-	var r verifyResult
-	switch {
-	case status == C.SV_OK && outcome != nil:
-		r.outcome, r.err = outcomeFromC(outcome)
-	case status == C.SV_OK:
-		r.err = newError("internal", "the library reported success without an outcome")
-	default:
-		if status == C.SV_CANCELLED {
-			nativeCancels.Add(1)
-		}
-		r.err = takeError(status, cerr)
-		cerr = nil
-	}
-	C.sv_outcome_free(outcome)
-	C.sv_error_free(cerr)
-
 	h := cgo.Handle(uintptr(userdata))
-	done, _ := h.Value().(chan verifyResult)
+	done, _ := h.Value().(chan asyncDone)
 	h.Delete()
 	pending.Add(-1)
-	if done != nil {
-		done <- r // buffered: never blocks
+	if done == nil {
+		C.sv_outcome_free(outcome)
+		C.sv_error_free(cerr)
+		return
 	}
+	done <- asyncDone{status, outcome, cerr} // buffered: never blocks
 }
 
 // svGoEvent is the sv_event_callback of every client built with a Logger or
