@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strconv"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Reason is why an Outcome came out the way it did: a stable kebab-case code.
@@ -188,10 +189,11 @@ func (d *flatDecoder) lit(s string) bool {
 	return false
 }
 
-// str consumes a string without escapes or control characters, valid UTF-8.
-func (d *flatDecoder) str() (string, bool) {
+// str consumes a string without escapes or control characters, valid UTF-8,
+// and returns its bytes (a part of raw).
+func (d *flatDecoder) str() ([]byte, bool) {
 	if !d.byte('"') {
-		return "", false
+		return nil, false
 	}
 	start := d.i
 	for ; d.i < len(d.raw); d.i++ {
@@ -200,14 +202,24 @@ func (d *flatDecoder) str() (string, bool) {
 			s := d.raw[start:d.i]
 			d.i++
 			if !utf8.Valid(s) {
-				return "", false
+				return nil, false
 			}
-			return string(s), true
+			return s, true
 		case c == '\\' || c < 0x20:
-			return "", false
+			return nil, false
 		}
 	}
-	return "", false
+	return nil, false
+}
+
+// textValue consumes a string (see str) and returns it. The string shares raw's
+// memory (no copy): raw is the JSON the Outcome keeps, never written again.
+func (d *flatDecoder) textValue() (string, bool) {
+	s, ok := d.str()
+	if !ok || len(s) == 0 {
+		return "", ok
+	}
+	return unsafe.String(&s[0], len(s)), true
 }
 
 // number consumes a JSON number (RFC 8259 grammar) and returns its text.
@@ -258,7 +270,7 @@ func (d *flatDecoder) text(v *string) bool {
 	if d.lit("null") {
 		return true
 	}
-	s, ok := d.str()
+	s, ok := d.textValue()
 	*v = s
 	return ok
 }
@@ -278,8 +290,8 @@ func (d *flatDecoder) integer(v *int) bool {
 }
 
 // field decodes the value of key into out.
-func (d *flatDecoder) field(key string, out *Outcome) bool {
-	switch key {
+func (d *flatDecoder) field(key []byte, out *Outcome) bool {
+	switch string(key) {
 	case "accepted":
 		return d.boolean(&out.Accepted)
 	case "verified":
@@ -333,7 +345,7 @@ func (d *flatDecoder) field(key string, out *Outcome) bool {
 		codes := []string{}
 		if !d.byte(']') {
 			for {
-				s, ok := d.str()
+				s, ok := d.textValue()
 				if !ok {
 					return false
 				}
