@@ -6,18 +6,6 @@ package siteverify
 #include <string.h>
 #include "siteverify.h"
 
-// The trampoline (callback.go); cgo generates its definition.
-extern void svGoVerifyDone(void *userdata, sv_status status, sv_outcome *outcome, sv_error *error);
-
-// userdata carries a cgo.Handle, an integer: C never holds a Go pointer. The
-// integer-to-pointer conversion happens here so that Go code needs none.
-static sv_status sv_go_verify_async(const sv_client *client, const char *token, size_t token_len,
-                                    const sv_verify_options *options, uintptr_t handle,
-                                    sv_task **task_out, sv_error **err_out) {
-  return sv_client_verify_async(client, token, token_len, options, svGoVerifyDone,
-                                (void *)handle, task_out, err_out);
-}
-
 // What sv_go_verify and sv_go_take hand back. On SV_OK the outcome's JSON is
 // json_len bytes: in buf if it fitted (the outcome is already freed, outcome
 // is NULL), else at json in outcome, for the caller to copy and free.
@@ -299,17 +287,20 @@ func decodeOutcome(raw []byte) verifyResult {
 	return verifyResult{outcome: o, err: err}
 }
 
-// verifyAsync runs sv_client_verify_async and waits for its callback
-// (svGoVerifyDone), cancelling the task when ctx ends. The callback only
-// hands over what the library delivered; this goroutine decodes it, so that
-// the library's thread is back at its work at once.
+// verifyAsync runs sv_client_verify_async and waits for its completion
+// (queued by sv_go_completed, handed over by drainCompletions), cancelling
+// the task when ctx ends. This goroutine decodes and frees what the library
+// delivered.
 func verifyAsync(ctx context.Context, client *C.sv_client, tok *C.char, tokLen C.size_t, copts *C.sv_verify_options) verifyResult {
+	if err := startCompletions(); err != nil {
+		return verifyResult{err: err}
+	}
 	done := make(chan asyncDone, 1)
 	h := cgo.NewHandle(done)
 	var task *C.sv_task
 	var cerr *C.sv_error
 	pending.Add(1)
-	st := C.sv_go_verify_async(client, tok, tokLen, copts, C.uintptr_t(h), &task, &cerr)
+	st := goVerifyAsync(client, tok, tokLen, copts, h, &task, &cerr)
 	if st != C.SV_OK {
 		// The callback never runs.
 		pending.Add(-1)
