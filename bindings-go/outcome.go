@@ -195,18 +195,20 @@ func (d *flatDecoder) str() ([]byte, bool) {
 	if !d.byte('"') {
 		return nil, false
 	}
-	start := d.i
+	start, ascii := d.i, true
 	for ; d.i < len(d.raw); d.i++ {
 		switch c := d.raw[d.i]; {
 		case c == '"':
 			s := d.raw[start:d.i]
 			d.i++
-			if !utf8.Valid(s) {
+			if !ascii && !utf8.Valid(s) {
 				return nil, false
 			}
 			return s, true
 		case c == '\\' || c < 0x20:
 			return nil, false
+		case c >= utf8.RuneSelf:
+			ascii = false
 		}
 	}
 	return nil, false
