@@ -297,25 +297,33 @@ func verifyAsync(ctx context.Context, client *C.sv_client, tok *C.char, tokLen C
 	}
 	done := make(chan asyncDone, 1)
 	h := cgo.NewHandle(done)
+	// A task handle only when ctx can end (ctx.Done() == nil: nothing can
+	// cancel, and a nil channel never fires below).
 	var task *C.sv_task
+	var taskOut **C.sv_task
+	if ctx.Done() != nil {
+		taskOut = &task
+	}
 	var cerr *C.sv_error
 	pending.Add(1)
-	st := goVerifyAsync(client, tok, tokLen, copts, h, &task, &cerr)
+	st := goVerifyAsync(client, tok, tokLen, copts, h, taskOut, &cerr)
 	if st != C.SV_OK {
-		// The callback never runs.
+		// The completion never comes.
 		pending.Add(-1)
 		h.Delete()
 		return verifyResult{err: takeError(st, cerr)}
 	}
-	defer C.sv_task_free(task)
+	if task != nil {
+		defer C.sv_task_free(task)
+	}
 
 	select {
 	case d := <-done:
 		return d.result()
 	case <-ctx.Done():
 		C.sv_task_cancel(task)
-		// The callback runs exactly once, promptly after a cancel: wait for
-		// it so that nothing outlives this call.
+		// The completion comes exactly once, promptly after a cancel: wait
+		// for it so that nothing outlives this call.
 		r := (<-done).result()
 		if errors.Is(r.err, ErrCancelled) {
 			r.err = ctx.Err()
@@ -324,7 +332,7 @@ func verifyAsync(ctx context.Context, client *C.sv_client, tok *C.char, tokLen C
 	}
 }
 
-// result decodes and frees what an async verification's callback delivered.
+// result decodes and frees what an async verification delivered.
 func (d asyncDone) result() verifyResult {
 	if d.status == C.SV_CANCELLED {
 		nativeCancels.Add(1)
