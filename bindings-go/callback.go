@@ -13,39 +13,6 @@ import (
 	"unsafe"
 )
 
-// svGoVerifyDone is the sv_verify_callback of every async verification
-// (verifyAsync: Verify beyond maxBlocking at once). It runs exactly once per
-// verification, on a library thread. userdata is the cgo.Handle of the
-// channel Verify waits on. The C outcome and error are copied into Go values
-// and freed here, at once.
-//
-//export svGoVerifyDone
-func svGoVerifyDone(userdata unsafe.Pointer, status C.sv_status, outcome *C.sv_outcome, cerr *C.sv_error) {
-	var r verifyResult
-	switch {
-	case status == C.SV_OK && outcome != nil:
-		r.outcome, r.err = outcomeFromC(outcome)
-	case status == C.SV_OK:
-		r.err = newError("internal", "the library reported success without an outcome")
-	default:
-		if status == C.SV_CANCELLED {
-			nativeCancels.Add(1)
-		}
-		r.err = takeError(status, cerr)
-		cerr = nil
-	}
-	C.sv_outcome_free(outcome)
-	C.sv_error_free(cerr)
-
-	h := cgo.Handle(uintptr(userdata))
-	done, _ := h.Value().(chan verifyResult)
-	h.Delete()
-	pending.Add(-1)
-	if done != nil {
-		done <- r // buffered: never blocks
-	}
-}
-
 // svGoEvent is the sv_event_callback of every client built with a Logger or
 // an OnEvent hook. It runs on the library thread that verified, before the
 // verification's own completion: it only copies the JSON and queues it (never

@@ -9,6 +9,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"strconv"
+	"unicode/utf8"
+	"unsafe"
 )
 
 // Reason is why an Outcome came out the way it did: a stable kebab-case code.
@@ -118,12 +121,247 @@ func outcomeFromC(o *C.sv_outcome) (*Outcome, error) {
 }
 
 // outcomeFromJSON decodes the core's JSON of an outcome (sv_outcome_to_json),
-// which the Outcome keeps.
+// which the Outcome keeps: through decodeFlat when the JSON has the core's
+// usual shape, else through encoding/json (the same result either way).
 func outcomeFromJSON(raw []byte) (*Outcome, error) {
 	out := &Outcome{}
-	if err := json.Unmarshal(raw, out); err != nil {
-		return nil, newError("internal", "cannot decode the outcome JSON: "+err.Error())
+	if !decodeFlat(raw, out) {
+		*out = Outcome{}
+		if err := json.Unmarshal(raw, out); err != nil {
+			return nil, newError("internal", "cannot decode the outcome JSON: "+err.Error())
+		}
 	}
 	out.core = raw
 	return out, nil
+}
+
+// decodeFlat fills out from raw, an outcome's JSON as the core writes it
+// (one flat object of the known names: true/false, null, numbers, strings
+// without escapes, an array of such strings), and reports whether it could.
+// It accepts only what it decodes exactly as json.Unmarshal would (the tests
+// compare the two); anything else (an escape, an unknown or differently
+// cased name, invalid UTF-8, a number out of range, whitespace, trailing
+// bytes) returns false, for json.Unmarshal to decode or refuse. It exists
+// because encoding/json's reflection costs several microseconds per outcome,
+// as much as the rest of the binding.
+func decodeFlat(raw []byte, out *Outcome) bool {
+	d := flatDecoder{raw: raw}
+	if !d.byte('{') {
+		return false
+	}
+	if d.byte('}') {
+		return d.i == len(raw)
+	}
+	for {
+		key, ok := d.str()
+		if !ok || !d.byte(':') || !d.field(key, out) {
+			return false
+		}
+		if d.byte('}') {
+			return d.i == len(raw)
+		}
+		if !d.byte(',') {
+			return false
+		}
+	}
+}
+
+type flatDecoder struct {
+	raw []byte
+	i   int
+}
+
+// byte consumes c if it is next.
+func (d *flatDecoder) byte(c byte) bool {
+	if d.i < len(d.raw) && d.raw[d.i] == c {
+		d.i++
+		return true
+	}
+	return false
+}
+
+// lit consumes the literal s if it is next.
+func (d *flatDecoder) lit(s string) bool {
+	if len(d.raw)-d.i >= len(s) && string(d.raw[d.i:d.i+len(s)]) == s {
+		d.i += len(s)
+		return true
+	}
+	return false
+}
+
+// str consumes a string without escapes or control characters, valid UTF-8,
+// and returns its bytes (a part of raw).
+func (d *flatDecoder) str() ([]byte, bool) {
+	if !d.byte('"') {
+		return nil, false
+	}
+	start, ascii := d.i, true
+	for ; d.i < len(d.raw); d.i++ {
+		switch c := d.raw[d.i]; {
+		case c == '"':
+			s := d.raw[start:d.i]
+			d.i++
+			if !ascii && !utf8.Valid(s) {
+				return nil, false
+			}
+			return s, true
+		case c == '\\' || c < 0x20:
+			return nil, false
+		case c >= utf8.RuneSelf:
+			ascii = false
+		}
+	}
+	return nil, false
+}
+
+// textValue consumes a string (see str) and returns it. The string shares raw's
+// memory (no copy): raw is the JSON the Outcome keeps, never written again.
+func (d *flatDecoder) textValue() (string, bool) {
+	s, ok := d.str()
+	if !ok || len(s) == 0 {
+		return "", ok
+	}
+	return unsafe.String(&s[0], len(s)), true
+}
+
+// number consumes a JSON number (RFC 8259 grammar) and returns its text.
+func (d *flatDecoder) number() (string, bool) {
+	start := d.i
+	d.byte('-')
+	digits := func() bool {
+		n := d.i
+		for d.i < len(d.raw) && d.raw[d.i] >= '0' && d.raw[d.i] <= '9' {
+			d.i++
+		}
+		return d.i > n
+	}
+	if d.byte('0') {
+		// no further integer digits
+	} else if !digits() {
+		return "", false
+	}
+	if d.byte('.') && !digits() {
+		return "", false
+	}
+	if d.byte('e') || d.byte('E') {
+		if !d.byte('+') {
+			d.byte('-')
+		}
+		if !digits() {
+			return "", false
+		}
+	}
+	return string(d.raw[start:d.i]), true
+}
+
+// boolean sets *v from true or false; null leaves it, as encoding/json does.
+func (d *flatDecoder) boolean(v *bool) bool {
+	switch {
+	case d.lit("true"):
+		*v = true
+	case d.lit("false"):
+		*v = false
+	default:
+		return d.lit("null")
+	}
+	return true
+}
+
+// text sets *v from a string; null leaves it, as encoding/json does.
+func (d *flatDecoder) text(v *string) bool {
+	if d.lit("null") {
+		return true
+	}
+	s, ok := d.textValue()
+	*v = s
+	return ok
+}
+
+// integer sets *v from an integer literal; null leaves it.
+func (d *flatDecoder) integer(v *int) bool {
+	if d.lit("null") {
+		return true
+	}
+	s, ok := d.number()
+	if !ok {
+		return false
+	}
+	n, err := strconv.ParseInt(s, 10, strconv.IntSize)
+	*v = int(n)
+	return err == nil
+}
+
+// field decodes the value of key into out.
+func (d *flatDecoder) field(key []byte, out *Outcome) bool {
+	switch string(key) {
+	case "accepted":
+		return d.boolean(&out.Accepted)
+	case "verified":
+		return d.boolean(&out.Verified)
+	case "conclusive":
+		return d.boolean(&out.Conclusive)
+	case "retryable":
+		return d.boolean(&out.Retryable)
+	case "fail_open_suspected":
+		return d.boolean(&out.FailOpenSuspected)
+	case "reason":
+		return d.text((*string)(&out.Reason))
+	case "hostname":
+		return d.text(&out.Hostname)
+	case "action":
+		return d.text(&out.Action)
+	case "challenge_ts":
+		return d.text(&out.ChallengeTS)
+	case "timestamp":
+		return d.text(&out.Timestamp)
+	case "error_key":
+		return d.text(&out.ErrorKey)
+	case "provider_reason":
+		return d.text(&out.ProviderReason)
+	case "detail":
+		return d.text(&out.Detail)
+	case "http_status":
+		return d.integer(&out.HTTPStatus)
+	case "attempts":
+		return d.integer(&out.Attempts)
+	case "score":
+		if d.lit("null") {
+			out.Score = nil
+			return true
+		}
+		s, ok := d.number()
+		if !ok {
+			return false
+		}
+		f, err := strconv.ParseFloat(s, 64)
+		out.Score = &f
+		return err == nil
+	case "error_codes":
+		if d.lit("null") {
+			out.ErrorCodes = nil
+			return true
+		}
+		if !d.byte('[') {
+			return false
+		}
+		codes := []string{}
+		if !d.byte(']') {
+			for {
+				s, ok := d.textValue()
+				if !ok {
+					return false
+				}
+				codes = append(codes, s)
+				if d.byte(']') {
+					break
+				}
+				if !d.byte(',') {
+					return false
+				}
+			}
+		}
+		out.ErrorCodes = codes
+		return true
+	}
+	return false
 }

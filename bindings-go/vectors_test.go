@@ -231,6 +231,8 @@ func runVector(t *testing.T, c vectorCase) {
 	if string(coreJSON) != string(r.outcome.core) {
 		t.Errorf("json.Marshal(outcome) is not the core's JSON (the struct lost something):\n go:   %s\n core: %s", coreJSON, r.outcome.core)
 	}
+	// Verify decoded it as encoding/json would have.
+	checkFlat(t, r.outcome.core)
 	var core map[string]any
 	if err := json.Unmarshal(coreJSON, &core); err != nil {
 		t.Fatal(err)

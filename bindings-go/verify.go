@@ -6,21 +6,9 @@ package siteverify
 #include <string.h>
 #include "siteverify.h"
 
-// The trampoline (callback.go); cgo generates its definition.
-extern void svGoVerifyDone(void *userdata, sv_status status, sv_outcome *outcome, sv_error *error);
-
-// userdata carries a cgo.Handle, an integer: C never holds a Go pointer. The
-// integer-to-pointer conversion happens here so that Go code needs none.
-static sv_status sv_go_verify_async(const sv_client *client, const char *token, size_t token_len,
-                                    const sv_verify_options *options, uintptr_t handle,
-                                    sv_task **task_out, sv_error **err_out) {
-  return sv_client_verify_async(client, token, token_len, options, svGoVerifyDone,
-                                (void *)handle, task_out, err_out);
-}
-
-// What sv_go_verify hands back. On SV_OK the outcome's JSON is json_len
-// bytes: in buf if it fitted (the outcome is already freed, outcome is
-// NULL), else at json in outcome, for the caller to copy and free.
+// What sv_go_verify and sv_go_take hand back. On SV_OK the outcome's JSON is
+// json_len bytes: in buf if it fitted (the outcome is already freed, outcome
+// is NULL), else at json in outcome, for the caller to copy and free.
 typedef struct {
   sv_status status;
   sv_error *error;
@@ -29,28 +17,41 @@ typedef struct {
   size_t json_len;
 } sv_go_result;
 
+// Copies the JSON of r->outcome into buf (Go memory, written during this call
+// only) and frees the outcome, when it fits.
+static void sv_go_copy(sv_go_result *r, char *buf, size_t buf_len) {
+  r->json = sv_outcome_to_json(r->outcome);
+  if (r->json == NULL) {
+    sv_outcome_free(r->outcome);
+    r->outcome = NULL;
+    return;
+  }
+  r->json_len = strlen(r->json);
+  if (r->json_len <= buf_len) {
+    memcpy(buf, r->json, r->json_len);
+    sv_outcome_free(r->outcome);
+    r->outcome = NULL;
+    r->json = NULL;
+  }
+}
+
 // A blocking verification in one cgo call: verifies on the calling thread,
-// then copies the outcome's JSON into buf (Go memory, written during this
-// call only) and frees the outcome, when it fits.
+// then copies the outcome's JSON into buf.
 static sv_go_result sv_go_verify(const sv_client *client, const char *token, size_t token_len,
                                  const sv_verify_options *options, const sv_cancel *cancel,
                                  char *buf, size_t buf_len) {
   sv_go_result r = {SV_OK, NULL, NULL, NULL, 0};
   r.status = sv_client_verify_cancellable(client, token, token_len, options, cancel, &r.outcome, &r.error);
-  if (r.status != SV_OK || r.outcome == NULL) return r;
-  r.json = sv_outcome_to_json(r.outcome);
-  if (r.json == NULL) {
-    sv_outcome_free(r.outcome);
-    r.outcome = NULL;
-    return r;
-  }
-  r.json_len = strlen(r.json);
-  if (r.json_len <= buf_len) {
-    memcpy(buf, r.json, r.json_len);
-    sv_outcome_free(r.outcome);
-    r.outcome = NULL;
-    r.json = NULL;
-  }
+  if (r.status == SV_OK && r.outcome != NULL) sv_go_copy(&r, buf, buf_len);
+  return r;
+}
+
+// What an async verification's callback delivered, in one cgo call: copies
+// the outcome's JSON into buf as sv_go_verify does.
+static sv_go_result sv_go_take(sv_status status, sv_outcome *outcome, sv_error *error,
+                               char *buf, size_t buf_len) {
+  sv_go_result r = {status, error, outcome, NULL, 0};
+  if (status == SV_OK && outcome != NULL) sv_go_copy(&r, buf, buf_len);
   return r;
 }
 */
@@ -250,8 +251,7 @@ func verifyBlocking(ctx context.Context, client *C.sv_client, tok *C.char, tokLe
 		liveCancels.Add(-1)
 	}
 
-	switch {
-	case r.status == C.SV_CANCELLED:
+	if r.status == C.SV_CANCELLED {
 		nativeCancels.Add(1)
 		C.sv_error_free(r.error)
 		// Only ctx's end fires the signal.
@@ -259,7 +259,16 @@ func verifyBlocking(ctx context.Context, client *C.sv_client, tok *C.char, tokLe
 			return verifyResult{err: err}
 		}
 		return verifyResult{err: newError("cancelled", "the verification was cancelled")}
+	}
+	return resultOf(r, buf)
+}
+
+// resultOf turns what sv_go_verify or sv_go_take handed back (with buf, the
+// buffer given to it) into a result, freeing what C still held.
+func resultOf(r C.sv_go_result, buf []byte) verifyResult {
+	switch {
 	case r.status != C.SV_OK:
+		C.sv_outcome_free(r.outcome)
 		return verifyResult{err: takeError(r.status, r.error)}
 	case r.outcome != nil:
 		raw := C.GoBytes(unsafe.Pointer(r.json), C.int(r.json_len))
@@ -278,34 +287,57 @@ func decodeOutcome(raw []byte) verifyResult {
 	return verifyResult{outcome: o, err: err}
 }
 
-// verifyAsync runs sv_client_verify_async and waits for its callback
-// (svGoVerifyDone), cancelling the task when ctx ends.
+// verifyAsync runs sv_client_verify_async and waits for its completion
+// (queued by sv_go_completed, handed over by drainCompletions), cancelling
+// the task when ctx ends. This goroutine decodes and frees what the library
+// delivered.
 func verifyAsync(ctx context.Context, client *C.sv_client, tok *C.char, tokLen C.size_t, copts *C.sv_verify_options) verifyResult {
-	done := make(chan verifyResult, 1)
+	if err := startCompletions(); err != nil {
+		return verifyResult{err: err}
+	}
+	done := make(chan asyncDone, 1)
 	h := cgo.NewHandle(done)
+	// A task handle only when ctx can end (ctx.Done() == nil: nothing can
+	// cancel, and a nil channel never fires below).
 	var task *C.sv_task
+	var taskOut **C.sv_task
+	if ctx.Done() != nil {
+		taskOut = &task
+	}
 	var cerr *C.sv_error
 	pending.Add(1)
-	st := C.sv_go_verify_async(client, tok, tokLen, copts, C.uintptr_t(h), &task, &cerr)
+	st := goVerifyAsync(client, tok, tokLen, copts, h, taskOut, &cerr)
 	if st != C.SV_OK {
-		// The callback never runs.
+		// The completion never comes.
 		pending.Add(-1)
 		h.Delete()
 		return verifyResult{err: takeError(st, cerr)}
 	}
-	defer C.sv_task_free(task)
+	if task != nil {
+		defer C.sv_task_free(task)
+	}
 
 	select {
-	case r := <-done:
-		return r
+	case d := <-done:
+		return d.result()
 	case <-ctx.Done():
 		C.sv_task_cancel(task)
-		// The callback runs exactly once, promptly after a cancel: wait for
-		// it so that nothing outlives this call.
-		r := <-done
+		// The completion comes exactly once, promptly after a cancel: wait
+		// for it so that nothing outlives this call.
+		r := (<-done).result()
 		if errors.Is(r.err, ErrCancelled) {
 			r.err = ctx.Err()
 		}
 		return r
 	}
+}
+
+// result decodes and frees what an async verification delivered.
+func (d asyncDone) result() verifyResult {
+	if d.status == C.SV_CANCELLED {
+		nativeCancels.Add(1)
+	}
+	buf := make([]byte, outcomeBuffer)
+	r := C.sv_go_take(d.status, d.outcome, d.err, (*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)))
+	return resultOf(r, buf)
 }
