@@ -1,7 +1,7 @@
 //! `AsyncClient.verify`: the core future runs on the core's shared runtime
 //! (`siteverify::runtime::handle()`, re-created after `fork()`); the caller
-//! gets an asyncio future of its running loop. Cancelling that future aborts
-//! the tokio task. The future is settled exactly once, with the outcome, the
+//! gets an asyncio future of its running loop. Cancelling that future ends
+//! the verification (its request is dropped). The future is settled exactly once, with the outcome, the
 //! core's error, or an `internal` error if the verification panicked or vanished.
 //!
 //! Hand-over without the GIL: each event loop has a [`Mailbox`] (one per
@@ -10,7 +10,11 @@
 //! pushes its completion onto the queue and writes one byte only when the
 //! queue was empty, so a burst of completions costs one wake-up; the loop's
 //! thread then builds the outcomes and settles the futures in one pass
-//! ([`Drain`]). The workers never wait for the GIL on this path.
+//! ([`Drain`]). The workers never wait for the GIL on this path. The other
+//! way, the same: verifications started while the runtime has not yet picked
+//! up the previous ones join their batch (`Mailbox::submit`), so a burst of
+//! calls wakes the runtime once. Cancellation is a signal the verification's
+//! future checks ([`Abortable`]), set by a done-callback of the asyncio future.
 
 use std::future::Future;
 use std::io::{Read, Write};
@@ -18,8 +22,10 @@ use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
+use std::sync::atomic::AtomicBool;
+use std::sync::atomic::Ordering::{Acquire, Release};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -51,23 +57,23 @@ pub(crate) fn verify_future<'py>(
     let event_loop = get_running_loop.bind(py).call0()?;
     let mailbox = mailbox(&event_loop)?;
     let future = event_loop.call_method0(intern!(py, "create_future"))?;
-    let delivery = Delivery(Some((mailbox, future.clone().unbind())));
-    let task = siteverify::runtime::handle().spawn(async move {
-        let (result, event) = CatchUnwind(Box::pin(events::with_event(async move {
-            client.verify_bytes(&token, &options).await
-        })))
-        .await
-        .unwrap_or_else(|panic| (Err(panic_error(&*panic)), None));
-        delivery.deliver(result, event);
-    });
+    let delivery = Delivery(Some((mailbox.clone(), future.clone().unbind())));
+    let signal = Arc::new(AbortSignal::default());
+    let job = Abortable {
+        signal: signal.clone(),
+        inner: Box::pin(async move {
+            let (result, event) = CatchUnwind(Box::pin(events::with_event(async move {
+                client.verify_bytes(&token, &options).await
+            })))
+            .await
+            .unwrap_or_else(|panic| (Err(panic_error(&*panic)), None));
+            delivery.deliver(result, event);
+        }),
+    };
     // Cancelling the asyncio future (e.g. its awaiting task) aborts the
-    // tokio task, which drops the request; after a normal finish it is a no-op.
-    future.call_method1(
-        intern!(py, "add_done_callback"),
-        (AbortOnDone {
-            handle: task.abort_handle(),
-        },),
-    )?;
+    // verification, which drops the request; after a normal finish it is a no-op.
+    future.call_method1(intern!(py, "add_done_callback"), (AbortOnDone { signal },))?;
+    mailbox.submit(Box::pin(job));
     Ok(future)
 }
 
@@ -153,6 +159,10 @@ struct Mailbox {
     /// The process that created it: a loop inherited by `fork()` gets a new one.
     pid: u32,
     queue: Mutex<Vec<Completion>>,
+    /// Verifications started on the loop's thread, not yet spawned: one
+    /// runtime task spawns a whole batch (one wake-up of the runtime per
+    /// batch rather than per verification).
+    outbox: Mutex<Vec<Job>>,
     /// Workers write one byte here when the queue stops being empty.
     writer: UnixStream,
     /// Watched by the loop (`add_reader`), read by [`Drain`].
@@ -167,9 +177,29 @@ impl Mailbox {
         Ok(Mailbox {
             pid,
             queue: Mutex::new(Vec::new()),
+            outbox: Mutex::new(Vec::new()),
             writer,
             reader,
         })
+    }
+
+    /// Queues a verification to spawn; the first of a batch spawns the task
+    /// that spawns them all.
+    fn submit(self: &Arc<Self>, job: Job) {
+        let was_empty = {
+            let mut outbox = self.outbox.lock().unwrap_or_else(PoisonError::into_inner);
+            outbox.push(job);
+            outbox.len() == 1
+        };
+        if was_empty {
+            let mailbox = self.clone();
+            siteverify::runtime::handle().spawn(async move {
+                let jobs = std::mem::take(&mut *mailbox.outbox.lock().unwrap_or_else(PoisonError::into_inner));
+                for job in jobs {
+                    tokio::spawn(job);
+                }
+            });
+        }
     }
 
     /// Queues a completion (no GIL) and wakes the loop if the queue was empty.
@@ -309,15 +339,56 @@ fn pin_thread_state() {
     });
 }
 
-/// An asyncio done-callback that aborts the verification's tokio task.
+/// One verification, ready to spawn.
+type Job = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// Set (and the verification woken) when its asyncio future is done.
+#[derive(Default)]
+struct AbortSignal {
+    aborted: AtomicBool,
+    waker: Mutex<Option<Waker>>,
+}
+
+/// A verification that ends, dropping its request, once its signal is set.
+struct Abortable<F> {
+    signal: Arc<AbortSignal>,
+    inner: Pin<Box<F>>,
+}
+
+impl<F: Future<Output = ()>> Future for Abortable<F> {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.signal.aborted.load(Acquire) {
+            return Poll::Ready(());
+        }
+        {
+            let mut waker = self.signal.waker.lock().unwrap_or_else(PoisonError::into_inner);
+            match waker.as_ref() {
+                Some(w) if w.will_wake(cx.waker()) => {}
+                _ => *waker = Some(cx.waker().clone()),
+            }
+        }
+        // Set between the check above and the waker's registration: seen here.
+        if self.signal.aborted.load(Acquire) {
+            return Poll::Ready(());
+        }
+        self.inner.as_mut().poll(cx)
+    }
+}
+
+/// An asyncio done-callback that aborts the verification.
 #[pyclass(frozen)]
 struct AbortOnDone {
-    handle: tokio::task::AbortHandle,
+    signal: Arc<AbortSignal>,
 }
 
 #[pymethods]
 impl AbortOnDone {
     fn __call__(&self, _future: &Bound<'_, PyAny>) {
-        self.handle.abort();
+        self.signal.aborted.store(true, Release);
+        let waker = self.signal.waker.lock().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(waker) = waker {
+            waker.wake();
+        }
     }
 }
