@@ -1,8 +1,9 @@
 //! `AsyncClient.verify`: the core future runs on the core's shared runtime
 //! (`siteverify::runtime::handle()`, re-created after `fork()`); the caller
 //! gets an asyncio future of its running loop. Cancelling that future ends
-//! the verification (its request is dropped). The future is settled exactly once, with the outcome, the
-//! core's error, or an `internal` error if the verification panicked or vanished.
+//! the verification (its request is dropped). The future is settled exactly
+//! once, with the outcome, the core's error, or an `internal` error if the
+//! verification panicked or vanished.
 //!
 //! Hand-over without the GIL: each event loop has a [`Mailbox`] (one per
 //! loop and process), a queue of finished verifications and a socket pair
