@@ -45,13 +45,17 @@ static MAILBOXES: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 const MAILBOX_ATTR: &str = "_siteverify_mailbox";
 
 /// Starts verifying `token` on the core's runtime and returns an asyncio
-/// future of the running loop (a `RuntimeError` outside a running loop).
+/// future of the running loop (a `RuntimeError` outside a running loop),
+/// and the verification's [`Abort`]. With `abort_on_done`, the future's
+/// done-callback aborts it (cancelling the future ends the verification);
+/// without, the caller must call it when it stops awaiting the future.
 pub(crate) fn verify_future<'py>(
     py: Python<'py>,
     client: siteverify::Client,
     token: Vec<u8>,
     options: VerifyOptions,
-) -> PyResult<Bound<'py, PyAny>> {
+    abort_on_done: bool,
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, Abort>)> {
     let get_running_loop = ASYNCIO_GET_RUNNING_LOOP.get_or_try_init(py, || {
         py.import("asyncio")?.getattr("get_running_loop").map(Bound::unbind)
     })?;
@@ -71,11 +75,14 @@ pub(crate) fn verify_future<'py>(
             delivery.deliver(result, event);
         }),
     };
-    // Cancelling the asyncio future (e.g. its awaiting task) aborts the
-    // verification, which drops the request; after a normal finish it is a no-op.
-    future.call_method1(intern!(py, "add_done_callback"), (AbortOnDone { signal },))?;
+    let abort = Bound::new(py, Abort { signal })?;
+    if abort_on_done {
+        // Cancelling the asyncio future (e.g. its awaiting task) aborts the
+        // verification, which drops the request; after a normal finish it is a no-op.
+        future.call_method1(intern!(py, "add_done_callback"), (&abort,))?;
+    }
     mailbox.submit(Box::pin(job));
-    Ok(future)
+    Ok((future, abort))
 }
 
 /// The mailbox of `event_loop` in this process, created and registered with
@@ -377,15 +384,17 @@ impl<F: Future<Output = ()>> Future for Abortable<F> {
     }
 }
 
-/// An asyncio done-callback that aborts the verification.
+/// Ends its verification, dropping the request (a no-op once it finished):
+/// called with no argument, or as an asyncio done-callback.
 #[pyclass(frozen)]
-struct AbortOnDone {
+pub(crate) struct Abort {
     signal: Arc<AbortSignal>,
 }
 
 #[pymethods]
-impl AbortOnDone {
-    fn __call__(&self, _future: &Bound<'_, PyAny>) {
+impl Abort {
+    #[pyo3(signature = (_future = None))]
+    fn __call__(&self, _future: Option<&Bound<'_, PyAny>>) {
         self.signal.aborted.store(true, Release);
         let waker = self.signal.waker.lock().unwrap_or_else(PoisonError::into_inner).take();
         if let Some(waker) = waker {
