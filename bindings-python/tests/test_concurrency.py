@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import resource
 import threading
 import time
-from typing import List
+from typing import Any, Dict, List
 
 import pytest
 
@@ -218,3 +219,23 @@ def test_many_loops_in_threads_at_once(mock: Mock) -> None:
         t.join(timeout=60)
     # Every loop got its own results, each exactly once.
     assert sorted(a for r in results for a in r) == sorted(f"t{i}-{k}" for i in range(8) for k in range(50))
+
+
+def test_closing_the_coroutine_aborts_quietly(mock: Mock) -> None:
+    client = siteverify.AsyncClient(provider="prosopo", secret=SECRET, endpoint=mock.prosopo)
+
+    async def main() -> List[Dict[str, Any]]:
+        problems: List[Dict[str, Any]] = []
+        asyncio.get_running_loop().set_exception_handler(lambda _loop, context: problems.append(context))
+        coro = client.verify("slow:ms=5000")
+        # Started, then closed while it awaits (as when its task is destroyed).
+        coro.send(None)
+        coro.close()
+        await asyncio.sleep(0.3)
+        gc.collect()
+        await asyncio.sleep(0)
+        return problems
+
+    # Nothing settles an abandoned future with an error nobody retrieves.
+    assert asyncio.run(main()) == []
+    assert client.stats().verifications == 0

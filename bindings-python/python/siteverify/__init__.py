@@ -222,6 +222,8 @@ class AsyncClient(_ClientCore):
         try:
             return await future
         except BaseException:
-            # Cancelled (or this coroutine closed): the request is dropped.
+            # Cancelled (or this coroutine closed): the request is dropped and
+            # the future, if still pending, settled as cancelled.
+            future.cancel()
             abort()
             raise
