@@ -1,7 +1,7 @@
 //! `_ClientCore`, the native base of `siteverify.Client` and
 //! `siteverify.AsyncClient`: builds the core client from the keyword
 //! arguments (see `options`), verifies blocking (`_verify`, GIL released) or
-//! on the core's runtime (`_verify_future`, see `async_client`).
+//! on the core's runtime (`_verify_future`, `_verify_start`, see `async_client`).
 
 use std::borrow::Cow;
 use std::panic::AssertUnwindSafe;
@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use siteverify::{ErrorCode, VerifyOptions};
 
-use crate::async_client::verify_future;
+use crate::async_client::{verify_future, Abort};
 use crate::errors::{core_error, panic_error, type_name, untranslatable};
 use crate::events::{self, Verdicts};
 use crate::options::builder;
@@ -129,7 +129,22 @@ impl ClientCore {
         email: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let (token, options) = call_args(token, remote_ip, email)?;
-        verify_future(py, self.client.clone(), token, options)
+        verify_future(py, self.client.clone(), token, options, true).map(|(future, _)| future)
+    }
+
+    /// ``_verify_future`` for ``AsyncClient.verify``: the future and a
+    /// callable that ends the verification, which the caller calls if it
+    /// stops awaiting (cancelled): no done-callback on the future.
+    #[pyo3(signature = (token, remote_ip = None, email = None))]
+    fn _verify_start<'py>(
+        &self,
+        py: Python<'py>,
+        token: &Bound<'py, PyAny>,
+        remote_ip: Option<&Bound<'py, PyAny>>,
+        email: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, Abort>)> {
+        let (token, options) = call_args(token, remote_ip, email)?;
+        verify_future(py, self.client.clone(), token, options, false)
     }
 }
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import resource
 import threading
 import time
-from typing import List
+from typing import Any, Dict, List
 
 import pytest
 
@@ -176,3 +177,65 @@ def test_async_client_serves_several_event_loops(mock: Mock) -> None:
     t.start()
     t.join(timeout=60)
     assert box and box[0].score == pytest.approx(0.3)
+
+
+def test_closing_the_loop_with_verifications_pending(mock: Mock) -> None:
+    client = siteverify.AsyncClient(provider="prosopo", secret=SECRET, endpoint=mock.prosopo)
+    n = 20
+    loop = asyncio.new_event_loop()
+
+    async def start() -> "List[asyncio.Future[siteverify.Outcome]]":
+        return [client._verify_future("slow:ms=300") for _ in range(n)]
+
+    futures = loop.run_until_complete(start())
+    loop.close()
+    # The results arrive for a closed loop: dropped, the futures stay pending.
+    deadline = time.monotonic() + 30
+    while client.stats().verifications < n and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert client.stats().verifications == n
+    time.sleep(0.2)
+    assert not any(f.done() for f in futures)
+    del futures, loop
+    # Other loops are served on.
+    assert asyncio.run(client.verify("pass")).accepted
+
+
+def test_many_loops_in_threads_at_once(mock: Mock) -> None:
+    client = siteverify.AsyncClient(provider="gatekeeper", secret=SECRET, endpoint=mock.gatekeeper)
+    results: List[List[str]] = []
+
+    def run(i: int) -> None:
+        async def main() -> List[str]:
+            outcomes = await asyncio.gather(*(client.verify(f"pass:action=t{i}-{k}") for k in range(50)))
+            return [o.action or "" for o in outcomes]
+
+        results.append(asyncio.run(main()))
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    # Every loop got its own results, each exactly once.
+    assert sorted(a for r in results for a in r) == sorted(f"t{i}-{k}" for i in range(8) for k in range(50))
+
+
+def test_closing_the_coroutine_aborts_quietly(mock: Mock) -> None:
+    client = siteverify.AsyncClient(provider="prosopo", secret=SECRET, endpoint=mock.prosopo)
+
+    async def main() -> List[Dict[str, Any]]:
+        problems: List[Dict[str, Any]] = []
+        asyncio.get_running_loop().set_exception_handler(lambda _loop, context: problems.append(context))
+        coro = client.verify("slow:ms=5000")
+        # Started, then closed while it awaits (as when its task is destroyed).
+        coro.send(None)
+        coro.close()
+        await asyncio.sleep(0.3)
+        gc.collect()
+        await asyncio.sleep(0)
+        return problems
+
+    # Nothing settles an abandoned future with an error nobody retrieves.
+    assert asyncio.run(main()) == []
+    assert client.stats().verifications == 0

@@ -74,3 +74,42 @@ def test_fork_child_verifies_after_parent(mock: Mock) -> None:
     # And the parent still works after the fork.
     assert sync_client.verify("pass:action=parent-again").action == "parent-again"
     assert asyncio.run(async_client.verify("pass")).accepted
+
+
+def _child_on_parents_loop(
+    async_client: siteverify.AsyncClient,
+    loop: asyncio.AbstractEventLoop,
+    queue: "multiprocessing.Queue[Dict[str, Any]]",
+) -> None:
+    try:
+        outcome = loop.run_until_complete(asyncio.wait_for(async_client.verify("pass:action=child-loop"), timeout=30))
+        queue.put({"action": outcome.action})
+    except BaseException as e:  # report, do not hang the parent
+        queue.put({"error": repr(e)})
+
+
+def test_fork_child_runs_the_parents_event_loop(mock: Mock) -> None:
+    # The loop's wake-up socket (registered while the parent verified on it)
+    # is inherited: the child needs its own, and must leave the parent's
+    # registered (epoll is shared across fork).
+    async_client = siteverify.AsyncClient(provider="gatekeeper", secret=SECRET, endpoint=mock.gatekeeper)
+    loop = asyncio.new_event_loop()
+    try:
+        assert loop.run_until_complete(async_client.verify("pass:action=parent")).action == "parent"
+        ctx = multiprocessing.get_context("fork")
+        queue: "multiprocessing.Queue[Dict[str, Any]]" = ctx.Queue()
+        child = ctx.Process(target=_child_on_parents_loop, args=(async_client, loop, queue))
+        child.start()
+        try:
+            result = queue.get(timeout=60)
+        finally:
+            child.join(timeout=30)
+            if child.is_alive():
+                child.kill()
+        assert result == {"action": "child-loop"}
+        assert child.exitcode == 0
+        # The parent's loop is still woken by its own results.
+        again = loop.run_until_complete(asyncio.wait_for(async_client.verify("pass:action=again"), timeout=30))
+        assert again.action == "again"
+    finally:
+        loop.close()

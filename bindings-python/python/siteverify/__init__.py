@@ -218,4 +218,12 @@ class AsyncClient(_ClientCore):
         :raises InvalidArgumentError: ``remote_ip`` or ``email`` is invalid, or
             an argument has the wrong type.
         """
-        return await self._verify_future(token, remote_ip, email)
+        future, abort = self._verify_start(token, remote_ip, email)
+        try:
+            return await future
+        except BaseException:
+            # Cancelled (or this coroutine closed): the request is dropped and
+            # the future, if still pending, settled as cancelled.
+            future.cancel()
+            abort()
+            raise

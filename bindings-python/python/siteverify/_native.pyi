@@ -2,7 +2,7 @@
 
 import asyncio
 import os
-from typing import Any, Dict, Iterable, List, Optional, Tuple, Union, final
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, Union, final
 
 from typing_extensions import Literal, Self, TypeAlias, deprecated, disjoint_base
 
@@ -306,3 +306,6 @@ class _ClientCore:
     def _verify_future(
         self, token: Optional[str], remote_ip: Optional[str] = None, email: Optional[str] = None
     ) -> "asyncio.Future[Outcome]": ...
+    def _verify_start(
+        self, token: Optional[str], remote_ip: Optional[str] = None, email: Optional[str] = None
+    ) -> "Tuple[asyncio.Future[Outcome], Callable[[], None]]": ...
