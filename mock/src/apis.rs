@@ -11,7 +11,8 @@ use serde_json::{json, Value};
 
 use crate::http::{Reply, Request};
 use crate::scenario::Scenario;
-use crate::{rfc3339, Api, State};
+use crate::dates::rfc3339;
+use crate::{Api, State};
 
 /// The site key the mock accepts (hCaptcha, Enterprise, Friendly) besides the providers' test keys.
 pub const DEFAULT_SITE_KEY: &str = "mock-site-key";

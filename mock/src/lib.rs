@@ -7,6 +7,7 @@
 //! token the client sends; see the crate README for the list.
 
 mod apis;
+mod dates;
 mod h2;
 mod http;
 pub mod scenario;
@@ -27,6 +28,7 @@ pub use crate::apis::{
     DEFAULT_SITE_KEY, HCAPTCHA_TEST_SECRET, HCAPTCHA_TEST_SITE_KEY, HCAPTCHA_TEST_TOKEN, RECAPTCHA_TEST_SECRET,
     TURNSTILE_DUMMY_TOKEN, TURNSTILE_FAIL_SECRET, TURNSTILE_PASS_SECRET, TURNSTILE_SPENT_SECRET,
 };
+use crate::dates::rfc3339;
 use crate::http::{Reply, Request};
 use crate::scenario::Scenario;
 pub use crate::tls::{TlsOptions, WRONG_HOSTNAME};
@@ -540,31 +542,6 @@ fn check_request(state: &State, api: Api, req: &Request) -> Result<(String, Valu
         }
         _ => unreachable!("the other APIs are checked in apis.rs"),
     }
-}
-
-pub(crate) fn rfc3339(t: SystemTime) -> String {
-    let secs = t
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let days = secs / 86_400;
-    let rem = secs % 86_400;
-    // Civil-from-days (Howard Hinnant), enough for a mock's timestamps.
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }
 
 /// The verified answer for `pass` and friends.
