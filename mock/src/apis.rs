@@ -9,10 +9,11 @@
 
 use serde_json::{json, Value};
 
+use crate::dates::rfc3339;
 use crate::http::{Reply, Request};
 use crate::scenario::Scenario;
-use crate::dates::rfc3339;
-use crate::{Api, State};
+use crate::state::State;
+use crate::Api;
 
 /// The site key the mock accepts (hCaptcha, Enterprise, Friendly) besides the providers' test keys.
 pub const DEFAULT_SITE_KEY: &str = "mock-site-key";
@@ -104,7 +105,7 @@ fn codes(status: u16, codes: &[&str]) -> Reply {
 }
 
 fn secret_ok(state: &State, secret: &str) -> bool {
-    state.secrets.iter().any(|s| s == secret)
+    state.accepts(secret)
 }
 
 /// Turnstile takes a form or JSON (both documented).

@@ -11,15 +11,15 @@ mod dates;
 mod h2;
 mod http;
 pub mod scenario;
+mod state;
+mod stats;
 mod tls;
 
-use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use serde::Serialize;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
@@ -31,6 +31,9 @@ pub use crate::apis::{
 use crate::dates::rfc3339;
 use crate::http::{Reply, Request};
 use crate::scenario::Scenario;
+use crate::state::State;
+pub use crate::stats::MockStats;
+use crate::stats::Pending;
 pub use crate::tls::{TlsOptions, WRONG_HOSTNAME};
 
 /// The secret the mock accepts when none is configured.
@@ -69,9 +72,6 @@ pub fn path_for(provider: &str) -> Option<&'static str> {
         _ => return None,
     })
 }
-/// Used tokens remembered for single-use scenarios before the memory is reset.
-const MAX_REMEMBERED: usize = 100_000;
-
 /// Mock configuration.
 #[derive(Clone, Debug)]
 pub struct MockConfig {
@@ -87,151 +87,9 @@ impl Default for MockConfig {
     }
 }
 
-/// Counters, served as JSON at `GET /__mock/stats`.
-#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
-pub struct MockStats {
-    /// TCP connections accepted.
-    pub connections: u64,
-    /// HTTP requests served.
-    pub requests: u64,
-    /// Requests that arrived at the redirect target `/__mock/captured`.
-    pub captured: u64,
-    /// HTTPS mode: TLS handshakes completed, full and resumed together.
-    pub tls_handshakes: u64,
-    /// HTTPS mode: of those, the ones that resumed an earlier session.
-    pub tls_resumed: u64,
-    /// HTTPS mode: handshakes that failed (e.g. the client refused the certificate).
-    pub tls_failed: u64,
-    /// HTTPS mode: connections that negotiated HTTP/2 through ALPN.
-    pub h2_connections: u64,
-    /// HTTPS mode: requests served over HTTP/2.
-    pub h2_requests: u64,
-    /// Verification requests received and not yet answered: the ones a `delay=N` or `slow`
-    /// scenario is holding (`hang` is not counted: its answer is decided at once).
-    pub pending: u64,
-    /// The most `pending` there have been at once since the mock started (a load test's
-    /// proof that N requests were really held together, not queued in the client).
-    pub pending_peak: u64,
-}
-
-/// HTTPS-mode counters (all zero in plain mode).
-#[derive(Default)]
-pub(crate) struct TlsCounters {
-    pub full: AtomicU64,
-    pub resumed: AtomicU64,
-    pub failed: AtomicU64,
-    pub h2_connections: AtomicU64,
-    pub h2_requests: AtomicU64,
-}
-
-/// A remembered answer: status and body.
-type FirstAnswer = (u16, Vec<u8>);
-
-#[derive(Default)]
-pub(crate) struct State {
-    secrets: Vec<String>,
-    /// Serving HTTPS (for the scheme of redirect targets).
-    https: bool,
-    tls: TlsCounters,
-    connections: AtomicU64,
-    requests: AtomicU64,
-    captured: AtomicU64,
-    pending: AtomicU64,
-    pending_peak: AtomicU64,
-    used: Mutex<HashSet<String>>,
-    seen: Mutex<HashMap<String, u32>>,
-    /// Turnstile: the first 2xx answer per (idempotency key, token).
-    idempotent: Mutex<HashMap<(String, String), FirstAnswer>>,
-    addr: Mutex<Option<SocketAddr>>,
-    /// A provider-wide outage (`outage` scenario): until when, and its status.
-    outage: Mutex<Option<(std::time::Instant, u16)>>,
-}
-
-impl State {
-    /// Marks a token used; true if it was used before.
-    fn use_token(&self, token: &str) -> bool {
-        let mut used = self.used.lock().unwrap();
-        if used.len() >= MAX_REMEMBERED {
-            used.clear();
-        }
-        !used.insert(token.to_string())
-    }
-
-    /// How many times this token was seen before (for flaky scenarios).
-    fn seen_before(&self, token: &str) -> u32 {
-        let mut seen = self.seen.lock().unwrap();
-        if seen.len() >= MAX_REMEMBERED {
-            seen.clear();
-        }
-        let n = seen.entry(token.to_string()).or_default();
-        *n += 1;
-        *n - 1
-    }
-
-    /// Turnstile: the answer already given for this key and token, if any.
-    fn replay(&self, key: &str, token: &str) -> Option<Reply> {
-        let cache = self.idempotent.lock().unwrap();
-        cache
-            .get(&(key.to_string(), token.to_string()))
-            .map(|(status, body)| Reply::Answer {
-                status: *status,
-                headers: vec![("Content-Type".into(), "application/json".into())],
-                body: body.clone(),
-            })
-    }
-
-    fn remember(&self, key: String, token: String, reply: &Reply) {
-        if let Reply::Answer { status, body, .. } = reply {
-            if (200..300).contains(status) {
-                let mut cache = self.idempotent.lock().unwrap();
-                if cache.len() >= MAX_REMEMBERED {
-                    cache.clear();
-                }
-                cache.entry((key, token)).or_insert((*status, body.clone()));
-            }
-        }
-    }
-
-    fn stats(&self) -> MockStats {
-        MockStats {
-            connections: self.connections.load(Relaxed),
-            requests: self.requests.load(Relaxed),
-            captured: self.captured.load(Relaxed),
-            tls_handshakes: self.tls.full.load(Relaxed) + self.tls.resumed.load(Relaxed),
-            tls_resumed: self.tls.resumed.load(Relaxed),
-            tls_failed: self.tls.failed.load(Relaxed),
-            h2_connections: self.tls.h2_connections.load(Relaxed),
-            h2_requests: self.tls.h2_requests.load(Relaxed),
-            pending: self.pending.load(Relaxed),
-            pending_peak: self.pending_peak.load(Relaxed),
-        }
-    }
-}
-
-/// Counts one verification request in `pending` for as long as it lives.
-struct Pending<'a>(&'a State);
-
-impl<'a> Pending<'a> {
-    fn hold(state: &'a State) -> Self {
-        let now = state.pending.fetch_add(1, Relaxed) + 1;
-        state.pending_peak.fetch_max(now, Relaxed);
-        Pending(state)
-    }
-}
-
-impl Drop for Pending<'_> {
-    fn drop(&mut self) {
-        self.0.pending.fetch_sub(1, Relaxed);
-    }
-}
-
 /// Serves on `listener` until the future is dropped.
 pub async fn serve(listener: TcpListener, config: MockConfig) {
-    let state = Arc::new(State {
-        secrets: config.secrets,
-        ..State::default()
-    });
-    *state.addr.lock().unwrap() = listener.local_addr().ok();
+    let state = Arc::new(State::new(config.secrets, false, listener.local_addr().ok()));
     accept_loop(listener, state, None).await
 }
 
@@ -244,12 +102,7 @@ pub async fn serve_tls(
     on_ready: impl FnOnce(&str),
 ) -> std::io::Result<()> {
     let identity = tls::identity(&options)?;
-    let state = Arc::new(State {
-        secrets: config.secrets,
-        https: true,
-        ..State::default()
-    });
-    *state.addr.lock().unwrap() = listener.local_addr().ok();
+    let state = Arc::new(State::new(config.secrets, true, listener.local_addr().ok()));
     on_ready(&identity.ca_pem);
     accept_loop(listener, state, Some(identity.acceptor)).await;
     Ok(())
@@ -262,7 +115,7 @@ async fn accept_loop(listener: TcpListener, state: Arc<State>, tls: Option<TlsAc
             continue;
         };
         let _ = stream.set_nodelay(true);
-        state.connections.fetch_add(1, Relaxed);
+        state.counters.connections.fetch_add(1, Relaxed);
         let state = state.clone();
         match &tls {
             None => tokio::spawn(async move {
@@ -371,12 +224,7 @@ impl MockServer {
             Some(id) => (Some(id.ca_pem), Some(id.acceptor)),
             None => (None, None),
         };
-        let state = Arc::new(State {
-            secrets: config.secrets,
-            https: acceptor.is_some(),
-            ..State::default()
-        });
-        *state.addr.lock().unwrap() = Some(addr);
+        let state = Arc::new(State::new(config.secrets, acceptor.is_some(), Some(addr)));
         runtime.spawn(accept_loop(listener, state.clone(), acceptor));
         Ok(MockServer {
             addr,
@@ -415,7 +263,7 @@ impl MockServer {
 
     /// Current counters.
     pub fn stats(&self) -> MockStats {
-        self.state.stats()
+        self.state.counters.snapshot()
     }
 
     /// The verify URL for the provider named `provider` (the core's names),
@@ -444,7 +292,7 @@ impl Api {
 }
 
 pub(crate) async fn route(state: &State, req: Request) -> Reply {
-    state.requests.fetch_add(1, Relaxed);
+    state.counters.requests.fetch_add(1, Relaxed);
     let path = req.path.split('?').next().unwrap_or_default();
     match (req.method.as_str(), path) {
         ("POST", PROSOPO_PATH) => verify(state, Api::Prosopo, &req).await,
@@ -455,9 +303,9 @@ pub(crate) async fn route(state: &State, req: Request) -> Reply {
         ("POST", FRIENDLY_PATH) => verify(state, Api::Friendly, &req).await,
         ("POST", YANDEX_PATH) => verify(state, Api::Yandex, &req).await,
         ("POST", p) if apis::enterprise_project(p).is_some() => verify(state, Api::Enterprise, &req).await,
-        ("GET", "/__mock/stats") => Reply::json(200, serde_json::to_value(state.stats()).unwrap()),
+        ("GET", "/__mock/stats") => Reply::json(200, serde_json::to_value(state.counters.snapshot()).unwrap()),
         (_, "/__mock/captured") => {
-            state.captured.fetch_add(1, Relaxed);
+            state.counters.captured.fetch_add(1, Relaxed);
             Reply::json(
                 200,
                 json!({"status": "ok", "verified": true, "success": true, "data": {"verified": true}}),
@@ -512,7 +360,7 @@ fn check_request(state: &State, api: Api, req: &Request) -> Result<(String, Valu
             let (Value::String(secret), Value::String(token), true) = (secret, token, optional_ok) else {
                 return Err(prosopo_error(400, "API.PARSE_ERROR", "Parse error"));
             };
-            if !state.secrets.iter().any(|s| s == secret) {
+            if !state.accepts(secret) {
                 return Err(prosopo_error(400, "API.INVALID_SITE_KEY", "Invalid site key"));
             }
             Ok((token.clone(), body.clone()))
@@ -521,7 +369,7 @@ fn check_request(state: &State, api: Api, req: &Request) -> Result<(String, Valu
             let Some(secret) = req.header("authorization").and_then(|v| v.strip_prefix("Bearer ")) else {
                 return Err(gk_error(401, "missing-input-secret"));
             };
-            if !state.secrets.iter().any(|s| s == secret.trim()) {
+            if !state.accepts(secret.trim()) {
                 return Err(gk_error(401, "invalid-input-secret"));
             }
             if !json_type {
@@ -627,7 +475,7 @@ fn classic_echo(body: &Value) -> String {
 }
 
 async fn verify(state: &State, api: Api, req: &Request) -> Reply {
-    let _pending = Pending::hold(state);
+    let _pending = Pending::hold(&state.counters);
     let (token, seen, key) = if api.classic() {
         match check_request(state, api, req) {
             Ok((token, body)) => (token, classic_echo(&body), None),
@@ -768,8 +616,6 @@ async fn answer(state: &State, api: Api, token: &str, seen: &str) -> Reply {
         "redirect" => {
             let target = state
                 .addr
-                .lock()
-                .unwrap()
                 .map(|a| {
                     let scheme = if state.https { "https" } else { "http" };
                     format!("{scheme}://{a}/__mock/captured")
