@@ -81,7 +81,7 @@ async fn handle(state: &State, req: hyper::Request<Incoming>) -> Answer {
             .collect(),
         body,
     };
-    match crate::route(state, request).await {
+    match crate::route::route(state, request).await {
         Reply::Answer { status, headers, body } => Ok(respond(status, headers, body)),
         // hyper answers a service error with RST_STREAM on this stream only.
         Reply::Reset => Err(Scenario("reset scenario")),

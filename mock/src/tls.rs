@@ -120,7 +120,7 @@ pub(crate) async fn serve(acceptor: TlsAcceptor, stream: TcpStream, state: Arc<S
     } else {
         crate::http::serve_connection(tls, |req| {
             let state = state.clone();
-            async move { crate::route(&state, req).await }
+            async move { crate::route::route(&state, req).await }
         })
         .await;
     }
