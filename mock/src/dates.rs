@@ -28,3 +28,19 @@ pub(crate) fn rfc3339(t: SystemTime) -> String {
         rem % 60
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, SystemTime};
+
+    use super::rfc3339;
+
+    #[test]
+    fn formats_utc_across_a_leap_day() {
+        let at = |secs| rfc3339(SystemTime::UNIX_EPOCH + Duration::from_secs(secs));
+        assert_eq!(at(0), "1970-01-01T00:00:00Z");
+        assert_eq!(at(951_782_399), "2000-02-28T23:59:59Z");
+        assert_eq!(at(951_868_799), "2000-02-29T23:59:59Z");
+        assert_eq!(at(1_798_761_600), "2027-01-01T00:00:00Z");
+    }
+}
