@@ -18,7 +18,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use tokio::io::{AsyncRead, AsyncWrite};
 
 use crate::http::{Reply, Request, MAX_BODY};
-use crate::State;
+use crate::state::State;
 
 /// Why a stream was reset on purpose (never seen by the client: only the reset is).
 #[derive(Debug)]
@@ -56,7 +56,7 @@ where
 }
 
 async fn handle(state: &State, req: hyper::Request<Incoming>) -> Answer {
-    state.tls.h2_requests.fetch_add(1, Relaxed);
+    state.counters.tls.h2_requests.fetch_add(1, Relaxed);
     let (parts, body) = req.into_parts();
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes().to_vec(),
@@ -81,7 +81,7 @@ async fn handle(state: &State, req: hyper::Request<Incoming>) -> Answer {
             .collect(),
         body,
     };
-    match crate::route(state, request).await {
+    match crate::route::route(state, request).await {
         Reply::Answer { status, headers, body } => Ok(respond(status, headers, body)),
         // hyper answers a service error with RST_STREAM on this stream only.
         Reply::Reset => Err(Scenario("reset scenario")),

@@ -17,7 +17,7 @@ use rustls::HandshakeKind;
 use tokio::net::TcpStream;
 use tokio_rustls::TlsAcceptor;
 
-use crate::State;
+use crate::state::State;
 
 /// HTTPS options for [`crate::MockServer::start_tls`] and the binary's `--tls`.
 #[derive(Clone, Debug, Default)]
@@ -105,22 +105,22 @@ pub(crate) async fn serve(acceptor: TlsAcceptor, stream: TcpStream, state: Arc<S
         Ok(tls) => tls,
         Err(_) => {
             // Typically the client refused our certificate (unknown CA, wrong name).
-            state.tls.failed.fetch_add(1, Relaxed);
+            state.counters.tls.failed.fetch_add(1, Relaxed);
             return;
         }
     };
     let (_, conn) = tls.get_ref();
     match conn.handshake_kind() {
-        Some(HandshakeKind::Resumed) => state.tls.resumed.fetch_add(1, Relaxed),
-        _ => state.tls.full.fetch_add(1, Relaxed),
+        Some(HandshakeKind::Resumed) => state.counters.tls.resumed.fetch_add(1, Relaxed),
+        _ => state.counters.tls.full.fetch_add(1, Relaxed),
     };
     if conn.alpn_protocol() == Some(b"h2") {
-        state.tls.h2_connections.fetch_add(1, Relaxed);
+        state.counters.tls.h2_connections.fetch_add(1, Relaxed);
         crate::h2::serve(tls, state).await;
     } else {
         crate::http::serve_connection(tls, |req| {
             let state = state.clone();
-            async move { crate::route(&state, req).await }
+            async move { crate::route::route(&state, req).await }
         })
         .await;
     }
