@@ -48,7 +48,8 @@ test-rust:
 
 # What bindings repeat of the core's vocabulary (reasons, C constants, option tables) is
 # generated between BEGIN/END GENERATED markers. The header sits between the two passes:
-# the C constants come from ffi-c, the PHP and Java constants from the header.
+# the C constants and setters come from ffi-c, the PHP and Java constants and Java's FFM
+# downcall handles from the header.
 vocab:
 	$(CARGO) run --locked -q -p siteverify-vocab -- write
 	$(MAKE) --no-print-directory header

@@ -14,7 +14,9 @@
 //! - Go's `Config` option fields and the code handing them to the core
 //!   ([`go`]), Java's builder setters and the Spring Boot starter's
 //!   properties ([`java`]), the C ABI's typed setters ([`c`]), from
-//!   `siteverify::OPTIONS`.
+//!   `siteverify::OPTIONS`;
+//! - Java's FFM downcall handles and function descriptors, from the
+//!   header's prototypes ([`ffm`]).
 //!
 //! Each language's module states the rule by which a new option is spelled
 //! there, and lists the spellings older than the rule.
@@ -28,8 +30,9 @@
 //! ```
 //!
 //! `make vocab` writes; `make test` checks. The header depends on
-//! ffi-c's constants, so `make vocab` runs it before regenerating the header
-//! and runs it again after.
+//! ffi-c's constants and setters, and the PHP and Java constants and Java's
+//! downcalls on the header, so `make vocab` runs it before regenerating the
+//! header and runs it again after.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -38,6 +41,7 @@ use std::process::ExitCode;
 use siteverify::{EventLevel, OptionKind, OptionSpec, Reason, OPTIONS};
 
 mod c;
+mod ffm;
 mod go;
 mod java;
 mod text;
@@ -124,6 +128,24 @@ const BLOCKS: &[Block] = &[
         name: "c-constants",
         comment: "    //",
         render: java_constants,
+    },
+    Block {
+        file: "bindings-java/src/main/java22/org/siteverify/Native.java",
+        name: "java-downcalls",
+        comment: "    //",
+        render: ffm::native_handles,
+    },
+    Block {
+        file: "bindings-java/src/main/java22/org/siteverify/Native.java",
+        name: "java-downcalls-testing",
+        comment: "        //",
+        render: ffm::testing_handles,
+    },
+    Block {
+        file: "bindings-java/src/main/java22/org/siteverify/FfmBackend.java",
+        name: "java-descriptors",
+        comment: "        //",
+        render: ffm::backend_descriptors,
     },
     Block {
         file: "bindings-php/src/Abi.php",
@@ -214,6 +236,10 @@ const BLOCKS: &[Block] = &[
 struct Vocab {
     /// `#define NAME VALUE` lines of include/siteverify.h, in order.
     defines: Vec<(String, String)>,
+    /// Its prototypes and callback typedefs.
+    header: ffm::Header,
+    /// The repository, for the blocks that depend on their file's own code.
+    root: PathBuf,
 }
 
 fn upper_snake(code: &str) -> String {
@@ -537,8 +563,7 @@ fn regenerate(text: &str, block: &Block, body: &str) -> Result<String, String> {
     Ok(out)
 }
 
-fn read_defines(root: &Path) -> Vec<(String, String)> {
-    let header = std::fs::read_to_string(root.join("include/siteverify.h")).expect("include/siteverify.h");
+fn read_defines(header: &str) -> Vec<(String, String)> {
     header
         .lines()
         .filter_map(|l| l.strip_prefix("#define "))
@@ -555,8 +580,17 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let root: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let header = std::fs::read_to_string(root.join("include/siteverify.h")).expect("include/siteverify.h");
     let vocab = Vocab {
-        defines: read_defines(&root),
+        defines: read_defines(&header),
+        header: match ffm::parse(&header) {
+            Ok(h) => h,
+            Err(e) => {
+                eprintln!("siteverify-vocab: include/siteverify.h: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+        root: root.clone(),
     };
     let mut stale = 0;
     for block in BLOCKS {

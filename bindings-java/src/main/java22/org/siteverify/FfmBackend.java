@@ -11,7 +11,6 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -63,11 +62,27 @@ final class FfmBackend extends Backend {
         return l;
     }
 
+    /**
+     * The function descriptors this class needs beside {@link Native}'s handles: the ABI check's,
+     * linked before Native may be, and the upcalls'. Each is named after its C function or
+     * callback type and generated from include/siteverify.h.
+     */
+    private static final class Signatures {
+        private Signatures() {}
+
+        // BEGIN GENERATED java-descriptors (siteverify-vocab; edit core/, then `make vocab`)
+        static final FunctionDescriptor SV_ABI_VERSION = FunctionDescriptor.of(JAVA_INT);
+        static final FunctionDescriptor SV_EVENT_CALLBACK = FunctionDescriptor.ofVoid(ADDRESS, ADDRESS);
+        static final FunctionDescriptor SV_VERIFY_CALLBACK =
+                FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
+        // END GENERATED java-descriptors
+    }
+
     private static void checkAbi(SymbolLookup lookup, String source) {
         MethodHandle abi = Linker.nativeLinker().downcallHandle(
                 lookup.find("sv_abi_version").orElseThrow(() -> new UnsatisfiedLinkError(
                         source + " is not libsiteverify (no sv_abi_version)")),
-                FunctionDescriptor.of(JAVA_INT));
+                Signatures.SV_ABI_VERSION);
         int loaded;
         try {
             loaded = (int) abi.invokeExact();
@@ -375,9 +390,9 @@ final class FfmBackend extends Backend {
         static {
             try {
                 CALLBACK = Native.LINKER.upcallStub(
-                        MethodHandles.lookup().findStatic(FfmBackend.class, "onVerified", MethodType.methodType(
-                                void.class, MemorySegment.class, int.class, MemorySegment.class, MemorySegment.class)),
-                        FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS, ADDRESS),
+                        MethodHandles.lookup().findStatic(FfmBackend.class, "onVerified",
+                                Signatures.SV_VERIFY_CALLBACK.toMethodType()),
+                        Signatures.SV_VERIFY_CALLBACK,
                         Arena.global());
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
@@ -397,8 +412,8 @@ final class FfmBackend extends Backend {
             try {
                 CALLBACK = Native.LINKER.upcallStub(
                         MethodHandles.lookup().findStatic(FfmBackend.class, "onEvent",
-                                MethodType.methodType(void.class, MemorySegment.class, MemorySegment.class)),
-                        FunctionDescriptor.ofVoid(ADDRESS, ADDRESS),
+                                Signatures.SV_EVENT_CALLBACK.toMethodType()),
+                        Signatures.SV_EVENT_CALLBACK,
                         Arena.global());
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
