@@ -38,9 +38,20 @@ public final class Bench {
         return v == null || v.isEmpty() ? def : Integer.parseInt(v);
     }
 
+    /** A row whose client failed: reported as that row's SKIP, and the other rows still run. */
+    static final class RowFailed extends RuntimeException {
+        RowFailed(String message) {
+            super(message);
+        }
+    }
+
     static void fail(String label) {
-        System.err.println("bench (java): " + label + ": a verification was not accepted");
-        System.exit(1);
+        fail(label, null);
+    }
+
+    static void fail(String label, Throwable cause) {
+        String why = cause == null ? "" : " (" + cause + ")";
+        throw new RowFailed(label + ": a verification was not accepted" + why);
     }
 
     interface Run {
@@ -67,17 +78,23 @@ public final class Bench {
         // SV_BENCH_ONLY=<label>: every other row is left out.
         String only = System.getenv("SV_BENCH_ONLY");
         if (only != null && !only.isEmpty() && !only.equals(label)) return;
-        run.run(WARMUP);
-        perfControl("enable");
-        for (int r = 0; r < ROUNDS; r++) {
-            long c0 = OS.getProcessCpuTime();
-            long t0 = System.nanoTime();
-            run.run(N);
-            double wall = (System.nanoTime() - t0) / 1e9;
-            double cpu = (OS.getProcessCpuTime() - c0) / 1e9;
-            System.out.printf("ROW\t%s\t%d\t%.6f\t%.6f%n", label, N, wall, cpu);
+        try {
+            run.run(WARMUP);
+            perfControl("enable");
+            for (int r = 0; r < ROUNDS; r++) {
+                long c0 = OS.getProcessCpuTime();
+                long t0 = System.nanoTime();
+                run.run(N);
+                double wall = (System.nanoTime() - t0) / 1e9;
+                double cpu = (OS.getProcessCpuTime() - c0) / 1e9;
+                System.out.printf("ROW\t%s\t%d\t%.6f\t%.6f%n", label, N, wall, cpu);
+            }
+        } catch (RowFailed e) {
+            System.err.println("bench (java): " + e.getMessage());
+            System.out.printf("SKIP\t%s\t%s%n", label, e.getMessage().replace('\t', ' ').replace('\n', ' '));
+        } finally {
+            perfControl("disable");
         }
-        perfControl("disable");
     }
 
     static Run sequential(String label, BooleanSupplier op) {
@@ -93,15 +110,17 @@ public final class Bench {
         return k -> {
             Semaphore permits = new Semaphore(64);
             AtomicBoolean failed = new AtomicBoolean();
+            java.util.concurrent.atomic.AtomicReference<Throwable> firstError = new java.util.concurrent.atomic.AtomicReference<>();
             for (int i = 0; i < k; i++) {
                 permits.acquire();
                 op.get().whenComplete((ok, err) -> {
+                    if (err != null) firstError.compareAndSet(null, err);
                     if (err != null || !ok) failed.set(true);
                     permits.release();
                 });
             }
             permits.acquire(64);
-            if (failed.get()) fail(label);
+            if (failed.get()) fail(label, firstError.get());
         };
     }
 
