@@ -21,7 +21,7 @@ printed. When perf is missing or not permitted (perf_event_paranoid), that is sa
 still run does. Knobs: SV_PROFILE_N (verifications per perf run, 10000), SV_PROFILE_WARMUP (500;
 SV_PROFILE_WARMUP_JIT, 5000, for Java and Node), SV_PROFILE_FREQ (samples/s, 10000), SV_PROFILE_CALLGRIND (1; 0 skips valgrind),
 SV_PROFILE_CG_N1/N2 (200/1200), SV_PROFILE_PLACEMENT (unpinned; pinned puts nginx on CPU 0
-and the client on CPU 1), SV_BENCH_CLIENTS (as for make bench). No assertions on timing.
+and the client on CPU 1, one-cpu both on CPU 1), SV_BENCH_CLIENTS (as for make bench). No assertions on timing.
 """
 
 import glob
@@ -430,9 +430,9 @@ def main(run):
         return
     nginx = run.Nginx()
     summaries, skipped = [], []
-    pinned = PLACEMENT == "pinned"
+    server_cpu, client_cpu = run.CPUS.get(PLACEMENT, (None, None))
     try:
-        nginx.start(pinned=pinned)
+        nginx.start(server_cpu)
         programs = {name: (cmd, env) for name, cmd, env, _cwd, _labels in run.clients(nginx)}
         for path, name, label in PATHS:
             if name not in programs:
@@ -443,7 +443,7 @@ def main(run):
             if why:
                 skipped.append((path, why))
                 continue
-            summaries.append(profile_path(perf, path, name, label, cmd, env, ["taskset", "-c", "1"] if pinned else [],
+            summaries.append(profile_path(perf, path, name, label, cmd, env, ["taskset", "-c", client_cpu] if client_cpu else [],
                                           nginx.url))
     finally:
         nginx.stop()

@@ -30,7 +30,11 @@ OUT = os.environ["SV_OUT"]
 LIB = os.path.join(ROOT, "target", "release")
 ENV_N = os.environ.get("SV_BENCH_N", "2000")
 ROUNDS = int(os.environ.get("SV_BENCH_ROUNDS", "5"))
-PLACEMENTS = os.environ.get("SV_BENCH_PLACEMENTS", "pinned unpinned").split()
+PLACEMENTS = os.environ.get("SV_BENCH_PLACEMENTS", "pinned one-cpu unpinned").split()
+# CPU affinity (taskset -c) of nginx and of the client per placement; None: the scheduler's choice.
+# "pinned" puts a CPU between them (every round trip a cross-CPU wake-up, expensive in a VM);
+# "one-cpu" shares one CPU (no cross-CPU wake-up: what is left is the code's own cost).
+CPUS = {"pinned": ("0", "1"), "one-cpu": ("1", "1"), "unpinned": (None, None)}
 CLIENT_TIMEOUT = int(os.environ.get("SV_BENCH_CLIENT_TIMEOUT", "150"))
 MEM_COUNT = int(os.environ.get("SV_BENCH_MEM_COUNT", "10000"))
 MEM_DELAY_MS = int(os.environ.get("SV_BENCH_MEM_DELAY_MS", "15000"))
@@ -79,11 +83,11 @@ class Nginx:
         self.https_url = f"https://localhost:{self.https_port}" if self.tls else None
         self.access_log = os.path.join(NGX, "tls-access.log")
 
-    def start(self, pinned):
+    def start(self, cpu=None):
         self.stop()
         cmd = ["nginx", "-p", NGX, "-c", self.conf]
-        if pinned:
-            cmd = ["taskset", "-c", "0"] + cmd
+        if cpu is not None:
+            cmd = ["taskset", "-c", cpu] + cmd
         subprocess.run(cmd, check=True)
         for _ in range(100):
             try:
@@ -141,8 +145,9 @@ def skip(label, reason):
 def run_client(placement, name, cmd, env=None, cwd=None, labels=()):
     """Runs one client program; its ROW/SKIP lines are recorded. `labels`: what it would have
     measured, marked SKIPPED if it fails before printing them."""
-    if placement == "pinned":
-        cmd = ["taskset", "-c", "1"] + cmd
+    cpu = CPUS.get(placement, (None, None))[1]
+    if cpu is not None:
+        cmd = ["taskset", "-c", cpu] + cmd
     full_env = dict(os.environ, SV_BENCH_N=ENV_N, SV_BENCH_ROUNDS=str(ROUNDS))
     full_env.update(env or {})
     log(f"{placement}: {name}")
@@ -184,10 +189,11 @@ def run_wrk(placement, nginx, conns):
     with open(lua, "w") as f:
         f.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
                 'wrk.body = \'{"secret":"bench-secret","token":"bench-token"}\'\n')
-    threads = 1 if placement == "pinned" or conns == 1 else 2
+    cpu = CPUS.get(placement, (None, None))[1]
+    threads = 1 if cpu is not None or conns == 1 else 2
     base = ["wrk", f"-t{threads}", f"-c{conns}", "-s", lua, nginx.url + "/siteverify"]
-    if placement == "pinned":
-        base = ["taskset", "-c", "1"] + base
+    if cpu is not None:
+        base = ["taskset", "-c", cpu] + base
     log(f"{placement}: {label}")
     for i in range(ROUNDS + 1):  # the first second is the warm-up
         # wrk's CPU: the children's rusage grows by exactly this child's once it is waited for.
@@ -509,9 +515,11 @@ def main():
     nginx = Nginx()
     try:
         for placement in PLACEMENTS:
-            nginx.start(pinned=placement == "pinned")
+            nginx.start(CPUS.get(placement, (None, None))[0])
             if placement == "pinned":
                 log("pinned: nginx on CPU 0, each client (and wrk) on CPU 1")
+            elif placement == "one-cpu":
+                log("one-cpu: nginx and each client (and wrk) on CPU 1")
             if not wanted("wrk"):
                 skip("wrk c=1", "not selected (SV_BENCH_CLIENTS)")
                 skip("wrk c=64", "not selected (SV_BENCH_CLIENTS)")
@@ -541,6 +549,7 @@ def main():
     print("CPU µs: the client process's user+system time (getrusage/wait4) per verification, not the server's.")
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end")
     descs = {"pinned": "nginx pinned to CPU 0, the client to CPU 1 (taskset)",
+             "one-cpu": "nginx and the client both pinned to CPU 1 (no cross-CPU wake-ups: the code's own cost)",
              "unpinned": "no affinity: the scheduler places nginx and the client"}
     for placement in PLACEMENTS:
         report(placement, descs.get(placement, placement))
