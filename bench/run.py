@@ -22,6 +22,7 @@ import ssl
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -298,6 +299,88 @@ def tls_handshakes(nginx):
     once.append((goal, figure, "PASS" if len(conns) == 1 and len(lines) == n else "FAIL"))
 
 
+class TurnCounter:
+    """A TCP relay between the client and nginx's HTTPS port that counts round trips: a
+    client-to-server flight that follows a server-to-client one (or opens the connection) starts
+    a new round trip. Segments of one flight do not count twice; only the direction changes do."""
+
+    def __init__(self, target_port):
+        self.target = ("127.0.0.1", target_port)
+        self.turns = 0
+        self.lock = threading.Lock()
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.target)
+            for s in (client, server):
+                s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            last = ["s"]  # per connection: who sent last ("s" so the first client flight counts)
+            threading.Thread(target=self._pump, args=(client, server, "c", last), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, "s", last), daemon=True).start()
+
+    def _pump(self, src, dst, side, last):
+        while True:
+            try:
+                data = src.recv(65536)
+            except OSError:
+                data = b""
+            if not data:
+                for s in (src, dst):
+                    try:
+                        s.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+                return
+            with self.lock:
+                if side == "c" and last[0] == "s":
+                    self.turns += 1
+                last[0] = side
+            try:
+                dst.sendall(data)
+            except OSError:
+                return
+
+    def close(self):
+        self.listener.close()
+
+
+def tls_round_trips(nginx):
+    """Round trips per warm verification over HTTPS (HTTP/2), through TurnCounter: the round trips
+    of 600 sequential verifications on a fresh client minus those of 100 (the handshake and the
+    first request cancel out), over 500."""
+    rust = os.path.join(LIB, "siteverify-bench")
+    goal = "TLS: a warm verification stays one round trip (HTTP/2)"
+    if not nginx.tls or not os.access(rust, os.X_OK):
+        once.append((goal, "SKIPPED: no HTTPS server or no Rust bench client", "SKIPPED"))
+        return
+    counts = {}
+    for n in (100, 600):
+        relay = TurnCounter(int(nginx.https_url.rsplit(":", 1)[1]))
+        try:
+            p = subprocess.run([rust, "--tls-sequence", f"https://localhost:{relay.port}",
+                                os.path.join(TLS, "ca.pem"), str(n)], capture_output=True, text=True, timeout=120)
+            time.sleep(0.2)  # the last flights through the relay
+            if p.returncode != 0:
+                once.append((goal, f"SKIPPED: {(p.stderr.strip().splitlines() or ['failed'])[-1][:150]}", "SKIPPED"))
+                return
+            counts[n] = relay.turns
+        finally:
+            relay.close()
+    per = (counts[600] - counts[100]) / 500
+    figure = (f"{per:.3f} round trips per warm verification ({counts[100]} for 100 verifications, "
+              f"{counts[600]} for 600, each on a fresh client)")
+    once.append((goal, figure, mark(per <= 1.05)))
+
+
 def mock_stats(url, ca):
     """The mock's /__mock/stats (a dict), or None."""
     ctx = ssl.create_default_context(cafile=ca) if url.startswith("https:") else None
@@ -538,6 +621,7 @@ def main():
                 run_client(placement, name, cmd, env, cwd, labels)
         if wanted("tls"):
             tls_handshakes(nginx)
+            tls_round_trips(nginx)
     finally:
         nginx.stop()
     if wanted("memory"):
@@ -557,7 +641,6 @@ def main():
     print("== once (placement-independent)")
     for g, fig, mk in once:
         print(f"  [{mk:^7}] {g}: {fig}")
-    print("  [NOT RUN] TLS: a warm verification stays one round trip: needs a counting proxy, not built here")
     for c in crashes:
         print(f"  [ CRASH ] {c}")
 
