@@ -226,3 +226,47 @@ impl Client {
         self.inner.stats.snapshot(self.inner.health.state(), &self.inner.health)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::VerifyOptions;
+
+    /// health.rs spawns the outage probe so that it outlives the verification
+    /// that started it. Made inside a blocking call, whose thread has an idle
+    /// keep-alive connection in its own pool, it must not use that
+    /// connection: its task only runs while the thread is blocked in a call,
+    /// the probe would time out, and an outage would be declared that is not
+    /// there (and `open` would then accept a crafted token's failures).
+    #[test]
+    fn a_probe_made_in_a_blocking_call_runs_after_the_call_returned() {
+        let mock = siteverify_mock::MockServer::start(siteverify_mock::MockConfig::default()).unwrap();
+        let c = Client::builder(Provider::Prosopo)
+            .secret(siteverify_mock::DEFAULT_SECRET)
+            .endpoint(mock.prosopo_url())
+            .build()
+            .unwrap();
+        let inner = Arc::clone(&c.inner);
+        let probe = crate::runtime::block_on(async {
+            // Leaves an idle connection in this thread's pool.
+            assert!(c.verify("pass", &VerifyOptions::default()).await.unwrap().accepted);
+            let request = inner.protocol.request(&inner.creds, PROBE_TOKEN, &Extras::default());
+            // Made here, awaited elsewhere, as health.rs does.
+            Some(
+                inner
+                    .transport
+                    .probe(&inner.endpoint, inner.protocol, request, Duration::from_secs(2)),
+            )
+        })
+        .unwrap()
+        .unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        crate::runtime::handle().spawn(async move { tx.send(probe.await).unwrap() });
+        let answered = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the probe never finished");
+        assert!(answered, "the probe saw an outage: the mock answers it conclusively");
+    }
+}

@@ -105,12 +105,28 @@ struct Local {
     pid: u32,
     runtime: Runtime,
     /// Per transport (by its liveness marker): that transport's client on this
-    /// thread. Entries of dropped transports are removed when a new one is added.
+    /// thread. Entries of dropped transports are removed at the next call.
     clients: RefCell<Vec<(Weak<()>, reqwest::Client)>>,
 }
 
+/// This thread's `Local`. Its destructor runs when the thread exits, and in a
+/// forked child also when the forking thread calls `exit()`: what the parent
+/// owned is then set aside, never dropped (dropping it would deregister the
+/// parent's sockets from the epoll instance both processes share).
+struct Slot(Option<Rc<Local>>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        if let Some(local) = self.0.take() {
+            if local.pid != current_pid() {
+                keep_inherited(local);
+            }
+        }
+    }
+}
+
 thread_local! {
-    static LOCAL: RefCell<Option<Rc<Local>>> = const { RefCell::new(None) };
+    static LOCAL: RefCell<Slot> = const { RefCell::new(Slot(None)) };
     /// The `Local` whose runtime this thread is blocked in, if any.
     static ACTIVE: Cell<Option<*const Local>> = const { Cell::new(None) };
 }
@@ -120,13 +136,13 @@ impl Local {
         let pid = current_pid();
         LOCAL.with(|slot| {
             let mut slot = slot.borrow_mut();
-            if let Some(local) = slot.as_ref() {
+            if let Some(local) = slot.0.as_ref() {
                 if local.pid == pid {
                     return Ok(Rc::clone(local));
                 }
                 // Inherited through fork(): its I/O driver and sockets are
                 // the parent's too. Never touched or dropped again.
-                if let Some(inherited) = slot.take() {
+                if let Some(inherited) = slot.0.take() {
                     keep_inherited(inherited);
                 }
             }
@@ -139,17 +155,19 @@ impl Local {
                 runtime,
                 clients: RefCell::new(Vec::new()),
             });
-            *slot = Some(Rc::clone(&local));
+            slot.0 = Some(Rc::clone(&local));
             Ok(local)
         })
     }
 
     fn client_for(&self, owner: &Arc<()>, make: impl FnOnce() -> reqwest::Client) -> reqwest::Client {
         let mut clients = self.clients.borrow_mut();
+        // A dropped transport's client goes at this thread's next call (its
+        // connections close as this runtime polls them), not at thread exit.
+        clients.retain(|(o, _)| o.strong_count() > 0);
         if let Some((_, client)) = clients.iter().find(|(o, _)| ptr_eq(o, owner)) {
             return client.clone();
         }
-        clients.retain(|(o, _)| o.strong_count() > 0);
         let client = make();
         clients.push((Arc::downgrade(owner), client.clone()));
         client
@@ -230,8 +248,11 @@ mod tests {
         let c = Arc::new(());
         get(&c);
         assert_eq!(made.get(), 3);
-        // The dropped transport's client went when the new one came.
+        // The dropped transport's client went at the next call.
         assert_eq!(local.clients.borrow().len(), 2);
+        drop(b);
+        get(&c);
+        assert_eq!(local.clients.borrow().len(), 1, "a call sweeps dropped transports");
     }
 
     #[test]

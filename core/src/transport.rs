@@ -59,13 +59,25 @@ impl Transport {
         })
     }
 
+    /// The client for a request made here: this thread's own inside a blocking
+    /// call, the process's otherwise.
     fn http(&self) -> reqwest::Client {
-        // Building succeeded once with the same settings; failing now is a bug.
-        let rebuild = || build_http(&self.settings).expect("rebuilding the HTTP client");
-        if let Some(client) = crate::runtime::thread_client(&self.threads, rebuild) {
+        if let Some(client) = crate::runtime::thread_client(&self.threads, || self.rebuild()) {
             return client;
         }
-        self.http.get_or_init(rebuild).clone()
+        self.shared_http()
+    }
+
+    /// The process's client, whose connections run on whichever runtime polls
+    /// them first: never a blocking call's (see `http`).
+    fn shared_http(&self) -> reqwest::Client {
+        self.http.get_or_init(|| self.rebuild()).clone()
+    }
+
+    fn rebuild(&self) -> reqwest::Client {
+        // Building succeeded once with the same settings; failing now is a bug
+        // (and a panic in a verification is caught: an `internal` error).
+        build_http(&self.settings).expect("rebuilding the HTTP client")
     }
 
     /// Sends `request`, retrying what is worth retrying, until `deadline`.
@@ -137,7 +149,11 @@ impl Transport {
         request: WireRequest,
         timeout: Duration,
     ) -> impl std::future::Future<Output = bool> + Send + 'static {
-        let http = self.http();
+        // The probe runs as a task of the shared runtime, even when a blocking
+        // call starts it: a connection from that thread's pool would only make
+        // progress while the thread is blocked in a call, so the probe would
+        // time out and report an outage that is not there.
+        let http = self.shared_http();
         let endpoint = endpoint.clone();
         async move {
             match tokio::time::timeout(timeout, attempt(&http, &endpoint, protocol, &request)).await {

@@ -44,4 +44,20 @@ fn verifies_in_a_forked_child_after_the_parent_did() {
         libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
         "child failed to verify after fork"
     );
+
+    // A child that never verifies and leaves through exit(): the forking
+    // thread's destructors run there, and must leave the parent's runtime
+    // and pool alone (dropping them would deregister the parent's pooled
+    // socket from the epoll instance the two share: the parent's next
+    // verification on it would hang until its attempt timed out).
+    assert!(c.verify_blocking("pass", &VerifyOptions::default()).unwrap().accepted);
+    // SAFETY: the child calls exit() at once.
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0, "fork failed");
+    if pid == 0 {
+        unsafe { libc::exit(0) };
+    }
+    unsafe { libc::waitpid(pid, &mut status, 0) };
+    let o = c.verify_blocking("pass", &VerifyOptions::default()).unwrap();
+    assert!(o.accepted && o.attempts == 1, "the parent lost its connection: {o:?}");
 }
