@@ -102,6 +102,7 @@ import (
 	"os"
 	"runtime/cgo"
 	"sync"
+	"sync/atomic"
 )
 
 // asyncDone is what an async verification delivered, handed by
@@ -117,24 +118,31 @@ type asyncDone struct {
 const completionBatch = 64
 
 var (
-	completionsOnce sync.Once
-	completionsErr  error
+	completionsMu      sync.Mutex
+	completionsStarted atomic.Bool
 )
 
 // startCompletions opens the completion queue's pipe and starts the one
 // goroutine that drains it, once per process (it never stops: it costs
-// nothing while it waits).
+// nothing while it waits). A failure (out of file descriptors, say) is
+// that call's error, and the next call tries again.
 func startCompletions() error {
-	completionsOnce.Do(func() {
-		fd, err := C.sv_go_queue_open()
-		if fd < 0 {
-			completionsErr = newError("internal", "cannot open the completion pipe: "+err.Error())
-			return
-		}
-		// Non-blocking: os.File waits through Go's network poller.
-		go drainCompletions(os.NewFile(uintptr(fd), "siteverify-completions"))
-	})
-	return completionsErr
+	if completionsStarted.Load() {
+		return nil
+	}
+	completionsMu.Lock()
+	defer completionsMu.Unlock()
+	if completionsStarted.Load() {
+		return nil
+	}
+	fd, err := C.sv_go_queue_open()
+	if fd < 0 {
+		return newError("internal", "cannot open the completion pipe: "+err.Error())
+	}
+	completionsStarted.Store(true)
+	// Non-blocking: os.File waits through Go's network poller.
+	go drainCompletions(os.NewFile(uintptr(fd), "siteverify-completions"))
+	return nil
 }
 
 // drainCompletions waits for a byte in the pipe, then hands every queued
