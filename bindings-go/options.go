@@ -46,11 +46,12 @@ func (cfg *Config) options() []option {
 			add(name, v)
 		}
 	}
-	// A count of 0 is the default; NoRetries is the explicit 0.
+	// A count of 0 is the default; NoRetries is max_retries' explicit 0 (for
+	// any other count it is a negative value, which the core refuses).
 	count := func(name string, n int) {
-		switch n {
-		case 0:
-		case NoRetries:
+		switch {
+		case n == 0:
+		case n == NoRetries && name == "max_retries":
 			add(name, int64(0))
 		default:
 			add(name, int64(n))
