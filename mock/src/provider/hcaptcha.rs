@@ -73,10 +73,6 @@ impl Provider for HCaptcha {
         siteverify::answer(body, s)
     }
 
-    fn token_failed(&self) -> Reply {
-        siteverify::token_failed()
-    }
-
     fn expired(&self) -> Reply {
         siteverify::codes(200, &["expired-input-response"])
     }
@@ -85,23 +81,5 @@ impl Provider for HCaptcha {
         siteverify::codes(200, &["already-seen-response"])
     }
 
-    fn server_error(&self, status: u16) -> Reply {
-        siteverify::server_error(status)
-    }
-
-    fn rate_limited(&self) -> Reply {
-        siteverify::rate_limited()
-    }
-
-    fn error(&self, s: &Scenario) -> Reply {
-        siteverify::error(s)
-    }
-
-    fn wrong_shape(&self) -> Reply {
-        siteverify::wrong_shape()
-    }
-
-    fn echo(&self, seen: &str) -> Reply {
-        edit_pass(self, |body| body["action"] = json!(seen))
-    }
+    siteverify::siteverify_family_answers!();
 }

@@ -10,6 +10,38 @@ use crate::dates::rfc3339;
 use crate::http::Reply;
 use crate::scenario::Scenario;
 
+/// The answers the three share, for their `Provider` impls: an unknown token,
+/// server errors, 429, the error envelope, the wrong shape, and `echo` as the
+/// pass answer with `action` replaced.
+macro_rules! siteverify_family_answers {
+    () => {
+        fn token_failed(&self) -> Reply {
+            siteverify::token_failed()
+        }
+
+        fn server_error(&self, status: u16) -> Reply {
+            siteverify::server_error(status)
+        }
+
+        fn rate_limited(&self) -> Reply {
+            siteverify::rate_limited()
+        }
+
+        fn error(&self, s: &Scenario) -> Reply {
+            siteverify::error(s)
+        }
+
+        fn wrong_shape(&self) -> Reply {
+            siteverify::wrong_shape()
+        }
+
+        fn echo(&self, seen: &str) -> Reply {
+            edit_pass(self, |body| body["action"] = json!(seen))
+        }
+    };
+}
+pub(super) use siteverify_family_answers;
+
 /// `{"success": false, "error-codes": codes}`.
 pub(super) fn codes(status: u16, codes: &[&str]) -> Reply {
     Reply::json(status, json!({"success": false, "error-codes": codes}))

@@ -83,31 +83,9 @@ impl Provider for Turnstile {
         siteverify::answer(body, s)
     }
 
-    fn token_failed(&self) -> Reply {
-        siteverify::token_failed()
-    }
-
     fn expired(&self) -> Reply {
         siteverify::codes(200, &["timeout-or-duplicate"])
     }
 
-    fn server_error(&self, status: u16) -> Reply {
-        siteverify::server_error(status)
-    }
-
-    fn rate_limited(&self) -> Reply {
-        siteverify::rate_limited()
-    }
-
-    fn error(&self, s: &Scenario) -> Reply {
-        siteverify::error(s)
-    }
-
-    fn wrong_shape(&self) -> Reply {
-        siteverify::wrong_shape()
-    }
-
-    fn echo(&self, seen: &str) -> Reply {
-        edit_pass(self, |body| body["action"] = json!(seen))
-    }
+    siteverify::siteverify_family_answers!();
 }
