@@ -255,7 +255,7 @@ fn token_bytes_that_are_not_utf8_are_an_invalid_token() {
 }
 
 #[test]
-fn blocking_calls_run_on_their_thread_with_the_threads_own_pool() {
+fn threads_that_verify_and_exit_keep_their_connections_and_leave_cleanly() {
     let mock = mock_with_secret();
     let c = client(&mock, Provider::GateKeeper);
     // Threads that verify and exit: each thread's runtime and pool go with
@@ -280,7 +280,7 @@ fn blocking_calls_run_on_their_thread_with_the_threads_own_pool() {
     }
     let stats = mock.stats();
     assert_eq!(stats.requests, 160);
-    // One pool per thread: at most a few connections per thread, not one per
+    // Keep-alive: at most a few connections per thread, not one per
     // verification (which would be 160).
     assert!(
         stats.connections <= 32 * 2,
@@ -295,7 +295,7 @@ fn blocking_calls_run_on_their_thread_with_the_threads_own_pool() {
 }
 
 #[test]
-fn a_blocking_call_runs_on_the_calling_thread_and_cannot_nest() {
+fn an_event_hook_runs_on_the_verifying_thread_and_cannot_block_again() {
     let mock = mock_with_secret();
     let inner = client(&mock, Provider::GateKeeper);
     let seen = std::sync::Arc::new(std::sync::Mutex::new(None));
