@@ -76,12 +76,11 @@ var (
 
 // maxBlocking bounds the verifications that run on their callers' threads
 // at once (see verify): GOMAXPROCS when the package is initialised. Each
-// such call holds an OS thread until it returns; beyond about one per
-// processor, measured on loopback, the library's worker threads carry a
-// verification with less CPU than one more thread would, and the number of
-// threads stays bounded under many slow verifications (a Go program dies
-// beyond debug.SetMaxThreads, 10000 by default). The tests change it to
-// exercise both paths.
+// such call holds an OS thread until it returns; beyond the cap the
+// library's worker threads carry the verification, so the number of threads
+// stays bounded under many slow verifications (a Go program dies beyond
+// debug.SetMaxThreads, 10000 by default). On loopback both paths cost about
+// the same CPU at 64 goroutines. The tests change it to exercise both paths.
 var maxBlocking atomic.Int64
 
 func init() { maxBlocking.Store(int64(max(runtime.GOMAXPROCS(0), 1))) }
